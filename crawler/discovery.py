@@ -1,0 +1,147 @@
+"""Discovery documents: tell feeds, sitemaps and HTML apart, and read URLs out of them.
+
+Pure functions over response bytes (no Scrapy objects), so they are easy to test:
+RSS 2.0 / RDF / Atom feeds, sitemap indexes, urlsets (incl. Google News
+sitemaps), gzip-compressed files, robots.txt Sitemap: lines, <link rel=alternate>.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import zlib
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from lxml import etree
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
+              "application/feed+json", "application/xml", "text/xml")
+_XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
+                              remove_comments=True, remove_pis=True, huge_tree=False)
+_ROOT_TAG = re.compile(rb"<(?!\?|!)\s*([a-zA-Z][\w:.-]*)")
+_SITEMAP_LINE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+_LOCAL = "local-name()"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One URL found in a feed or sitemap, with what the document says of it."""
+
+    url: str
+    lastmod: str | None = None
+    title: str | None = None
+
+
+class TooLarge(ValueError):
+    """A compressed document that inflates past the size cap."""
+
+
+def maybe_gunzip(body: bytes, max_size: int) -> bytes:
+    """Inflate gzip bodies (a .xml.gz served as a file), refusing bombs past max_size."""
+    if body[:2] != b"\x1f\x8b":
+        return body
+    out = io.BytesIO()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+            while chunk := stream.read(65536):
+                out.write(chunk)
+                if max_size and out.tell() > max_size:
+                    raise TooLarge(f"inflates past {max_size} bytes")
+    except (OSError, EOFError, zlib.error):
+        pass  # truncated archive: keep what inflated
+    return out.getvalue()
+
+
+def document_kind(body: bytes, content_type: str = "") -> str:
+    """'sitemap', 'feed', 'html' or 'other', from the root element (content type as hint)."""
+    head = body[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    ctype = content_type.lower()
+    for match in _ROOT_TAG.finditer(head):
+        tag = match.group(1).lower().split(b":")[-1]
+        if tag in (b"urlset", b"sitemapindex"):
+            return "sitemap"
+        if tag in (b"rss", b"feed", b"rdf"):
+            return "feed"
+        if tag in (b"html", b"head", b"body", b"title", b"meta", b"div", b"p"):
+            return "html"
+        if tag == b"doctype":
+            continue
+        break
+    if "html" in ctype:
+        return "html"
+    if head.lower().startswith(b"<!doctype html"):
+        return "html"
+    return "other"
+
+
+def _parse_xml(body: bytes) -> etree._Element | None:
+    try:
+        return etree.fromstring(body, parser=_XML_PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def _text(node: etree._Element, name: str) -> str | None:
+    found = node.xpath(f"*[{_LOCAL}='{name}']")
+    return (found[0].text or "").strip() or None if found else None
+
+
+def sitemap_entries(body: bytes, base_url: str) -> tuple[str, list[Entry]]:
+    """('index'|'urlset', entries). News sitemap publication dates count as lastmod."""
+    root = _parse_xml(body)
+    if root is None:
+        return "urlset", []
+    kind = "index" if etree.QName(root).localname.lower() == "sitemapindex" else "urlset"
+    entries = []
+    for node in root.xpath(f"*[{_LOCAL}='url' or {_LOCAL}='sitemap']"):
+        loc = _text(node, "loc")
+        if not loc:
+            continue
+        lastmod = _text(node, "lastmod")
+        title = None
+        news = node.xpath(f"*[{_LOCAL}='news']")
+        if news:
+            lastmod = lastmod or _text(news[0], "publication_date")
+            title = _text(news[0], "title")
+        entries.append(Entry(urljoin(base_url, loc), lastmod, title))
+    return kind, entries
+
+
+def feed_entries(body: bytes, base_url: str) -> list[Entry]:
+    """Item links of an RSS 2.0, RSS 1.0 (RDF) or Atom feed."""
+    root = _parse_xml(body)
+    if root is None:
+        return []
+    entries = []
+    for item in root.iter("{*}item", "{*}entry"):
+        url = None
+        for link in item.xpath(f"*[{_LOCAL}='link']"):
+            href = link.get("href")
+            rel = link.get("rel", "alternate")
+            if href and rel == "alternate":
+                url = href
+                break
+            if not href and link.text and link.text.strip():
+                url = link.text.strip()
+                break
+        if not url:
+            guid = _text(item, "guid")
+            url = guid if guid and guid.startswith("http") else None
+        if url:
+            date = (_text(item, "pubDate") or _text(item, "updated")
+                    or _text(item, "published") or _text(item, "date"))
+            entries.append(Entry(urljoin(base_url, url), date, _text(item, "title")))
+    return entries
+
+
+def robots_sitemaps(robots_txt: str, base_url: str) -> list[str]:
+    """The Sitemap: URLs a robots.txt names."""
+    return [urljoin(base_url, m) for m in _SITEMAP_LINE.findall(robots_txt)]
+
+
+def feed_links(html_links: list[tuple[str, str]], base_url: str) -> list[str]:
+    """Feed URLs among (type, href) pairs of <link rel=alternate> elements."""
+    return [urljoin(base_url, href) for kind, href in html_links
+            if href and kind.split(";")[0].strip().lower() in FEED_TYPES[:3]]

@@ -1,0 +1,193 @@
+"""Item pipelines: clean pages in the process pool, then store them in batches.
+
+CleanPipeline (300) turns each PageItem's bytes into a CleanPage off the
+reactor. StorePipeline (800) writes articles, non-article pages and failed
+fetches in one transaction per batch and records the crawl run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from sqlalchemy.exc import SQLAlchemyError
+from storage.repository import FetchRecord, PageRecord, Repository, RunCounts
+from twisted.internet.task import LoopingCall
+
+from cleaners import CleanOptions
+from storage.engine import open_engine, redact_url, resolve_database_url
+
+from .cleaning_pool import CleaningPool
+from .items import FetchItem, PageItem
+
+logger = logging.getLogger(__name__)
+
+
+class CleanPipeline:
+    """Cleans PageItems in a process pool sized to the cores."""
+
+    def __init__(self, crawler: Any, workers: int, timeout: float) -> None:
+        self.crawler = crawler
+        self.pool = CleaningPool(workers, timeout)
+        self.options = CleanOptions()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CleanPipeline:
+        settings = crawler.settings
+        return cls(crawler, settings.getint("CLEANWIRE_CLEAN_WORKERS"),
+                   settings.getfloat("CLEANWIRE_CLEAN_TIMEOUT"))
+
+    def open_spider(self, spider: Any = None) -> None:
+        profile = getattr(self.crawler.spider, "profile", None)
+        if profile is not None:
+            self.options = CleanOptions(extra_noise_selectors=profile.noise_selectors)
+        self.pool.start()
+
+    def close_spider(self, spider: Any = None) -> None:
+        self.pool.close()
+
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
+        if isinstance(item, PageItem):
+            started = time.perf_counter()
+            item.clean, item.error = await self.pool.clean(
+                item.body, item.url, self.options, item.http_charset)
+            stats = self.crawler.stats
+            stats.inc_value("cleanwire/clean_ms", round((time.perf_counter() - started) * 1000))
+            if item.clean is None:
+                stats.inc_value(f"cleanwire/{page_error_outcome(item.error)}/{item.error}")
+            elif item.clean.page_type != "article":
+                stats.inc_value("cleanwire/non_articles")
+            item.body = b""  # the bytes are not needed past this point
+        return item
+
+
+def page_error_outcome(reason: str | None) -> str:
+    """A page the cleaner gave up on: 'failed' when it ran out of time, else 'skipped'."""
+    return "failed" if (reason or "").startswith("timeout") else "skipped"
+
+
+def _fetch_record(item: FetchItem | PageItem, outcome: str, error: str | None) -> FetchRecord:
+    return FetchRecord(
+        url=item.url, status=item.status, error=error, outcome=outcome,
+        content_type=item.content_type or None, bytes=item.bytes or None,
+        elapsed_ms=item.elapsed_ms, fetched_at=item.fetched_at,
+    )
+
+
+class StorePipeline:
+    """Batches rows and writes each batch in one transaction; records the crawl run."""
+
+    def __init__(self, crawler: Any, database_url: str, batch_size: int,
+                 batch_seconds: float) -> None:
+        self.crawler = crawler
+        self.database_url = database_url
+        self.batch_size = max(1, batch_size)
+        self.batch_seconds = batch_seconds
+        self.pages: list[PageRecord] = []
+        self.fetches: list[FetchRecord] = []
+        self.repository: Repository | None = None
+        self.run_id: int | None = None
+        self._timer: LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        settings = crawler.settings
+        if not settings.getbool("CLEANWIRE_STORE"):
+            raise NotConfigured("storing disabled (CLEANWIRE_STORE=False)")
+        pipeline = cls(crawler, resolve_database_url(settings.get("CLEANWIRE_DATABASE_URL")),
+                       settings.getint("CLEANWIRE_BATCH_SIZE"),
+                       settings.getfloat("CLEANWIRE_BATCH_SECONDS"))
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self, spider: Any = None) -> None:
+        spider = self.crawler.spider
+        self.repository = Repository(open_engine(self.database_url))
+        profile = spider.profile
+        arguments = {
+            "start_urls": list(profile.start_urls), "feeds": list(profile.feeds),
+            "sitemaps": list(profile.sitemaps), "max_pages": spider.max_pages,
+            "max_depth": spider.max_depth, "mode": spider.mode,
+            "database": redact_url(self.database_url),
+        }
+        self.run_id = self.repository.start_run(
+            self.crawler.settings.get("CLEANWIRE_COMMAND"), arguments,
+            site_name=profile.name, site_host=next(iter(sorted(profile.all_hosts)), None))
+        self.crawler.stats.set_value("cleanwire/run_id", self.run_id)
+        self._timer = LoopingCall(self.flush)
+        self._timer.start(self.batch_seconds, now=False)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if isinstance(item, PageItem):
+            self._add_page(item)
+        elif isinstance(item, FetchItem):
+            self.fetches.append(_fetch_record(item, item.outcome, item.error))
+        if len(self.pages) + len(self.fetches) >= self.batch_size:
+            self.flush()
+        return item
+
+    def _add_page(self, item: PageItem) -> None:
+        page = item.clean
+        if page is None:
+            reason = item.error or "clean: no result"
+            self.fetches.append(_fetch_record(item, page_error_outcome(reason), reason))
+        elif page.page_type != "article":
+            self.fetches.append(_fetch_record(item, page.page_type, None))
+        else:
+            self.pages.append(PageRecord(
+                page=page, fetch=_fetch_record(item, "article", None), site_name=item.site,
+                site_host=item.site_host, etag=item.etag, last_modified=item.last_modified))
+
+    def flush(self) -> None:
+        if not (self.pages or self.fetches) or self.repository is None or self.run_id is None:
+            return
+        pages, fetches = self.pages, self.fetches
+        self.pages, self.fetches = [], []
+        stats = self.crawler.stats
+        try:
+            outcomes = self.repository.store(self.run_id, pages, fetches)
+        except SQLAlchemyError as exc:
+            logger.error("could not store %d rows: %s", len(pages) + len(fetches),
+                         str(exc).splitlines()[0])
+            stats.inc_value("cleanwire/failed/store error", len(pages))
+            return
+        for outcome in outcomes:
+            stats.inc_value(f"cleanwire/articles_{outcome}")
+
+    def close_spider(self, spider: Any = None) -> None:
+        if self._timer is not None and self._timer.running:
+            self._timer.stop()
+        self.flush()
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.repository is None or self.run_id is None:
+            return
+        counts = run_counts(self.crawler.stats.get_stats())
+        stored = counts.articles_new + counts.articles_updated + counts.articles_unchanged
+        if reason != "finished":
+            outcome = f"interrupted: {reason}"
+        else:
+            outcome = "ok" if stored or not counts.failed else "failed"
+        self.crawler.stats.set_value("cleanwire/outcome", outcome)
+        self.repository.finish_run(self.run_id, outcome, counts)
+
+
+def run_counts(stats: dict[str, Any]) -> RunCounts:
+    """The crawl_runs counters, read from the crawl's Scrapy stats."""
+    def count(key: str) -> int:
+        return int(stats.get(f"cleanwire/{key}", 0) or 0)
+
+    reasons = {k.removeprefix("cleanwire/").replace("/", ": ", 1): int(v)
+               for k, v in stats.items()
+               if k.startswith(("cleanwire/failed/", "cleanwire/skipped/"))}
+    return RunCounts(
+        pages_fetched=count("fetched"), articles_new=count("articles_new"),
+        articles_updated=count("articles_updated"),
+        articles_unchanged=count("articles_unchanged"), non_articles=count("non_articles"),
+        skipped=sum(v for k, v in reasons.items() if k.startswith("skipped")),
+        failed=sum(v for k, v in reasons.items() if k.startswith("failed")),
+        failures_by_reason=reasons,
+    )

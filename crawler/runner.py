@@ -1,0 +1,94 @@
+"""Run crawls in-process (one Scrapy reactor, one crawler per site) and summarise them."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from . import settings as default_settings
+from .items import FetchItem, PageItem
+from .profiles import SiteProfile
+from .spiders.news import NewsSpider
+
+
+@dataclass
+class CrawlResult:
+    """What one site's crawl did, read from its Scrapy stats at the end."""
+
+    site: str
+    stats: dict[str, Any]
+    elapsed: float
+    items: list[PageItem | FetchItem] = field(default_factory=list)
+
+    def count(self, key: str) -> int:
+        return int(self.stats.get(f"cleanwire/{key}", 0) or 0)
+
+    @property
+    def stored(self) -> int:
+        return sum(self.count(f"articles_{k}") for k in ("new", "updated", "unchanged"))
+
+    def reasons(self, outcome: str) -> dict[str, int]:
+        prefix = f"cleanwire/{outcome}/"
+        return {k[len(prefix):]: int(v) for k, v in sorted(self.stats.items())
+                if k.startswith(prefix)}
+
+
+def build_settings(overrides: dict[str, Any]) -> Settings:
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.setdict({k: v for k, v in overrides.items() if v is not None}, priority="cmdline")
+    return settings
+
+
+def run_crawls(profiles: list[SiteProfile], overrides: dict[str, Any], mode: str = "crawl",
+               keep_items: bool = False) -> list[CrawlResult]:
+    """Crawl every profile concurrently in one process; blocks until all are done."""
+    process = CrawlerProcess(build_settings(overrides))
+    runs: list[tuple[SiteProfile, Any, list[Any]]] = []
+    for profile in profiles:
+        per_site = dict(profile.scrapy_settings())
+        crawler = process.create_crawler(NewsSpider)
+        crawler.settings.setdict(per_site, priority="spider") if per_site else None
+        collected: list[Any] = []
+        if keep_items:
+            def _keep(item: Any, sink: list[Any] = collected, **_: Any) -> None:
+                sink.append(item)
+            crawler.signals.connect(_keep, signal=signals.item_scraped, weak=False)
+        process.crawl(crawler, profile=profile, mode=mode)
+        runs.append((profile, crawler, collected))
+    started = time.monotonic()
+    process.start()
+    elapsed = time.monotonic() - started
+    return [CrawlResult(profile.name, crawler.stats.get_stats() if crawler.stats else {},
+                        elapsed, collected) for profile, crawler, collected in runs]
+
+
+def summary_table(result: CrawlResult) -> str:
+    """The end-of-crawl summary a person reads."""
+    c = result.count
+    failed, skipped = result.reasons("failed"), result.reasons("skipped")
+    fetched = c("fetched")
+    rows = [
+        ("pages fetched", f"{fetched}"),
+        ("articles stored", f"{result.stored}  (new {c('articles_new')}, updated "
+                            f"{c('articles_updated')}, unchanged {c('articles_unchanged')})"),
+        ("non-article pages", f"{c('non_articles')}"),
+        ("skipped", f"{sum(skipped.values())}  " + _reasons(skipped)),
+        ("failed", f"{sum(failed.values())}  " + _reasons(failed)),
+        ("duplicate URLs", f"{c('duplicate_urls')}  (seen again, not fetched)"),
+        ("elapsed", f"{result.elapsed:.1f} s"),
+        ("pages/s", f"{fetched / result.elapsed if result.elapsed else 0:.1f}"),
+    ]
+    run_id = result.stats.get("cleanwire/run_id")
+    head = f"crawl of {result.site}" + (f" (run {run_id})" if run_id else "")
+    width = max(len(k) for k, _ in rows)
+    return "\n".join([head] + [f"  {k:<{width}}  {v.rstrip()}" for k, v in rows])
+
+
+def _reasons(counts: dict[str, int]) -> str:
+    return "(" + ", ".join(f"{k}: {v}" for k, v in counts.items()) + ")" if counts else ""

@@ -1,0 +1,287 @@
+"""The news spider: discover (home pages, feeds, sitemaps, robots.txt), fetch pages, follow links.
+
+Run the Scrapy way from the repo root:
+    scrapy crawl news -a start=https://example.com/ [-a max_pages=100]
+    scrapy crawl news -a site=NAME [-a sites=sites.toml]
+The spider keeps its own seen-set, so Scrapy never gets a URL twice; it hands
+every HTML page to the pipelines, which clean it and store articles.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from ..discovery import (
+    TooLarge,
+    document_kind,
+    feed_entries,
+    feed_links,
+    maybe_gunzip,
+    robots_sitemaps,
+    sitemap_entries,
+)
+from ..failures import failure_reason
+from ..items import FetchItem, PageItem
+from ..profiles import SiteProfile, UrlFilter, adhoc_profile, load_profiles, sites_path
+from ..urls import clean_url, host_of, is_web_url, looks_binary, url_key
+
+_DISCOVERY_PRIORITY = 100
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _as_int(value: Any) -> int:
+    return int(value or 0)
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(
+        self,
+        start: str | None = None,
+        site: str | None = None,
+        sites: str | None = None,
+        profile: SiteProfile | None = None,
+        mode: str = "crawl",
+        max_pages: int | str = 0,
+        max_depth: int | str = 0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if profile is None:
+            if site:
+                profiles = load_profiles(sites_path(sites))
+                if site not in profiles:
+                    raise ValueError(f"no site named {site!r} in {sites_path(sites)}")
+                profile = profiles[site]
+            elif start:
+                profile = adhoc_profile([u.strip() for u in start.split(",") if u.strip()])
+            else:
+                raise ValueError("give -a start=URL[,URL...] or -a site=NAME")
+        self.profile = profile
+        self.mode = mode  # "crawl": discover and follow; "scrape": exactly the start URLs
+        self.max_pages = _as_int(max_pages) or profile.max_pages
+        self.max_depth = _as_int(max_depth) or profile.max_depth
+        self.hosts = profile.all_hosts
+        self.allowed_domains = sorted({h.split(":")[0] for h in self.hosts})
+        self.url_filter = UrlFilter.from_profile(profile)
+        self.seen: set[str] = set()
+        self.pages_requested = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        settings = crawler.settings
+        kwargs.setdefault("max_pages", settings.getint("CLEANWIRE_MAX_PAGES"))
+        kwargs.setdefault("max_depth", settings.getint("CLEANWIRE_MAX_DEPTH"))
+        if settings.get("CLEANWIRE_SITES"):
+            kwargs.setdefault("sites", settings.get("CLEANWIRE_SITES"))
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        return spider
+
+    # ---- start --------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for request in self._start_requests():
+            yield request
+
+    def _start_requests(self) -> Iterator[scrapy.Request]:
+        profile = self.profile
+        if self.mode == "scrape":
+            for url in profile.start_urls:
+                if self._claim(url, page=False):
+                    yield self._request(clean_url(url), self.parse_page, depth=0, kind="page")
+            return
+        for url in profile.sitemaps:
+            if self._claim(url, page=False):
+                yield self._request(url, self.parse_sitemap, kind="sitemap")
+        for url in profile.feeds:
+            if self._claim(url, page=False):
+                yield self._request(url, self.parse_feed, kind="feed")
+        robots_hosts: set[str] = set()
+        for url in profile.start_urls:
+            parts = urlsplit(url)
+            if parts.netloc not in robots_hosts:
+                robots_hosts.add(parts.netloc)
+                robots = f"{parts.scheme}://{parts.netloc}/robots.txt"
+                if self._claim(robots, page=False):
+                    yield self._request(robots, self.parse_robots, kind="robots",
+                                        meta={"dont_obey_robotstxt": True})
+            if self._claim(url, page=False):
+                yield self._request(clean_url(url), self.parse_start, depth=0, kind="start")
+
+    # ---- requests and the seen-set --------------------------------------------------------
+
+    def _request(self, url: str, callback: Any, depth: int = 0, kind: str = "page",
+                 meta: dict[str, Any] | None = None) -> scrapy.Request:
+        priority = 0 if kind == "page" else _DISCOVERY_PRIORITY
+        return scrapy.Request(
+            url, callback=callback, errback=self.on_error, dont_filter=True, priority=priority,
+            meta={"cw_depth": depth, "cw_kind": kind, "cw_started": time.monotonic(),
+                  **(meta or {})},
+        )
+
+    def _claim(self, url: str, page: bool = True) -> bool:
+        """True (and remember it) if url is new; pages also spend the page budget."""
+        key = url_key(url)
+        if key in self.seen:
+            self.crawler.stats.inc_value("cleanwire/duplicate_urls")
+            return False
+        if page and self.max_pages and self.pages_requested >= self.max_pages:
+            return False
+        self.seen.add(key)
+        if page:
+            self.pages_requested += 1
+        return True
+
+    def _wanted(self, url: str) -> bool:
+        return (is_web_url(url) and host_of(url) in self.hosts and not looks_binary(url)
+                and self.url_filter.accepts(url))
+
+    def _follow(self, urls: Iterator[str] | list[str], depth: int) -> Iterator[scrapy.Request]:
+        if self.mode == "scrape" or (self.max_depth and depth > self.max_depth):
+            return
+        for raw in urls:
+            url = clean_url(raw)
+            if self._wanted(url) and self._claim(url):
+                yield self._request(url, self.parse_page, depth=depth)
+
+    # ---- callbacks ------------------------------------------------------------------------
+
+    def parse_start(self, response: Response) -> Iterator[Any]:
+        """A start URL may be a home page, a feed or a sitemap: look before parsing."""
+        kind = document_kind(response.body[:2048], self._content_type(response))
+        if kind == "sitemap" or response.body[:2] == b"\x1f\x8b":
+            yield from self.parse_sitemap(response)
+        elif kind == "feed":
+            yield from self.parse_feed(response)
+        else:
+            if isinstance(response, TextResponse):
+                for href in self._feed_hrefs(response):
+                    if self._wanted_discovery(href) and self._claim(href, page=False):
+                        yield self._request(href, self.parse_feed, kind="feed")
+            yield from self.parse_page(response)
+
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        yield self._fetch_item(response, "robots")
+        text = response.body.decode("utf-8", errors="replace")
+        for url in robots_sitemaps(text, response.url):
+            if self._wanted_discovery(url) and self._claim(url, page=False):
+                yield self._request(url, self.parse_sitemap, kind="sitemap")
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        try:
+            body = maybe_gunzip(response.body, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        except TooLarge:
+            yield self._fetch_item(response, "failed", error="too large")
+            return
+        if document_kind(body) != "sitemap":
+            yield self._fetch_item(response, "skipped", error="not a sitemap")
+            return
+        yield self._fetch_item(response, "sitemap")
+        kind, entries = sitemap_entries(body, response.url)
+        if kind == "index":
+            for entry in entries:
+                if self._wanted_discovery(entry.url) and self._claim(entry.url, page=False):
+                    yield self._request(entry.url, self.parse_sitemap, kind="sitemap")
+        else:
+            yield from self._follow([e.url for e in entries], depth=1)
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        if document_kind(response.body[:2048], self._content_type(response)) != "feed":
+            yield self._fetch_item(response, "skipped", error="not a feed")
+            return
+        yield self._fetch_item(response, "feed")
+        yield from self._follow([e.url for e in feed_entries(response.body, response.url)],
+                                depth=1)
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        ctype = self._content_type(response)
+        sniffed = document_kind(response.body[:2048], ctype)
+        if not ctype.startswith(_HTML_TYPES) and sniffed != "html":
+            yield self._fetch_item(response, "skipped", error="not html")
+            return
+        final_url = clean_url(response.url)
+        self.seen.add(url_key(final_url))  # a redirect target is known now
+        yield self._page_item(response, final_url)
+        if isinstance(response, TextResponse):
+            depth = response.meta.get("cw_depth", 0) + 1
+            yield from self._follow(self._hrefs(response), depth)
+
+    def on_error(self, failure: Failure) -> Iterator[FetchItem]:
+        request = failure.request
+        reason, status, outcome = failure_reason(failure)
+        response = getattr(failure.value, "response", None)
+        self.crawler.stats.inc_value(f"cleanwire/{outcome}/{reason}")
+        if status is not None:
+            self.crawler.stats.inc_value("cleanwire/fetched")
+        yield FetchItem(
+            url=clean_url(request.url), status=status, error=reason, outcome=outcome,
+            content_type=self._content_type(response) if response is not None else None,
+            bytes=len(response.body) if response is not None else None,
+            elapsed_ms=self._elapsed(request.meta), fetched_at=datetime.now(UTC),
+            site=self.profile.name,
+        )
+
+    # ---- helpers --------------------------------------------------------------------------
+
+    def _wanted_discovery(self, url: str) -> bool:
+        return is_web_url(url) and host_of(url) in self.hosts
+
+    @staticmethod
+    def _hrefs(response: TextResponse) -> list[str]:
+        base = response.url
+        return [urljoin(base, h) for h in response.xpath("//a/@href").getall()
+                if not h.startswith(("#", "javascript:", "mailto:", "tel:"))]
+
+    @staticmethod
+    def _feed_hrefs(response: TextResponse) -> list[str]:
+        pairs = [(node.attrib.get("type", ""), node.attrib.get("href", ""))
+                 for node in response.xpath('//link[@rel="alternate"][@href]')]
+        return feed_links(pairs, response.url)
+
+    @staticmethod
+    def _content_type(response: Response | None) -> str:
+        if response is None:
+            return ""
+        raw = response.headers.get(b"Content-Type") or b""
+        return raw.decode("latin-1").strip().lower()
+
+    @staticmethod
+    def _elapsed(meta: dict[str, Any]) -> float | None:
+        if "download_latency" in meta:
+            return round(meta["download_latency"] * 1000.0, 1)
+        started = meta.get("cw_started")
+        return round((time.monotonic() - started) * 1000.0, 1) if started else None
+
+    def _fetch_item(self, response: Response, outcome: str, error: str | None = None) -> FetchItem:
+        self.crawler.stats.inc_value("cleanwire/fetched")
+        if outcome in ("failed", "skipped"):
+            self.crawler.stats.inc_value(f"cleanwire/{outcome}/{error}")
+        return FetchItem(
+            url=clean_url(response.url), status=response.status, error=error, outcome=outcome,
+            content_type=self._content_type(response) or None, bytes=len(response.body),
+            elapsed_ms=self._elapsed(response.meta), fetched_at=datetime.now(UTC),
+            site=self.profile.name,
+        )
+
+    def _page_item(self, response: Response, final_url: str) -> PageItem:
+        self.crawler.stats.inc_value("cleanwire/fetched")
+        headers = response.headers
+        charset = response.encoding if isinstance(response, TextResponse) else None
+        declared = b"charset=" in (headers.get(b"Content-Type") or b"").lower()
+        return PageItem(
+            url=final_url, status=response.status, body=response.body,
+            content_type=self._content_type(response), http_charset=charset if declared else None,
+            etag=(headers.get(b"ETag") or b"").decode("latin-1") or None,
+            last_modified=(headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
+            fetched_at=datetime.now(UTC), elapsed_ms=self._elapsed(response.meta) or 0.0,
+            site=self.profile.name, site_host=host_of(final_url), bytes=len(response.body),
+        )
