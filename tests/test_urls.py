@@ -1,0 +1,32 @@
+"""URL hygiene: tracking parameters, dedup keys, hosts, binary extensions."""
+
+from crawler.urls import clean_url, host_of, is_web_url, looks_binary, url_key
+
+
+def test_tracking_parameters_are_stripped_and_others_kept_in_order():
+    url = "https://Example.com/a?utm_source=rss&id=7&fbclid=x&page=2&gclid=y&utm_medium=feed#top"
+    assert clean_url(url) == "https://example.com/a?id=7&page=2"
+
+
+def test_default_port_and_double_slashes_removed():
+    assert clean_url("HTTP://example.com:80//news//a") == "http://example.com/news/a"
+    assert clean_url("https://example.com:8443/a") == "https://example.com:8443/a"
+
+
+def test_url_key_ignores_trailing_slash_query_order_and_trackers():
+    a = url_key("https://example.com/news/a/?b=2&a=1&utm_campaign=z")
+    b = url_key("https://example.com/news/a?a=1&b=2")
+    assert a == b
+    assert url_key("https://example.com/news/a") != url_key("https://example.com/news/b")
+
+
+def test_host_of_drops_www_and_default_port():
+    assert host_of("https://www.Example.com:443/x") == "example.com"
+    assert host_of("http://127.0.0.1:8080/") == "127.0.0.1:8080"
+
+
+def test_schemes_and_binary_extensions():
+    assert is_web_url("https://a.b/") and not is_web_url("file:///etc/passwd")
+    assert not is_web_url("javascript:alert(1)") and not is_web_url("ftp://a.b/x")
+    assert looks_binary("https://a.b/report.PDF") and looks_binary("https://a.b/x.jpg?w=3")
+    assert not looks_binary("https://a.b/news/2025/story.html")
