@@ -20,7 +20,7 @@ from storage.errors import DatabaseError
 from .config import ConfigError
 from .items import FetchItem, PageItem
 from .profiles import ProfileError, SiteProfile, adhoc_profile, load_profiles, sites_path
-from .urls import is_web_url
+from .urls import is_web_url, url_key
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -146,14 +146,16 @@ def cmd_scrape(args: argparse.Namespace) -> int:
         raise UsageError(f"not an http(s) URL: {bad[0]}")
     overrides = _overrides(args, "scrape", store=not args.no_store)
     results = run_crawls([adhoc_profile(args.urls)], overrides, mode="scrape", keep_items=True)
+    order = {url_key(u): i for i, u in enumerate(args.urls)}
+    items = sorted((i for i in results[0].items if isinstance(i, PageItem | FetchItem)),
+                   key=lambda i: order.get(url_key(i.url), len(order)))
     ok = 0
-    for item in results[0].items:
+    for item in items:
         if isinstance(item, PageItem) and item.clean is not None:
             ok += 1
-            print(_render(item.clean, args.format))
-        elif isinstance(item, PageItem | FetchItem):
-            reason = item.error or "no result"
-            print(f"cleanwire: {item.url}: {reason}", file=sys.stderr)
+            print(_render(item.clean, args.format, compact=True))
+        else:
+            print(f"cleanwire: {item.url}: {item.error or 'no result'}", file=sys.stderr)
     return EXIT_OK if ok else EXIT_FAILED
 
 
@@ -172,9 +174,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _render(page: CleanPage, fmt: str) -> str:
+def _render(page: CleanPage, fmt: str, compact: bool = False) -> str:
+    """JSON (one object; one line each when compact) or a text view for people."""
     if fmt == "json":
-        return json.dumps(page.to_dict(), ensure_ascii=False, indent=1)
+        return json.dumps(page.to_dict(), ensure_ascii=False, indent=None if compact else 1)
     head = [page.title or "(no title)"]
     facts = [", ".join(page.authors), page.published or "", page.language or "",
              page.page_type, page.url]

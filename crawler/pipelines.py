@@ -14,11 +14,11 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from sqlalchemy.exc import SQLAlchemyError
-from storage.repository import FetchRecord, PageRecord, Repository, RunCounts
 from twisted.internet.task import LoopingCall
 
 from cleaners import CleanOptions
 from storage.engine import open_engine, redact_url, resolve_database_url
+from storage.repository import FetchRecord, PageRecord, Repository, RunCounts
 
 from .cleaning_pool import CleaningPool
 from .items import FetchItem, PageItem

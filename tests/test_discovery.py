@@ -16,7 +16,8 @@ from crawler.discovery import (
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>T</title>
-<item><title>One</title><link>https://ex.com/a?utm_source=rss</link><pubDate>Mon, 13 Jan 2025 09:00:00 GMT</pubDate></item>
+<item><title>One</title><link>https://ex.com/a?utm_source=rss</link>
+<pubDate>Mon, 13 Jan 2025 09:00:00 GMT</pubDate></item>
 <item><title>Two</title><guid>https://ex.com/b</guid></item>
 </channel></rss>"""
 ATOM = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>A</title>
@@ -66,7 +67,8 @@ def test_gunzip_and_bomb_cap():
 
 
 def test_robots_sitemap_lines_and_feed_links():
-    robots = "User-agent: *\nDisallow: /private/\nSitemap: https://ex.com/sm.xml\nsitemap: /rel.xml\n"
+    robots = ("User-agent: *\nDisallow: /private/\n"
+              "Sitemap: https://ex.com/sm.xml\nsitemap: /rel.xml\n")
     assert robots_sitemaps(robots, "https://ex.com/robots.txt") == [
         "https://ex.com/sm.xml", "https://ex.com/rel.xml"]
     links = [("application/rss+xml", "/feed"), ("text/css", "/x.css"),

@@ -1,0 +1,121 @@
+"""The cleanwire command as a user runs it: output, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT.parent / "shared" / "fixtures" / "pages"
+
+ARTICLE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Harbour cranes return to service | Port Gazette</title>
+<meta property="og:type" content="article">
+<meta property="article:published_time" content="2025-03-04T08:00:00Z">
+<meta name="author" content="Ada Lovelace"></head>
+<body><nav><a href="/">Home</a> <a href="/port">Port</a></nav>
+<article><h1>Harbour cranes return to service</h1>
+<p>The three container cranes at the north quay returned to service on Tuesday after a
+month of repairs, the port authority said, ending a backlog that had kept ships waiting
+for up to four days at anchor outside the breakwater.</p>
+<p>Engineers replaced the hoist motors and the control cabins of all three cranes, and the
+authority said the quay would now handle about forty moves an hour, close to its usual
+rate before the breakdown in February.</p>
+<p>Shipping lines welcomed the news but asked for a plan to keep spare motors on site, so that
+a single failure would not again stop a third of the port's container traffic.</p>
+</article><footer>© 2025 Port Gazette</footer></body></html>"""
+
+
+def cleanwire(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT,
+                          input=stdin.decode() if stdin else None, capture_output=True,
+                          text=True, timeout=120)
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess[str], code: int, text: str) -> None:
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and text in lines[0], proc.stderr
+
+
+def test_clean_json_has_every_field(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(ARTICLE, encoding="utf-8")
+    proc = cleanwire("clean", str(page), "--url", "https://gazette.example/port/cranes")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    for key in ("url", "canonical_url", "page_type", "title", "authors", "published", "modified",
+                "language", "section", "tags", "description", "image", "sitename", "text",
+                "word_count"):
+        assert key in data
+    assert data["page_type"] == "article"
+    assert data["language"] == "en"
+    assert data["published"].startswith("2025-03-04")
+    assert "north quay returned to service" in data["text"]
+    assert "Port Gazette" not in data["text"]
+    assert data["word_count"] == len(data["text"].split())
+
+
+def test_clean_reads_stdin_and_text_format():
+    proc = cleanwire("clean", "-", "--format", "text", stdin=ARTICLE.encode())
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Harbour cranes return to service")
+    assert "forty moves an hour" in proc.stdout
+
+
+def test_clean_honours_declared_charset():
+    page = FIXTURES / "ukrainian_cp1251.html"
+    if not page.exists():
+        pytest.skip(f"shared fixtures absent: {FIXTURES}")
+    proc = cleanwire("clean", str(page))
+    data = json.loads(proc.stdout)
+    assert "Президент України Володимир Зеленський" in data["text"]
+    assert data["language"] == "uk"
+
+
+def test_clean_errors_are_one_line(tmp_path):
+    assert_one_line_error(cleanwire("clean", str(tmp_path / "missing.html")), 2, "no such file")
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    assert_one_line_error(cleanwire("clean", str(empty)), 1, "empty document")
+    assert_one_line_error(cleanwire("clean"), 2, "cleanwire:")
+
+
+def test_crawl_usage_errors(tmp_path):
+    assert_one_line_error(cleanwire("crawl"), 2, "needs a URL")
+    assert_one_line_error(cleanwire("crawl", "file:///etc/passwd"), 2, "not an http(s) URL")
+    sites = tmp_path / "sites.toml"
+    sites.write_text('[sites.a]\nstart_urls = ["https://a.example/"]\n', encoding="utf-8")
+    assert_one_line_error(cleanwire("crawl", "nosuch", "--sites", str(sites)), 2,
+                          "no site named 'nosuch'")
+    assert_one_line_error(cleanwire("crawl", "a", "--sites", str(tmp_path / "none.toml")), 2,
+                          "sites file not found")
+    assert_one_line_error(cleanwire("crawl", "https://a.example/", "--max-pages", "-1"), 2,
+                          "must not be negative")
+    assert_one_line_error(cleanwire("bogus"), 2, "invalid choice")
+
+
+def test_database_errors_are_one_line(tmp_path):
+    not_db = tmp_path / "notes.db"
+    not_db.write_bytes(b"this is not a database file at all" * 100)
+    proc = cleanwire("db", "upgrade", "--db", str(not_db))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    proc = cleanwire("scrape", "https://a.example/", "--db", "nosuchdialect://x/y")
+    assert proc.returncode in (1, 2) and "Traceback" not in proc.stderr
+
+
+def test_db_upgrade_creates_schema(tmp_path):
+    db = tmp_path / "fresh.db"
+    proc = cleanwire("db", "upgrade", "--db", f"sqlite:///{db}")
+    assert proc.returncode == 0, proc.stderr
+    assert "revision" in proc.stdout
+    tables = {r[0] for r in sqlite3.connect(db).execute(
+        "select name from sqlite_master where type='table'")}
+    assert {"sites", "articles", "fetches", "crawl_runs"} <= tables
