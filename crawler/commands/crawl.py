@@ -1,0 +1,125 @@
+"""cleanwire crawl / scrape: run the news spider in-process and report what it did."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from storage.engine import open_engine, redact_url, resolve_database_url
+
+from ..items import FetchItem, PageItem
+from ..profiles import SiteProfile, adhoc_profile, load_profiles, sites_path
+from ..urls import is_web_url, url_key
+from .base import EXIT_FAILED, EXIT_OK, UsageError, add_db_flag
+from .clean import render_page
+
+
+def register(sub: Any) -> None:
+    crawl = sub.add_parser("crawl", help="crawl sites: home pages, feeds, sitemaps, or profiles")
+    crawl.add_argument("targets", nargs="*", metavar="URL|SITE",
+                       help="start URLs (home page, RSS/Atom feed, sitemap) or site names "
+                            "from sites.toml")
+    crawl.add_argument("--all", action="store_true", help="crawl every site in the sites file")
+    crawl.add_argument("--sites", help="sites file (default $CLEANWIRE_SITES or ./sites.toml)")
+    _common_crawl_flags(crawl)
+    crawl.add_argument("--max-pages", type=int, default=None, help="stop after N page requests")
+    crawl.add_argument("--max-depth", type=int, default=None, help="follow links N hops deep")
+    crawl.set_defaults(func=cmd_crawl)
+
+    scrape = sub.add_parser("scrape", help="fetch, clean and store exactly these pages")
+    scrape.add_argument("urls", nargs="+", metavar="URL")
+    _common_crawl_flags(scrape)
+    scrape.add_argument("--format", choices=("json", "text"), default="json")
+    scrape.add_argument("--no-store", action="store_true", help="print only, store nothing")
+    scrape.set_defaults(func=cmd_scrape)
+
+
+def _common_crawl_flags(parser: argparse.ArgumentParser) -> None:
+    add_db_flag(parser)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="cleaning processes (default: one per core)")
+    parser.add_argument("--timeout", type=float, default=None, help="download timeout, seconds")
+    parser.add_argument("--max-page-bytes", type=int, default=None,
+                        help="largest page body accepted, after decompression")
+    parser.add_argument("-v", "--verbose", action="store_true", help="Scrapy's log at INFO")
+
+
+# ---- crawl / scrape ----------------------------------------------------------------------
+
+def _profiles(args: argparse.Namespace) -> list[SiteProfile]:
+    urls = [t for t in args.targets if "://" in t]
+    names = [t for t in args.targets if "://" not in t]
+    if args.all and args.targets:
+        raise UsageError("give either --all or targets, not both")
+    if not args.all and not args.targets:
+        raise UsageError("crawl needs a URL, a site name, or --all")
+    profiles: list[SiteProfile] = []
+    if urls:
+        profiles.append(adhoc_profile(urls))
+    if names or args.all:
+        known = load_profiles(sites_path(args.sites))
+        missing = [n for n in names if n not in known]
+        if missing:
+            raise UsageError(f"no site named {missing[0]!r} in {sites_path(args.sites)} "
+                             f"(known: {', '.join(sorted(known))})")
+        profiles.extend(known.values() if args.all else (known[n] for n in names))
+    return profiles
+
+
+def _overrides(args: argparse.Namespace, command: str, store: bool = True) -> dict[str, Any]:
+    for name in ("max_pages", "max_depth", "workers", "timeout", "max_page_bytes"):
+        value = getattr(args, name, None)
+        if value is not None and value < 0:
+            raise UsageError(f"--{name.replace('_', '-')} must not be negative")
+    database = resolve_database_url(args.db)
+    if store:
+        open_engine(database).dispose()  # fail fast, and migrate once before crawling
+    return {
+        "CLEANWIRE_DATABASE_URL": database,
+        "CLEANWIRE_STORE": store,
+        "CLEANWIRE_COMMAND": command,
+        "CLEANWIRE_MAX_PAGES": getattr(args, "max_pages", None),
+        "CLEANWIRE_MAX_DEPTH": getattr(args, "max_depth", None),
+        "CLEANWIRE_CLEAN_WORKERS": args.workers,
+        "CLEANWIRE_SITES": getattr(args, "sites", None),
+        "DOWNLOAD_TIMEOUT": args.timeout,
+        "DOWNLOAD_MAXSIZE": args.max_page_bytes,
+        "LOG_LEVEL": "INFO" if args.verbose else "ERROR",
+    }
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from ..runner import run_crawls, summary_table
+
+    profiles = _profiles(args)
+    overrides = _overrides(args, "crawl " + " ".join(args.targets or ["--all"]))
+    results = run_crawls(profiles, overrides)
+    for result in results:
+        print(summary_table(result))
+    print(f"database: {redact_url(overrides['CLEANWIRE_DATABASE_URL'])}")
+    if not any(r.stored for r in results):
+        print("cleanwire: nothing could be stored (see the failures above)", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_scrape(args: argparse.Namespace) -> int:
+    from ..runner import run_crawls
+
+    bad = [u for u in args.urls if not is_web_url(u)]
+    if bad:
+        raise UsageError(f"not an http(s) URL: {bad[0]}")
+    overrides = _overrides(args, "scrape", store=not args.no_store)
+    results = run_crawls([adhoc_profile(args.urls)], overrides, mode="scrape", keep_items=True)
+    order = {url_key(u): i for i, u in enumerate(args.urls)}
+    items = sorted((i for i in results[0].items if isinstance(i, PageItem | FetchItem)),
+                   key=lambda i: order.get(url_key(i.url), len(order)))
+    ok = 0
+    for item in items:
+        if isinstance(item, PageItem) and item.clean is not None:
+            ok += 1
+            print(render_page(item.clean, args.format, compact=True))
+        else:
+            print(f"cleanwire: {item.url}: {item.error or 'no result'}", file=sys.stderr)
+    return EXIT_OK if ok else EXIT_FAILED
