@@ -1,4 +1,4 @@
-"""Progress: one line every few seconds while a crawl runs (stderr on a terminal, else the log)."""
+"""Crawl extensions: progress lines while a crawl runs, and one-line logs for the CLI."""
 
 from __future__ import annotations
 
@@ -57,3 +57,35 @@ class Progress:
             print(self.line(), file=sys.stderr, flush=True)
         else:
             logger.info(self.line())
+
+
+class _OneLine(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage().splitlines()
+        record.msg, record.args = (message[0] if message else ""), ()
+        record.exc_info = record.exc_text = record.stack_info = None
+        return True
+
+
+class OneLineLogs:
+    """Log records as one line without tracebacks: what a person at a terminal reads.
+
+    The failure itself is kept in the fetches table and in the crawl summary. On when
+    CLEANWIRE_ONE_LINE_LOGS is set (the CLI sets it unless -v).
+    """
+
+    def __init__(self) -> None:
+        self.filter = _OneLine()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> OneLineLogs:
+        if not crawler.settings.getbool("CLEANWIRE_ONE_LINE_LOGS"):
+            raise NotConfigured("CLEANWIRE_ONE_LINE_LOGS is off")
+        ext = cls()
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        return ext
+
+    def spider_opened(self, spider: Any) -> None:
+        # the crawler re-installs Scrapy's root handler up to here, so filter only now
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(self.filter)

@@ -13,11 +13,11 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
-from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet.task import LoopingCall
 
 from cleaners import CleanOptions
 from storage.engine import open_engine, redact_url, resolve_database_url
+from storage.errors import StorageError
 from storage.repository import FetchRecord, PageRecord, Repository, RunCounts
 
 from .cleaning_pool import CleaningPool
@@ -149,7 +149,7 @@ class StorePipeline:
         stats = self.crawler.stats
         try:
             outcomes = self.repository.store(self.run_id, pages, fetches)
-        except SQLAlchemyError as exc:
+        except StorageError as exc:
             logger.error("could not store %d rows: %s", len(pages) + len(fetches),
                          str(exc).splitlines()[0])
             stats.inc_value("cleanwire/failed/store error", len(pages))

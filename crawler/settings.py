@@ -15,6 +15,7 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
     "crawler.extensions.Progress": 500,
+    "crawler.extensions.OneLineLogs": 10,
 }
 
 USER_AGENT = "cleanwire/0.1 (+https://github.com/cleanwire/cleanwire; news research crawler)"
@@ -33,6 +34,7 @@ DOWNLOAD_WARNSIZE = 0
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # the failure is recorded in fetches and the summary
 HTTPERROR_ALLOW_ALL = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
@@ -54,6 +56,7 @@ CLEANWIRE_MAX_DEPTH = 0  # 0: no limit (link hops from a start page)
 CLEANWIRE_PROGRESS_INTERVAL = 5.0  # seconds between progress lines
 CLEANWIRE_SITES = None  # path of sites.toml
 CLEANWIRE_COMMAND = "scrapy crawl"
+CLEANWIRE_ONE_LINE_LOGS = False  # the CLI turns this on unless -v
 
 # CLEANWIRE_* environment variables win over the defaults above.
 from crawler.config import environment_overrides  # noqa: E402

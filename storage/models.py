@@ -1,19 +1,76 @@
 """SQLAlchemy 2.0 typed models: sites, crawl_runs, articles, fetches.
 
-Times are stored in UTC (naive on SQLite, timestamptz on PostgreSQL).
-authors and tags are JSON lists.
+Times are stored in UTC (naive on SQLite, timestamptz on PostgreSQL) and
+always come back as aware UTC datetimes (see UtcDateTime).
+authors, tags, arguments and counts are JSON (JSONB on PostgreSQL).
+Constraint and index names follow NAMING_CONVENTION so that migrations can
+refer to them by name on every dialect.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Column lengths the repository clips free text to (PostgreSQL enforces them).
+URL_LENGTH = 2048
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every dialect.
+
+    Naive values written are taken to be UTC; aware ones are converted.
+    SQLite keeps the naive UTC value; PostgreSQL keeps timestamptz.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 
 class Base(DeclarativeBase):
-    pass
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class Site(Base):
@@ -30,9 +87,9 @@ class CrawlRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     command: Mapped[str] = mapped_column(String(50))
-    arguments: Mapped[dict] = mapped_column(JSON, default=dict)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    arguments: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     outcome: Mapped[str] = mapped_column(String(30), default="running")
     pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
     articles_new: Mapped[int] = mapped_column(Integer, default=0)
@@ -41,47 +98,50 @@ class CrawlRun(Base):
     non_articles: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
-    counts: Mapped[dict] = mapped_column(JSON, default=dict)  # failures by reason, extras
+    # failures by reason, plus any extra counters
+    counts: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
 
 
 class Article(Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(String(2048), unique=True)
-    canonical_url: Mapped[str | None] = mapped_column(String(2048), index=True)
+    url: Mapped[str] = mapped_column(String(URL_LENGTH), unique=True)
+    canonical_url: Mapped[str | None] = mapped_column(String(URL_LENGTH), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     title: Mapped[str | None] = mapped_column(Text)
-    authors: Mapped[list] = mapped_column(JSON, default=list)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    modified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    authors: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    modified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     language: Mapped[str | None] = mapped_column(String(16), index=True)
     section: Mapped[str | None] = mapped_column(String(300))
-    tags: Mapped[list] = mapped_column(JSON, default=list)
+    tags: Mapped[list[str]] = mapped_column(JsonType, default=list)
     description: Mapped[str | None] = mapped_column(Text)
-    image_url: Mapped[str | None] = mapped_column(String(2048))
+    image_url: Mapped[str | None] = mapped_column(String(URL_LENGTH))
     sitename: Mapped[str | None] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text, default="")
     word_count: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     http_etag: Mapped[str | None] = mapped_column(String(300))
     http_last_modified: Mapped[str | None] = mapped_column(String(100))
-    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_fetched_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
 
 
 class Fetch(Base):
     __tablename__ = "fetches"
-    __table_args__ = (Index("ix_fetches_url_fetched_at", "url", "fetched_at"),)
+    # One row per fetch attempt; (url, fetched_at) identifies it, so re-storing
+    # the same batch does not duplicate the log.
+    __table_args__ = (Index("ix_fetches_url_fetched_at", "url", "fetched_at", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
-    url: Mapped[str] = mapped_column(String(2048))
+    url: Mapped[str] = mapped_column(String(URL_LENGTH))
     status: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(String(300))
     outcome: Mapped[str | None] = mapped_column(String(30))  # new/updated/unchanged/listing/...
     content_type: Mapped[str | None] = mapped_column(String(200))
     bytes: Mapped[int | None] = mapped_column(Integer)
-    elapsed_ms: Mapped[float | None]
-    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    elapsed_ms: Mapped[float | None] = mapped_column(Float)
+    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime())

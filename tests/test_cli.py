@@ -1,16 +1,11 @@
 """The cleanwire command as a user runs it: output, one-line errors, exit codes."""
 
-from __future__ import annotations
-
 import json
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from cli_helpers import ROOT, assert_one_line_error, cleanwire
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "pages"
 
 ARTICLE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -29,19 +24,6 @@ rate before the breakdown in February.</p>
 <p>Shipping lines welcomed the news but asked for a plan to keep spare motors on site, so that
 a single failure would not again stop a third of the port's container traffic.</p>
 </article><footer>© 2025 Port Gazette</footer></body></html>"""
-
-
-def cleanwire(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT,
-                          input=stdin.decode() if stdin else None, capture_output=True,
-                          text=True, timeout=120)
-
-
-def assert_one_line_error(proc: subprocess.CompletedProcess[str], code: int, text: str) -> None:
-    assert proc.returncode == code, proc.stderr
-    assert "Traceback" not in proc.stderr
-    lines = [line for line in proc.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and text in lines[0], proc.stderr
 
 
 def test_clean_json_has_every_field(tmp_path):
@@ -63,7 +45,7 @@ def test_clean_json_has_every_field(tmp_path):
 
 
 def test_clean_reads_stdin_and_text_format():
-    proc = cleanwire("clean", "-", "--format", "text", stdin=ARTICLE.encode())
+    proc = cleanwire("clean", "-", "--format", "text", stdin=ARTICLE)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("Harbour cranes return to service")
     assert "forty moves an hour" in proc.stdout

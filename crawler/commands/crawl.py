@@ -86,6 +86,7 @@ def _overrides(args: argparse.Namespace, command: str, store: bool = True) -> di
         "DOWNLOAD_TIMEOUT": args.timeout,
         "DOWNLOAD_MAXSIZE": args.max_page_bytes,
         "LOG_LEVEL": "INFO" if args.verbose else "ERROR",
+        "CLEANWIRE_ONE_LINE_LOGS": not args.verbose,
     }
 
 

@@ -209,7 +209,12 @@ class NewsSpider(scrapy.Spider):
             yield self._fetch_item(response, "skipped", error="not html")
             return
         final_url = clean_url(response.url)
-        self.seen.add(url_key(final_url))  # a redirect target is known now
+        if response.meta.get("redirect_urls"):
+            key = url_key(final_url)
+            if key in self.seen:  # redirected to a page fetched (or queued) already
+                self.crawler.stats.inc_value("cleanwire/duplicate_urls")
+                return
+            self.seen.add(key)
         yield self._page_item(response, final_url)
         if isinstance(response, TextResponse):
             depth = response.meta.get("cw_depth", 0) + 1

@@ -1,0 +1,21 @@
+"""Storage exception types: callers catch StorageError (or a subclass) and nothing broader.
+
+Every message is one line, fit to print without a traceback; the database
+password never appears in it.
+"""
+
+
+class StorageError(Exception):
+    """Base class of everything storage raises on purpose."""
+
+
+class DatabaseError(StorageError):
+    """The database cannot be opened, reached, migrated or is not a database at all."""
+
+
+class WriteError(StorageError):
+    """A write (batch, run start/finish) failed and was rolled back."""
+
+
+class RunNotFoundError(StorageError):
+    """No crawl_runs row has the given id."""

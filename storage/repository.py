@@ -1,0 +1,466 @@
+"""Repository: crawl runs, articles and fetches written in whole-batch transactions.
+
+store() writes one batch (clean pages + their fetches + extra fetch rows) in a
+single transaction with dialect upserts (INSERT ... ON CONFLICT on SQLite and
+PostgreSQL): it is all-or-nothing and idempotent, so a crash mid-batch leaves
+nothing half-written and re-storing the same batch duplicates nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Engine, Table, func, select, update
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.types import String
+
+from .engine import error_line, redact_text, session_factory, write_connection
+from .errors import RunNotFoundError, StorageError, WriteError
+from .models import URL_LENGTH, Article, CrawlRun, Fetch, Site
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
+
+    from cleaners.model import CleanPage
+
+OUTCOMES = ("new", "updated", "unchanged", "listing", "other", "failed", "skipped")
+ARTICLE_OUTCOMES = ("new", "updated", "unchanged")
+_SECRET_KEYS = ("password", "passwd", "secret", "token")
+_IN_CHUNK = 500  # URLs per IN (...) lookup
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class FetchRecord:
+    """One fetch attempt: what the crawler saw, and what became of it (outcome)."""
+
+    url: str
+    status: int | None = None
+    error: str | None = None  # reason: "timeout", "too large", "not html", "robots", "http 404"
+    outcome: str | None = None  # one of OUTCOMES
+    content_type: str | None = None
+    bytes: int | None = None
+    elapsed_ms: float | None = None
+    fetched_at: datetime = field(default_factory=utcnow)  # aware UTC, keep the microseconds
+
+
+@dataclass
+class PageRecord:
+    """A cleaned article ready to store, with the fetch that produced it."""
+
+    page: CleanPage
+    fetch: FetchRecord
+    site_name: str
+    site_host: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class RunCounts:
+    """Totals of one crawl run; failures_by_reason and extra go to crawl_runs.counts (JSON)."""
+
+    pages_fetched: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    non_articles: int = 0
+    skipped: int = 0
+    failed: int = 0
+    failures_by_reason: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, outcome: str, reason: str | None = None) -> None:
+        """Count one fetch by its outcome (everything but "skipped" counts as fetched)."""
+        if outcome != "skipped":
+            self.pages_fetched += 1
+        if outcome == "new":
+            self.articles_new += 1
+        elif outcome == "updated":
+            self.articles_updated += 1
+        elif outcome == "unchanged":
+            self.articles_unchanged += 1
+        elif outcome in ("listing", "other"):
+            self.non_articles += 1
+        elif outcome == "skipped":
+            self.skipped += 1
+        elif outcome == "failed":
+            self.failed += 1
+            key = reason or "unknown"
+            self.failures_by_reason[key] = self.failures_by_reason.get(key, 0) + 1
+        else:
+            raise ValueError(f"unknown fetch outcome {outcome!r}")
+
+    def counts_json(self) -> dict[str, Any]:
+        return {**self.extra, "failures_by_reason": dict(self.failures_by_reason)}
+
+
+def parse_timestamp(value: str | datetime | date | None) -> datetime | None:
+    """An ISO 8601 string as an aware UTC datetime.
+
+    No offset means UTC; a bare date is midnight UTC; anything unparseable is None.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.endswith("z"):
+            text = text[:-1] + "Z"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    else:
+        return None
+    try:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+def redact_arguments(value: Any, key: str = "") -> Any:
+    """value made JSON-safe with every database password (URL or password=...) hidden."""
+    if key and any(secret in key.lower() for secret in _SECRET_KEYS) and value not in (None, ""):
+        return "***"
+    if isinstance(value, Mapping):
+        return {str(k): redact_arguments(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [redact_arguments(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return redact_text(str(value))
+
+
+def _clean(value: Any) -> Any:
+    """Strings without NUL characters (PostgreSQL rejects them), lists cleaned item by item."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _fit(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """row with NULs removed and strings clipped to their column's length."""
+    out = {}
+    for name, value in row.items():
+        value = _clean(value)
+        column_type = table.c[name].type
+        if isinstance(value, str) and isinstance(column_type, String) and column_type.length:
+            value = value[: column_type.length]
+        out[name] = value
+    return out
+
+
+def _url_or_none(value: str | None) -> str | None:
+    """A URL that fits its column, or None (a clipped URL would be a wrong one)."""
+    return value if value is not None and len(value) <= URL_LENGTH else None
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@dataclass
+class _Known:
+    content_hash: str | None
+    title: str | None
+    last_fetched_at: datetime
+
+
+class Repository:
+    """Reads and writes cleanwire's tables through one Engine (see storage.engine.open_engine)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._site_ids: dict[str, int] = {}
+        self._sessions = session_factory(engine)
+
+    # --- runs ---------------------------------------------------------------
+
+    def start_run(
+        self,
+        command: str,
+        arguments: dict[str, Any],
+        site_name: str | None = None,
+        site_host: str | None = None,
+    ) -> int:
+        """Record the start of a run; arguments are stored with passwords redacted."""
+        created: dict[str, int] = {}
+        with self._writing(f"could not start {command} run") as connection:
+            site_id = None
+            if site_name:
+                site_id = self._site_id(connection, site_name, site_host or "", created)
+            row = _fit(
+                CrawlRun.__table__,
+                {
+                    "site_id": site_id,
+                    "command": command,
+                    "arguments": redact_arguments(arguments),
+                    "started_at": utcnow(),
+                    "outcome": "running",
+                    "counts": {},
+                },
+            )
+            result = connection.execute(CrawlRun.__table__.insert().values(**row))
+            run_id = int(result.inserted_primary_key[0])
+        self._site_ids.update(created)
+        return run_id
+
+    def finish_run(self, run_id: int, outcome: str, counts: RunCounts) -> None:
+        """Record the end of a run with its outcome ("ok", "failed", "interrupted", ...)."""
+        values = {
+            "finished_at": utcnow(),
+            "outcome": outcome,
+            "pages_fetched": counts.pages_fetched,
+            "articles_new": counts.articles_new,
+            "articles_updated": counts.articles_updated,
+            "articles_unchanged": counts.articles_unchanged,
+            "non_articles": counts.non_articles,
+            "skipped": counts.skipped,
+            "failed": counts.failed,
+            "counts": redact_arguments(counts.counts_json()),
+        }
+        with self._writing(f"could not finish run {run_id}") as connection:
+            result = connection.execute(
+                update(CrawlRun.__table__)
+                .where(CrawlRun.__table__.c.id == run_id)
+                .values(**_fit(CrawlRun.__table__, values))
+            )
+            if result.rowcount == 0:
+                raise RunNotFoundError(f"no crawl run with id {run_id}")
+
+    # --- batches ------------------------------------------------------------
+
+    def store(
+        self,
+        run_id: int | None,
+        pages: Sequence[PageRecord],
+        fetches: Sequence[FetchRecord] = (),
+    ) -> list[str]:
+        """Write a batch in one transaction; returns per page "new" | "updated" | "unchanged".
+
+        Articles are keyed by url. "unchanged": same content_hash and title as
+        stored (the row is still refreshed and last_fetched_at bumped); "updated":
+        text or title changed (first_seen_at kept). A page older than the stored
+        copy (a late batch) changes nothing and counts as "unchanged". A page
+        whose url is longer than the column is not stored and reports "skipped".
+        Each page's fetch row is written with that outcome, then the extra
+        fetches (failures, listings). Raises WriteError; nothing is written then.
+        """
+        outcomes: list[str] = []
+        created: dict[str, int] = {}
+        with self._writing(f"could not store a batch of {len(pages)} pages") as connection:
+            known = self._known_articles(connection, [r.page.url for r in pages])
+            article_rows: dict[str, dict[str, Any]] = {}
+            first_seen: dict[str, datetime] = {}
+            fetch_rows: list[dict[str, Any]] = []
+            for record in pages:
+                outcome, error = self._stage_page(
+                    connection, run_id, record, known, article_rows, first_seen, created
+                )
+                outcomes.append(outcome)
+                fetch = replace(record.fetch, outcome=outcome, error=record.fetch.error or error)
+                fetch_rows.append(self._fetch_row(run_id, fetch))
+            fetch_rows.extend(self._fetch_row(run_id, fetch) for fetch in fetches)
+            self._upsert_articles(connection, list(article_rows.values()))
+            self._insert_fetches(connection, fetch_rows)
+        self._site_ids.update(created)
+        return outcomes
+
+    def _stage_page(
+        self,
+        connection: Connection,
+        run_id: int | None,
+        record: PageRecord,
+        known: dict[str, _Known],
+        article_rows: dict[str, dict[str, Any]],
+        first_seen: dict[str, datetime],
+        created: dict[str, int],
+    ) -> tuple[str, str | None]:
+        """Decide one page's outcome and queue its article row; returns (outcome, error)."""
+        url = record.page.url
+        if len(url) > URL_LENGTH:
+            return "skipped", "url too long"
+        site_id = self._site_id(connection, record.site_name, record.site_host, created)
+        row = self._article_row(run_id, record, site_id)
+        fetched = row["last_fetched_at"]
+        previous = known.get(url)
+        if previous is None:
+            outcome = "new"
+        elif fetched < previous.last_fetched_at:
+            return "unchanged", None  # older than what is stored: keep the stored copy
+        elif (previous.content_hash, previous.title) == (row["content_hash"], row["title"]):
+            outcome = "unchanged"
+        else:
+            outcome = "updated"
+        first_seen[url] = min(first_seen.get(url, fetched), fetched)
+        row["first_seen_at"] = first_seen[url]
+        article_rows[url] = row
+        known[url] = _Known(row["content_hash"], row["title"], fetched)
+        return outcome, None
+
+    @staticmethod
+    def _article_row(run_id: int | None, record: PageRecord, site_id: int) -> dict[str, Any]:
+        page = record.page
+        fetched = _utc(record.fetch.fetched_at)
+        return _fit(
+            Article.__table__,
+            {
+                "url": page.url,
+                "canonical_url": _url_or_none(page.canonical_url),
+                "site_id": site_id,
+                "title": page.title,
+                "authors": list(page.authors or []),
+                "published_at": parse_timestamp(page.published),
+                "modified_at": parse_timestamp(page.modified),
+                "language": page.language,
+                "section": page.section,
+                "tags": list(page.tags or []),
+                "description": page.description,
+                "image_url": _url_or_none(page.image),
+                "sitename": page.sitename,
+                "text": page.text or "",
+                "word_count": page.word_count or 0,
+                "content_hash": page.content_hash,
+                "http_etag": record.etag,
+                "http_last_modified": record.last_modified,
+                "first_seen_at": fetched,
+                "last_fetched_at": fetched,
+                "crawl_run_id": run_id,
+            },
+        )
+
+    @staticmethod
+    def _fetch_row(run_id: int | None, fetch: FetchRecord) -> dict[str, Any]:
+        return _fit(
+            Fetch.__table__,
+            {
+                "crawl_run_id": run_id,
+                "url": fetch.url,
+                "status": fetch.status,
+                "error": fetch.error,
+                "outcome": fetch.outcome,
+                "content_type": fetch.content_type,
+                "bytes": fetch.bytes,
+                "elapsed_ms": fetch.elapsed_ms,
+                "fetched_at": _utc(fetch.fetched_at) if fetch.fetched_at is not None else None,
+            },
+        )
+
+    def _known_articles(self, connection: Connection, urls: list[str]) -> dict[str, _Known]:
+        table = Article.__table__
+        wanted = sorted({url for url in urls if len(url) <= URL_LENGTH})
+        known: dict[str, _Known] = {}
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            rows = connection.execute(
+                select(
+                    table.c.url, table.c.content_hash, table.c.title, table.c.last_fetched_at
+                ).where(table.c.url.in_(chunk))
+            )
+            for url, content_hash, title, last_fetched_at in rows:
+                known[url] = _Known(content_hash, title, last_fetched_at)
+        return known
+
+    def _upsert_articles(self, connection: Connection, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        rows = sorted(rows, key=lambda row: row["url"])  # one lock order for concurrent batches
+        table = Article.__table__
+        stmt = self._insert(table)
+        kept = ("id", "url", "first_seen_at")
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.url],
+            set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in kept},
+            # a late (older) copy never overwrites a newer one, even under concurrency
+            where=table.c.last_fetched_at <= stmt.excluded.last_fetched_at,
+        )
+        connection.execute(stmt, rows)
+
+    def _insert_fetches(self, connection: Connection, rows: list[dict[str, Any]]) -> None:
+        unique: dict[tuple[str, Any], dict[str, Any]] = {}
+        for row in rows:
+            unique.setdefault((row["url"], row["fetched_at"]), row)
+        if not unique:
+            return
+        stmt = self._insert(Fetch.__table__).on_conflict_do_nothing(
+            index_elements=["url", "fetched_at"]
+        )
+        connection.execute(stmt, list(unique.values()))
+
+    def _site_id(
+        self, connection: Connection, name: str, host: str, created: dict[str, int]
+    ) -> int:
+        """Get-or-create the site; ids made in this transaction go to the cache only on commit."""
+        site_id = self._site_ids.get(name) or created.get(name)
+        if site_id is not None:
+            return site_id
+        table = Site.__table__
+        row = _fit(table, {"name": name, "host": host})
+        connection.execute(
+            self._insert(table).values(**row).on_conflict_do_nothing(index_elements=["name"])
+        )
+        site_id = connection.scalar(select(table.c.id).where(table.c.name == row["name"]))
+        if site_id is None:  # pragma: no cover - just inserted or already there
+            raise WriteError(f"site {name!r} vanished while being stored")
+        created[name] = site_id
+        return site_id
+
+    def _insert(self, table: Table) -> SQLiteInsert:
+        if self.engine.dialect.name == "postgresql":
+            return postgresql.insert(table)  # type: ignore[return-value]
+        return sqlite.insert(table)
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[Connection]:
+        """One write transaction; database errors become WriteError after the rollback."""
+        try:
+            with write_connection(self.engine) as connection:
+                yield connection
+        except sa_exc.SQLAlchemyError as exc:
+            raise WriteError(f"{what}: {error_line(exc)}") from exc
+
+    # --- reads (tests, CLI) -------------------------------------------------
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        try:
+            with self._sessions() as session:
+                yield session
+        except sa_exc.SQLAlchemyError as exc:
+            raise StorageError(f"could not read the database: {error_line(exc)}") from exc
+
+    def get_article(self, url: str) -> Article | None:
+        with self._reading() as session:
+            return session.scalars(select(Article).where(Article.url == url)).one_or_none()
+
+    def count_articles(self) -> int:
+        with self._reading() as session:
+            return int(session.scalar(select(func.count()).select_from(Article)) or 0)
+
+    def get_run(self, run_id: int) -> CrawlRun | None:
+        with self._reading() as session:
+            return session.get(CrawlRun, run_id)
+
+    def recent_fetches(self, run_id: int, limit: int | None = None) -> list[Fetch]:
+        """The fetches of a run, oldest first (the last `limit` of them if given)."""
+        with self._reading() as session:
+            query = select(Fetch).where(Fetch.crawl_run_id == run_id)
+            if limit is not None:
+                rows = session.scalars(query.order_by(Fetch.id.desc()).limit(limit)).all()
+                return list(reversed(rows))
+            return list(session.scalars(query.order_by(Fetch.id)).all())

@@ -1,0 +1,39 @@
+"""Run the cleanwire command in a subprocess, as a user would (each crawl gets a fresh reactor)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Fast, bounded settings for crawls of the local fixture site.
+TEST_ENV = {
+    "CLEANWIRE_CLEAN_WORKERS": "2",
+    "CLEANWIRE_BATCH_SECONDS": "0.5",
+    "CLEANWIRE_PROGRESS_INTERVAL": "0",
+}
+
+
+def cleanwire(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
+              timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CLEANWIRE_")}
+    full_env.update({**TEST_ENV, **(env or {})})
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, input=stdin,
+                          capture_output=True, text=True, timeout=timeout, env=full_env)
+
+
+def rows(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess[str], code: int, text: str) -> None:
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and text in lines[0], proc.stderr
