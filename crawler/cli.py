@@ -14,12 +14,12 @@ import sys
 from cleaners import CleanError
 from storage.errors import DatabaseError
 
-from .commands import clean, crawl, db
+from .commands import analyst, clean, crawl, db, duplicates, schedule
 from .commands.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
 from .config import ConfigError
 from .profiles import ProfileError
 
-COMMAND_MODULES = (crawl, clean, db)
+COMMAND_MODULES = (crawl, clean, db, analyst, schedule, duplicates)
 
 
 def build_parser() -> argparse.ArgumentParser:
