@@ -24,6 +24,7 @@ class PageItem:
     site: str
     site_host: str
     bytes: int = 0  # body size as received (after decompression)
+    aliases: tuple[str, ...] = ()  # URLs that redirected here
     clean: CleanPage | None = None
     error: str | None = None  # set by the cleaner stage: why it has no clean page
 

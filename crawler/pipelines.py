@@ -139,7 +139,8 @@ class StorePipeline:
         else:
             self.pages.append(PageRecord(
                 page=page, fetch=_fetch_record(item, "article", None), site_name=item.site,
-                site_host=item.site_host, etag=item.etag, last_modified=item.last_modified))
+                site_host=item.site_host, etag=item.etag, last_modified=item.last_modified,
+                aliases=item.aliases))
 
     def flush(self) -> None:
         if not (self.pages or self.fetches) or self.repository is None or self.run_id is None:

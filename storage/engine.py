@@ -34,9 +34,8 @@ SUPPORTED_DIALECTS = ("sqlite", "postgresql")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_CONNECT_TIMEOUT_S = 10
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-# The tables revision 0001 creates; a database holding all of them but no
-# alembic_version table predates migrations and is stamped, not recreated.
-BASELINE_REVISION = "0001"
+# The tables revision 0001 creates; a database holding any of them but no
+# alembic_version table was not made by cleanwire's migrations and is refused.
 BASELINE_TABLES = frozenset({"sites", "crawl_runs", "articles", "fetches"})
 # Execution option read by the SQLite "begin" listener: "BEGIN IMMEDIATE" for writers.
 SQLITE_BEGIN_OPTION = "cleanwire_sqlite_begin"
@@ -263,8 +262,8 @@ def current_revision(engine: Engine) -> str | None:
 def migrate(engine: Engine, revision: str = "head") -> str | None:
     """Upgrade the database behind engine to revision; returns the revision reached.
 
-    A database that has cleanwire's tables but no migration history is stamped
-    at the baseline first, then upgraded (never recreated).
+    A database that has cleanwire's tables but no migration history is refused
+    (DatabaseError), never recreated.
     """
     from alembic import command
     from alembic.util import CommandError
@@ -272,7 +271,7 @@ def migrate(engine: Engine, revision: str = "head") -> str | None:
     config = alembic_config()
     try:
         with _ALEMBIC_LOCK:
-            _stamp_legacy(engine, config)
+            _refuse_unversioned(engine)
             with engine.connect() as connection:
                 if engine.dialect.name == "sqlite":
                     connection.execution_options(**{SQLITE_BEGIN_OPTION: "BEGIN IMMEDIATE"})
@@ -303,21 +302,14 @@ def _ensure_head(engine: Engine) -> None:
         migrate(engine)
 
 
-def _stamp_legacy(engine: Engine, config: Config) -> None:
-    from alembic import command
-
+def _refuse_unversioned(engine: Engine) -> None:
+    """cleanwire tables without migration history: not ours to guess at, so refuse."""
     tables = set(inspect(engine).get_table_names())
     if "alembic_version" in tables:
         return
     present = tables & BASELINE_TABLES
-    if not present:
-        return
-    if present != BASELINE_TABLES:
-        missing = ", ".join(sorted(BASELINE_TABLES - present))
+    if present:
         raise DatabaseError(
-            f"database has some cleanwire tables but no migration history (missing: {missing})"
+            "database has cleanwire tables (" + ", ".join(sorted(present)) + ") but no "
+            "migration history; use a new database file"
         )
-    with engine.connect() as connection:
-        config.attributes["connection"] = connection
-        command.stamp(config, BASELINE_REVISION)
-        connection.commit()

@@ -127,6 +127,10 @@ class Article(Base):
     first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_fetched_at: Mapped[datetime] = mapped_column(UtcDateTime())
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    # duplicates (see storage/dedup.py): the first-seen article with the same content_hash,
+    # and the near-duplicate cluster's id (its earliest member's id; NULL when alone)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class Fetch(Base):

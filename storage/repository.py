@@ -63,6 +63,7 @@ class PageRecord:
     site_host: str
     etag: str | None = None
     last_modified: str | None = None
+    aliases: tuple[str, ...] = ()  # other URLs that led here (redirects), tracking-free
 
 
 @dataclass

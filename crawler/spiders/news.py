@@ -289,4 +289,11 @@ class NewsSpider(scrapy.Spider):
             last_modified=(headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
             fetched_at=datetime.now(UTC), elapsed_ms=self._elapsed(response.meta) or 0.0,
             site=self.profile.name, site_host=host_of(final_url), bytes=len(response.body),
+            aliases=self._aliases(response, final_url),
         )
+
+    @staticmethod
+    def _aliases(response: Response, final_url: str) -> tuple[str, ...]:
+        """The URLs that redirected to final_url, tracking-free, first seen first."""
+        redirected = map(clean_url, response.meta.get("redirect_urls", ()))
+        return tuple(dict.fromkeys(u for u in redirected if u != final_url))
