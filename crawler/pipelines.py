@@ -16,6 +16,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
 from cleaners import CleanOptions
+from storage.boilerplate import BoilerplateRule, learn_boilerplate
 from storage.engine import open_engine, redact_url, resolve_database_url
 from storage.errors import StorageError
 from storage.repository import FetchRecord, PageRecord, Repository, RunCounts
@@ -43,8 +44,26 @@ class CleanPipeline:
     def open_spider(self, spider: Any = None) -> None:
         profile = getattr(self.crawler.spider, "profile", None)
         if profile is not None:
-            self.options = CleanOptions(extra_noise_selectors=profile.noise_selectors)
+            self.options = CleanOptions(extra_noise_selectors=profile.noise_selectors,
+                                        boilerplate_lines=self._learned(profile.name))
         self.pool.start()
+
+    def _learned(self, site: str) -> frozenset[str]:
+        """The site's recurring blocks, learned from what is stored (none without a store)."""
+        settings = self.crawler.settings
+        if not settings.getbool("CLEANWIRE_STORE") or not settings.getbool(
+                "CLEANWIRE_LEARN_BOILERPLATE"):
+            return frozenset()
+        rule = BoilerplateRule(sample=settings.getint("CLEANWIRE_BOILERPLATE_SAMPLE"),
+                               min_pages=settings.getint("CLEANWIRE_BOILERPLATE_MIN_PAGES"),
+                               min_share=settings.getfloat("CLEANWIRE_BOILERPLATE_MIN_SHARE"))
+        engine = open_engine(resolve_database_url(settings.get("CLEANWIRE_DATABASE_URL")))
+        try:
+            lines = learn_boilerplate(engine, site, rule)
+        finally:
+            engine.dispose()
+        self.crawler.stats.set_value("cleanwire/boilerplate_lines", len(lines))
+        return lines
 
     def close_spider(self, spider: Any = None) -> None:
         self.pool.close()
