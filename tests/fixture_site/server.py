@@ -196,8 +196,9 @@ class FixtureServer:
     """The fixture site on a real HTTP server; use as a context manager or start()/stop()."""
 
     def __init__(self, site: FixtureSite | None = None,
-                 slow_seconds: float = DEFAULT_SLOW_SECONDS) -> None:
+                 slow_seconds: float = DEFAULT_SLOW_SECONDS, port: int = 0) -> None:
         self.site = site if site is not None else FixtureSite()
+        self._wanted_port = port
         self.slow_seconds = slow_seconds
         self.requests: Counter[str] = Counter()
         self.request_log: list[tuple[str, str, dict[str, str]]] = []
@@ -217,7 +218,7 @@ class FixtureServer:
     def start(self) -> FixtureServer:
         if self._httpd is not None:
             return self
-        httpd = _Server(("127.0.0.1", 0), _Handler)
+        httpd = _Server(("127.0.0.1", self._wanted_port), _Handler)
         httpd.fixture = self
         self.port = httpd.server_address[1]
         self.host = f"127.0.0.1:{self.port}"
