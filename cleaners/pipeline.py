@@ -32,7 +32,7 @@ def clean_page(
     opts = options or DEFAULT_OPTIONS
     tree = parse_html(decode_html(html, http_charset), opts.max_nodes, opts.max_depth)
     meta = extract_metadata(tree, url)
-    shape = page_shape(tree)
+    shape = page_shape(tree, url)
     prune_noise(tree, opts.extra_noise_selectors)
     blocks = postclean(extract_blocks(tree, url), meta, opts.boilerplate_lines)
     text = "\n\n".join(blocks)
