@@ -180,3 +180,29 @@ def test_scrapy_native_crawl_command(site, tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert rows(db, "select count(*) from articles")[0][0] == len(site.site.articles)
+
+
+def test_crawl_by_site_profile_applies_filters_and_noise_selectors(site, tmp_path):
+    sport = [a for a in site.site.linked_articles if a.section == "sport"]
+    assert sport, "the fixture site has sport articles"
+    sites = tmp_path / "sites.toml"
+    sites.write_text(f"""
+[sites.fixture]
+start_urls = ["{site.url('/')}"]
+deny = ['^/sport/', '/2025/01/\\\\d+/.*match']
+noise_selectors = ["p.byline", "figure"]
+[sites.fixture.politeness]
+download_timeout = 1
+max_page_bytes = 1000000
+""", encoding="utf-8")
+    db = tmp_path / "profile.db"
+    proc = cleanwire("crawl", "fixture", "--sites", str(sites), "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("crawl of fixture")
+    assert site.requests["/sport/"] == 0
+    assert rows(db, "select name from sites") == [("fixture",)]
+    stored = {u for (u,) in rows(db, "select url from articles")}
+    assert site.site.linked_articles[0].url(site.base_url) in stored
+    env_proc = cleanwire("crawl", "fixture", "--db", str(tmp_path / "env.db"),
+                         env={"CLEANWIRE_SITES": str(sites)})
+    assert env_proc.returncode == 0, env_proc.stderr
