@@ -1,98 +1,170 @@
 """Page metadata from the original tree: JSON-LD first, then meta tags, then the DOM.
 
-Runs before any pruning, so <script type=application/ld+json> is still there.
+Runs before any pruning, so <script type=application/ld+json>, bylines and
+<time> elements are still there.  The work is split by field: titles.py (the
+headline and its element), dates.py, authors.py; shared readers live in
+metadata_dom.py and word lists in metadata_vocab.py.  Nothing here modifies
+the tree.  Accuracy against WCXB dev: bench/eval_metadata.py.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from lxml import html as lxml_html
+from lxml import etree
+from lxml.html import HtmlElement
 
+from .authors import extract_authors
+from .dates import extract_dates
+from .metadata_dom import (
+    ClassIndex,
+    JsonLd,
+    clean_text,
+    in_noise_region,
+    meta_values,
+    read_jsonld,
+    text_of,
+    types_of,
+)
 from .model import Metadata
+from .titles import extract_title, headline_node, site_names
+
+_CANONICAL = etree.XPath("//link[@rel='canonical']/@href")
+_REL_TAG = etree.XPath("//a[@rel='tag' or contains(concat(' ', @rel, ' '), ' tag ')]")
+_IMAGE_SRC = etree.XPath("//link[@rel='image_src']/@href")
+
+SECTION_META = ("article:section", "og:article:section", "parsely-section", "section",
+                "article.section", "sailthru.section", "cxenseparse:recs:articlesection")
+TAG_META = ("article:tag", "og:article:tag", "news_keywords", "parsely-tags", "keywords",
+            "sailthru.tags")
+HOME_WORDS = frozenset({"home", "homepage", "start", "startseite", "accueil", "inicio",
+                        "главная", "головна", "홈", "首页", "ホーム"})
+MAX_TAGS = 30
+MAX_TAG_CHARS = 60
 
 
-def _first(values: list[str | None]) -> str | None:
+def _first(*values: Any) -> str | None:
     for value in values:
-        if value and value.strip():
-            return value.strip()
+        text = clean_text(value)
+        if text:
+            return text
     return None
 
 
-def _jsonld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
-        try:
-            data = json.loads(script.text or "")
-        except ValueError:
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                out.append(item)
-                if "@graph" in item:
-                    stack.append(item["@graph"])
-    return out
+def _meta1(meta: dict[str, list[str]], *keys: str) -> str | None:
+    for key in keys:
+        for value in meta.get(key, ()):
+            if value:
+                return value
+    return None
 
 
-def _meta(tree: lxml_html.HtmlElement) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for node in tree.xpath("//meta[@content]"):
-        key = (node.get("property") or node.get("name") or node.get("itemprop") or "").lower()
-        if key and key not in found:
-            found[key] = node.get("content", "").strip()
-    return found
-
-
-def _names(value: Any) -> list[str]:
+def _as_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
-    if isinstance(value, dict):
-        return _names(value.get("name"))
     if isinstance(value, list):
-        return [name for item in value for name in _names(item)]
+        return [v for v in value if isinstance(v, str)]
     return []
 
 
-def extract_metadata(tree: lxml_html.HtmlElement, url: str) -> Metadata:
+def _breadcrumb_section(ld: JsonLd, title: str | None) -> str | None:
+    """The deepest JSON-LD BreadcrumbList entry above the article itself."""
+    for obj in ld.objects:
+        if "BreadcrumbList" not in types_of(obj):
+            continue
+        items = obj.get("itemListElement")
+        if not isinstance(items, list):
+            continue
+        names: list[str] = []
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            inner = ld.resolve(item.get("item"))
+            name = clean_text(item.get("name") or (inner.get("name")
+                                                   if isinstance(inner, dict) else None))
+            if name:
+                names.append(name)
+        names = [n for n in names if n.casefold() not in HOME_WORDS
+                 and n.casefold() != (title or "").casefold()]
+        if names:
+            return names[-1]
+    return None
+
+
+def _section(meta: dict[str, list[str]], ld: JsonLd, title: str | None) -> str | None:
+    sections = _as_list(ld.article.get("articleSection"))
+    return _first(*sections, _meta1(meta, *SECTION_META), _breadcrumb_section(ld, title))
+
+
+def _split_tags(values: list[str]) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        parts = value.split(",") if "," in value else value.split(";")
+        for part in parts:
+            tag = clean_text(part)
+            if tag and len(tag) <= MAX_TAG_CHARS and tag.casefold() not in seen:
+                seen.add(tag.casefold())
+                out.append(tag)
+    return out[:MAX_TAGS]
+
+
+def _tags(tree: HtmlElement, meta: dict[str, list[str]], ld: JsonLd) -> list[str]:
+    keywords = ld.article.get("keywords")
+    if tags := _split_tags(_as_list(keywords)):
+        return tags
+    for key in TAG_META:
+        if tags := _split_tags(meta.get(key, [])):
+            return tags
+    links = [text_of(a) for a in _REL_TAG(tree) if not in_noise_region(a)]
+    return _split_tags([t for t in links if t])
+
+
+def _image(meta: dict[str, list[str]], ld: JsonLd, tree: HtmlElement) -> str | None:
+    image = ld.resolve(ld.article.get("image"))
+    if isinstance(image, list):
+        image = ld.resolve(image[0]) if image else None
+    if isinstance(image, dict):
+        image = image.get("url") or image.get("contentUrl")
+    src = _IMAGE_SRC(tree)
+    return _first(_meta1(meta, "og:image", "og:image:url", "og:image:secure_url",
+                         "twitter:image", "twitter:image:src"),
+                  image if isinstance(image, str) else None, src[0] if src else None)
+
+
+def _language(tree: HtmlElement, meta: dict[str, list[str]], ld: JsonLd) -> str | None:
+    in_language = ld.article.get("inLanguage") or ld.page.get("inLanguage")
+    if isinstance(in_language, dict):
+        in_language = in_language.get("alternateName") or in_language.get("name")
+    return _first(tree.get("lang"), tree.get("xml:lang"),
+                  in_language if isinstance(in_language, str) else None,
+                  _meta1(meta, "og:locale", "content-language", "language", "dc.language"))
+
+
+def extract_metadata(tree: HtmlElement, url: str) -> Metadata:
     """Everything the page says about itself, normalised but not yet judged."""
-    meta = _meta(tree)
-    objects = _jsonld_objects(tree)
-    types: list[str] = []
-    for obj in objects:
-        kind = obj.get("@type")
-        types.extend(kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else [])
-    article = next((o for o in objects if "headline" in o or "datePublished" in o), {})
-    titles = tree.xpath("//title/text()")
-    canonical = tree.xpath('//link[@rel="canonical"]/@href')
-    keywords = article.get("keywords") or meta.get("keywords") or []
-    if isinstance(keywords, str):
-        keywords = [k.strip() for k in keywords.split(",") if k.strip()]
-    section = article.get("articleSection")
-    if isinstance(section, list):
-        section = section[0] if section else None
+    meta = meta_values(tree)
+    ld = read_jsonld(tree)
+    index = ClassIndex(tree)
+    title = extract_title(tree, url, meta, ld)
+    headline = headline_node(tree, title, index)
+    dates = extract_dates(tree, url, meta, ld, headline, index)
+    canonical = _CANONICAL(tree)
+    site = site_names(meta, ld, url)
+    description = ld.article.get("description")
     return Metadata(
-        title=_first([article.get("headline"), meta.get("og:title"),
-                      titles[0] if titles else None]),
-        authors=_names(article.get("author")) or ([meta["author"]] if meta.get("author") else []),
-        published=_first([article.get("datePublished"), meta.get("article:published_time")]),
-        modified=_first([article.get("dateModified"), meta.get("article:modified_time")]),
-        section=_first([section if isinstance(section, str) else None,
-                        meta.get("article:section")]),
-        tags=[str(k) for k in keywords if k],
-        description=_first([meta.get("og:description"), meta.get("description"),
-                            article.get("description") if isinstance(
-                                article.get("description"), str) else None]),
-        image=_first([meta.get("og:image"), meta.get("twitter:image")]),
-        sitename=_first([meta.get("og:site_name")]),
-        canonical_url=_first([canonical[0] if canonical else None, meta.get("og:url")]),
-        declared_language=_first([tree.get("lang"), article.get("inLanguage")
-                                  if isinstance(article.get("inLanguage"), str) else None,
-                                  meta.get("og:locale")]),
-        og_type=meta.get("og:type"),
-        jsonld_types=[t for t in types if t],
+        title=title,
+        authors=extract_authors(tree, meta, ld, headline, site.matches, index),
+        published=dates.published,
+        modified=dates.modified,
+        section=_section(meta, ld, title),
+        tags=_tags(tree, meta, ld),
+        description=_first(_meta1(meta, "og:description", "description", "twitter:description"),
+                           description if isinstance(description, str) else None),
+        image=_image(meta, ld, tree),
+        sitename=_first(*site.names),
+        canonical_url=_first(canonical[0] if canonical else None, _meta1(meta, "og:url")),
+        declared_language=_language(tree, meta, ld),
+        og_type=_meta1(meta, "og:type"),
+        jsonld_types=ld.types,
     )

@@ -1,0 +1,341 @@
+"""Authors as a list of clean names: JSON-LD, meta tags, then bylines on the page.
+
+Order: JSON-LD author (with @id references resolved) and meta tags first;
+then a byline cue ("By", "Von", "Автор:") next to the headline; then
+itemprop/rel=author/byline-classed elements outside comments and sidebars.
+A declared author that is only the site or an Organization gives way to a
+person's byline shown on the page.  A byline string is cut into names:
+prefixes and job suffixes ("기자", "記者") go, joiners ("and", "und", "и", ",")
+split, emails, dates, credentials ("MD", "PhD") and job titles are dropped.
+An organisation counts when it is the byline ("Reuters").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from .metadata_dom import (
+    ClassIndex,
+    JsonLd,
+    clean_text,
+    in_noise_region,
+    spaced_text,
+    text_of,
+    text_window,
+    types_of,
+)
+from .metadata_vocab import (
+    BYLINE_CUES,
+    BYLINE_PREFIXES,
+    CREDENTIALS,
+    JUNK_AUTHORS,
+    NAME_JOINERS,
+    NAME_PARTICLES,
+    NAME_SUFFIXES,
+    ROLE_TITLES,
+    ROLE_WORDS,
+)
+from .metadata_vocab import MONTHS as _MONTHS
+
+AUTHOR_META = (
+    "author", "article:author", "og:article:author", "parsely-author", "sailthru.author",
+    "dc.creator", "dcterms.creator", "citation_author", "byl", "authors", "article:author_name",
+    "author_name", "cxenseparse:author",
+)
+# Keys repeated once per author, each value one "Last, First" name.
+ONE_NAME_PER_VALUE = frozenset({"citation_author", "dc.creator", "dcterms.creator"})
+# Yoast-style "twitter:label1 = Written by" / "twitter:data1 = Jane Doe" pairs.
+LABELLED_META = (("twitter:label1", "twitter:data1"), ("twitter:label2", "twitter:data2"))
+AUTHOR_LABELS = ("written by", "author", "by", "geschrieben von", "verfasst von", "écrit par",
+                 "escrito por", "автор")
+MAX_NAME_WORDS = 6
+ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation",
+                                "educationalorganization", "governmentorganization",
+                                "localbusiness", "ngo", "medicalorganization"})
+MAX_NAME_CHARS = 60
+MAX_BYLINE_CHARS = 150
+MAX_LD_DEPTH = 6
+_GLUED_BY = re.compile(r"^(?:[Bb]y|[Vv]on|[Pp]ar|[Pp]or)(?=[A-ZÀ-ÖØ-Þ])")
+_STOP_PARTS = frozenset(NAME_JOINERS) | frozenset(BYLINE_PREFIXES)
+_CAPS = re.compile(r"[A-Z]{1,6}(?:-[A-Z]{1,6})?\d*")
+_CUE = re.compile(
+    r"^(?:" + "|".join(re.escape(c) for c in sorted(BYLINE_CUES, key=len, reverse=True))
+    + r")(?:\s*[:：]\s*|\s+|$)(.*)$", re.IGNORECASE | re.DOTALL)
+_JOINER_PIECE = re.compile(
+    r"^(?:[,;&]|" + "|".join(re.escape(j) for j in NAME_JOINERS) + r")$", re.IGNORECASE)
+BEFORE_HEADLINE_CHARS = 200
+AFTER_HEADLINE_CHARS = 500
+MAX_CUE_DISTANCE = 12
+
+_REL_AUTHOR = etree.XPath("//a[@rel='author' or contains(concat(' ', @rel, ' '), ' author ')]")
+_ITEMPROP_AUTHOR = etree.XPath("//*[@itemprop='author' or @itemprop='creator']")
+_ITEMPROP_NAME = etree.XPath(".//*[@itemprop='name']")
+_BYLINE_CLASSED = re.compile(r"yline|y-line|uthor|writer|reporter|contributor|posted-by")
+_NOT_BYLINE_TAGS = frozenset({"script", "style", "meta", "link", "img", "body", "html",
+                              "article", "main", "svg", "picture", "source"})
+_AUTHOR_LINKS = etree.XPath(
+    ".//a[@rel='author' or contains(@href, '/author/') or contains(@href, '/authors/') "
+    "or contains(@href, '/autor/') or contains(@href, '/auteur/') or contains(@href, '/profile/')"
+    " or contains(@href, '/people/') or contains(@href, '/staff/') or contains(@href, '/writer')]")
+
+_PREFIX = re.compile(
+    r"^(?:" + "|".join(re.escape(p) for p in sorted(BYLINE_PREFIXES, key=len, reverse=True))
+    + r")(?:\s*[:：\-–—]\s*|\s+)", re.IGNORECASE)
+_SUFFIX = re.compile(
+    r"\s*(?:" + "|".join(re.escape(s) for s in sorted(NAME_SUFFIXES, key=len, reverse=True))
+    + r")\s*$")
+_JOINERS = re.compile(
+    r"\s*(?:[,;&/|·•、，；]|\s[-–—]\s|\s(?:" + "|".join(re.escape(j) for j in NAME_JOINERS)
+    + r")\s)\s*")
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HANDLE = re.compile(r"(?<!\w)@\w+")
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_DIGITS = re.compile(r"\d")
+_CUT = re.compile(
+    r"\s+(?:[-–—|·•]\s+)?(?:(?:updated|published|posted|on|last updated|at)\b|\S*\d|"
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d).*$",
+    re.IGNORECASE)
+
+
+def _is_credential(part: str) -> bool:
+    """'MD', 'Ph.D.', 'RD', 'M.D. FACLM', 'E-RYT 200': every token a credential."""
+    tokens = [t.strip(" .®") for t in part.replace(".", ". ").split() if t.strip(" .®")]
+    if part.strip(" .®").lower() in CREDENTIALS:
+        return True
+    return bool(tokens) and all(
+        t.lower() in CREDENTIALS or _CAPS.fullmatch(t) or t.isdigit() or len(t) == 1
+        for t in tokens) and any(len(t) > 1 for t in tokens)
+
+
+def _is_role(part: str) -> bool:
+    """'Senior Editor', 'Head of Marketing', 'Trial Attorney': a job title, not a person."""
+    return any(w.strip(",.").casefold() in ROLE_WORDS for w in part.split())
+
+
+def _trim_role(name: str) -> str:
+    """'Zackery Cuevas Writer' -> 'Zackery Cuevas' (keeps 'Staff Reporter')."""
+    words = name.split()
+    while len(words) > 2 and words[-1].strip(",.").casefold() in ROLE_WORDS and (
+            words[-1].strip(",.").casefold() in ROLE_TITLES
+            or words[-2].strip(",.").casefold() in ROLE_WORDS):
+        words.pop()
+    return " ".join(words)
+
+
+def _drop_initials(name: str) -> str:
+    """'CM Craig McCarthy' (an avatar's initials glued on) -> 'Craig McCarthy'."""
+    words = name.split()
+    if len(words) >= 3 and words[0].isupper() and 1 < len(words[0]) <= 3:
+        initials = "".join(w[0] for w in words[1:]).upper()
+        if initials.startswith(words[0]):
+            return " ".join(words[1:])
+    return name
+
+
+def _flip(name: str) -> str:
+    """'Roy, Aniruddha' (citation style) -> 'Aniruddha Roy'."""
+    last, _, first = name.partition(",")
+    if first.strip() and len(last.split()) <= 2 and len(first.split()) <= 3:
+        return f"{first.strip()} {last.strip()}"
+    return name
+
+
+def _clean_name(part: str, page_text: bool = False) -> str | None:
+    if part.strip(" .:").casefold() in _STOP_PARTS:
+        return None
+    name = _SUFFIX.sub("", _GLUED_BY.sub("", part.strip(" .:-–—\"'“”‘’*")))
+    name = _PREFIX.sub("", name).strip(" .:-–—\"'“”")
+    name = _SUFFIX.sub("", name).strip()
+    if not name or _DIGITS.search(name):
+        return None
+    if ":" in name or "：" in name:
+        return None  # "design: Scott McDaniel", a credit line, not a byline
+    if page_text:
+        name = _drop_initials(_trim_role(name))
+    folded = name.casefold().rstrip(".")
+    if folded in JUNK_AUTHORS or folded in _MONTHS or len(name) > MAX_NAME_CHARS:
+        return None
+    if "." in name and " " not in name and not name.endswith("."):
+        return None  # 'page.head.author', a template placeholder
+    if len(name.split()) > MAX_NAME_WORDS:
+        return None
+    return name
+
+
+def split_byline(raw: str, page_text: bool = False) -> list[str]:
+    """'By Jane Doe and John Roe, MD · Jan 5, 2025' -> ['Jane Doe', 'John Roe']."""
+    text = clean_text(raw)
+    text = _URL.sub(" ", _EMAIL.sub(" ", text))
+    text = " ".join(_HANDLE.sub(" ", _BRACKETS.sub(" ", text)).split())
+    text = _PREFIX.sub("", text)
+    text = _CUT.sub("", text)
+    names: list[str] = []
+    for part in _JOINERS.split(text):
+        name = _clean_name(part, page_text)
+        if not name or (names and (_is_credential(name) or _is_role(name))):
+            continue
+        if name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return names
+
+
+def _ld_names(value: Any, ld: JsonLd, depth: int = 0) -> list[str]:
+    if depth > MAX_LD_DEPTH:
+        return []
+    value = ld.resolve(value)
+    if isinstance(value, str):
+        return [] if value.startswith(("http://", "https://", "/")) else split_byline(value)
+    if isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, list):
+            name = " ".join(n for n in name if isinstance(n, str))
+        if not isinstance(name, str) or not name.strip():
+            given = clean_text(value.get("givenName"))
+            family = clean_text(value.get("familyName"))
+            name = f"{given} {family}".strip()
+        return split_byline(name) if name else []
+    if isinstance(value, list):
+        out: list[str] = []
+        for item in value:
+            out.extend(n for n in _ld_names(item, ld, depth + 1) if n not in out)
+        return out
+    return []
+
+
+def _from_jsonld(ld: JsonLd) -> list[str]:
+    for obj in (ld.article, ld.page):
+        for key in ("author", "creator"):
+            if key in obj and (names := _ld_names(obj[key], ld)):
+                return names
+    return []
+
+
+def _from_meta(meta: dict[str, list[str]]) -> list[str]:
+    for label_key, data_key in LABELLED_META:
+        label = (meta.get(label_key) or [""])[0].casefold()
+        if label in AUTHOR_LABELS and (names := split_byline((meta.get(data_key) or [""])[0])):
+            return names
+    for key in AUTHOR_META:
+        values = [v for v in meta.get(key, ()) if not v.startswith(("http://", "https://"))]
+        if key in ONE_NAME_PER_VALUE:
+            values = [_flip(v) for v in values]
+        names: list[str] = []
+        for value in values:
+            names.extend(n for n in split_byline(value) if n not in names)
+        if names:
+            return names
+    return []
+
+
+def _node_names(node: HtmlElement) -> list[str]:
+    inner = _ITEMPROP_NAME(node)
+    if inner:
+        return split_byline(inner[0].get("content") or text_of(inner[0]), page_text=True)
+    if node.tag == "meta":
+        return split_byline(node.get("content", ""))
+    links = [text_of(a) for a in _AUTHOR_LINKS(node)]
+    links = [t for t in links if t]
+    if links:
+        return [n for t in links for n in split_byline(t, page_text=True)]
+    text = spaced_text(node)
+    return split_byline(text, page_text=True) if len(text) <= MAX_BYLINE_CHARS else []
+
+
+def looks_like_name(name: str) -> bool:
+    """Capitalised words (particles allowed) or a single handle; no sentence."""
+    words = name.split()
+    if not words or len(words) > MAX_NAME_WORDS - 1 or name.endswith(("?", "!")):
+        return False
+    if len(words) == 1:
+        return len(name) >= 2
+    caps = [w for w in words if w[:1].isupper() or not w[:1].isalpha()]
+    rest = [w for w in words if w not in caps and w.lower() not in NAME_PARTICLES]
+    return not rest
+
+
+def _after_cue(pieces: list[str], start: int, rest: str) -> str:
+    """The byline text following a cue: the rest of its piece, or the next pieces
+    while they are names and joiners ("By", "Jane Doe", "and", "John Roe")."""
+    if rest.strip():
+        chunks = [rest]
+    elif start + 1 < len(pieces):
+        chunks = [pieces[start + 1]]
+        start += 1
+    else:
+        return ""
+    index = start + 1
+    while index + 1 < len(pieces) and _JOINER_PIECE.match(pieces[index].strip()):
+        chunks += [pieces[index], pieces[index + 1]]
+        index += 2
+    return " ".join(chunks)
+
+
+def from_headline(headline: HtmlElement | None) -> list[str]:
+    """Names after a byline cue ("By", "Von", "Автор:") printed next to the headline."""
+    if headline is None:
+        return []
+    before, after = text_window(headline, BEFORE_HEADLINE_CHARS, AFTER_HEADLINE_CHARS)
+    pieces = after[:MAX_CUE_DISTANCE * 2] + before[-MAX_CUE_DISTANCE:]
+    for index, piece in enumerate(pieces):
+        match = _CUE.match(piece.strip())
+        if not match:
+            continue
+        byline = _after_cue(pieces, index, match[1])
+        names = [n for n in split_byline(byline, page_text=True) if looks_like_name(n)]
+        if names:
+            return names
+    return []
+
+
+def _from_dom(tree: HtmlElement, index: ClassIndex) -> list[str]:
+    finders = (_ITEMPROP_AUTHOR, _REL_AUTHOR, lambda _tree: index.find(_BYLINE_CLASSED))
+    for finder in finders:
+        names: list[str] = []
+        for node in finder(tree):
+            if node.tag in _NOT_BYLINE_TAGS or in_noise_region(node):
+                continue
+            for name in _node_names(node):
+                if name.casefold() not in {n.casefold() for n in names}:
+                    names.append(name)
+            if names and finder is finders[-1]:
+                return names
+        if names:
+            return names
+    return []
+
+
+def _is_organisation(names: list[str], ld: JsonLd, is_site: Callable[[str], bool]) -> bool:
+    """The byline is the site itself or a JSON-LD Organization."""
+    if all(is_site(n) for n in names):
+        return True
+    author = ld.resolve(ld.article.get("author")) if ld.article else None
+    if isinstance(author, list) and len(author) == 1:
+        author = ld.resolve(author[0])
+    kinds = {k.lower() for k in types_of(author)} if isinstance(author, dict) else set()
+    return bool(kinds & ORGANISATION_TYPES)
+
+
+def extract_authors(tree: HtmlElement, meta: dict[str, list[str]], ld: JsonLd,
+                    headline: HtmlElement | None = None,
+                    is_site: Callable[[str], bool] = lambda _name: False,
+                    index: ClassIndex | None = None) -> list[str]:
+    """Clean author names, strongest source first.
+
+    JSON-LD and meta authors come first, then a byline next to the headline,
+    then rel/itemprop/class bylines.  When the declared author is only the
+    site or an organisation, a person's byline shown on the page wins.
+    """
+    declared = _from_jsonld(ld) or _from_meta(meta)
+    if declared and not _is_organisation(declared, ld, is_site):
+        return declared
+    shown = from_headline(headline) or _from_dom(tree, index or ClassIndex(tree))
+    if declared and shown and all(is_site(n) for n in shown):
+        return declared
+    return shown or declared

@@ -1,0 +1,432 @@
+"""Published and modified dates: JSON-LD, meta tags, <time>, labelled text, URL.
+
+Published and modified are kept apart.  Dates in site headers ("today's
+date" bars), navigation, sidebars and comments are never taken.  Output is
+ISO 8601: the source's own datetime when it has one, else YYYY-MM-DD.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from .metadata_dom import (
+    ClassIndex,
+    JsonLd,
+    clean_text,
+    in_comments,
+    in_noise_region,
+    text_of,
+    text_window,
+)
+from .metadata_vocab import MODIFIED_LABELS, MONTHS, PUBLISHED_LABELS
+
+MIN_YEAR = 1995
+
+PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "article:published",
+    "og:published_time", "published_time", "datepublished", "article.published",
+    "article_date_original", "publication_date", "publish-date", "publish_date",
+    "publishdate", "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued",
+    "dcterms.issued", "dc.date.created", "dcterms.created", "citation_publication_date",
+    "citation_date", "cxenseparse:recs:publishtime", "originalpublicationdate",
+    "date.published", "article:post_date", "datecreated", "created", "dc.date", "dcterms.date",
+    "date", "og:pubdate", "release_date", "rnews:datepublished",
+)
+MODIFIED_META = (
+    "article:modified_time", "og:updated_time", "og:article:modified_time", "article:modified",
+    "modified_time", "datemodified", "article.updated", "last-modified", "lastmod",
+    "dcterms.modified", "dc.date.modified", "parsely-updated", "lastmodified",
+)
+
+_ITEMPROP_PUBLISHED = etree.XPath(
+    "//*[@itemprop][@itemprop='datePublished' or @itemprop='dateCreated' "
+    "or @itemprop='uploadDate']")
+_ITEMPROP_MODIFIED = etree.XPath("//*[@itemprop][@itemprop='dateModified']")
+_TIMES = etree.XPath("//time")
+_SCRIPT_DATES = etree.XPath(
+    "//script[not(@src)][contains(., 'ublished') or contains(., 'ublishDate') "
+    "or contains(., 'publication_date') or contains(., 'postedAt')]/text()")
+_BLOB_DATE = re.compile(
+    r"[\"'](?:datePublished|publishedAt|publishDate|published_at|publishedDate|"
+    r"first_publication_date|firstPublishedAt|postedAt|publicationDate|published_time|"
+    r"date_published|pubDate)[\"']?\s*:\s*[\"']([^\"']{8,40})")
+_DATE_CLASSED = re.compile(r"date|Date|time|publish|posted|meta|byline|updated")
+_DATE_TAGS = frozenset({"span", "div", "p", "time", "li", "small", "abbr", "em", "strong", "a",
+                        "dd", "b", "i"})
+
+_ISO = re.compile(
+    r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?(?!\d)")
+_YMD = re.compile(r"(?<!\d)(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?!\d)")
+_CJK = re.compile(r"(\d{4})\s*[년年]\s*(\d{1,2})\s*[월月]\s*(\d{1,2})\s*[일日]?")
+_WORD = r"([^\W\d_]{3,12})"
+_DMY_WORD = re.compile(
+    r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?" + _WORD
+    + r"\.?,?\s+(?:de\s+)?(\d{4})(?!\d)", re.IGNORECASE)
+_MDY_WORD = re.compile(
+    _WORD + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)", re.IGNORECASE)
+_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?!\d)")
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?:/|[_-]|\.html?|$)")
+_URL_YMD = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/")
+_EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+
+
+@dataclass
+class Dates:
+    """The page's own dates (ISO 8601 strings or None)."""
+
+    published: str | None = None
+    modified: str | None = None
+    published_source: str | None = None
+
+
+def _now() -> date:
+    return (datetime.now(UTC) + timedelta(days=2)).date()
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    if not MIN_YEAR <= year <= _now().year + 1:
+        return None
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        return None
+    return found if found <= _now() else None
+
+
+def _iso_match(match: re.Match[str]) -> str | None:
+    year, month, day = int(match[1]), int(match[2]), int(match[3])
+    found = _valid(year, month, day)
+    if found is None:
+        return None
+    if match[4] is None:
+        return found.isoformat()
+    hour, minute, second = int(match[4]), int(match[5]), int(match[6] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return found.isoformat()
+    tz = match[7] or ""
+    if tz and tz != "Z" and ":" not in tz:
+        tz = f"{tz[:3]}:{tz[3:]}"
+    return f"{found.isoformat()}T{hour:02d}:{minute:02d}:{second:02d}{tz}"
+
+
+def _month(word: str) -> int | None:
+    return MONTHS.get(word.lower().rstrip("."))
+
+
+def parse_date(value: Any) -> str | None:
+    """The first plausible date in a string (machine or human format), as ISO 8601."""
+    text = clean_text(value) if isinstance(value, str) else str(value or "")
+    if not text:
+        return None
+    if _EPOCH.match(text):
+        stamp = int(text[:10])
+        found = datetime.fromtimestamp(stamp, UTC).date()
+        return found.isoformat() if _valid(found.year, found.month, found.day) else None
+    match = _ISO.search(text)
+    if match and (iso := _iso_match(match)):
+        return iso
+    return parse_human_date(text)
+
+
+def _numeric(match: re.Match[str], month_first: bool) -> date | None:
+    """'13.01.2025' is day first; '01/13/2025' month first where the page is US English."""
+    first, second, year = int(match[1]), int(match[3]), int(match[4])
+    if first > 12 or ((match[2] == "." or not month_first) and second <= 12):
+        return _valid(year, second, first)
+    return _valid(year, first, second)
+
+
+def _word_dmy(match: re.Match[str]) -> date | None:
+    month = _month(match[2])
+    return _valid(int(match[3]), month, int(match[1])) if month else None
+
+
+def _word_mdy(match: re.Match[str]) -> date | None:
+    month = _month(match[1])
+    return _valid(int(match[3]), month, int(match[2])) if month else None
+
+
+_HUMAN_PATTERNS = (
+    (_ISO, lambda m: _valid(int(m[1]), int(m[2]), int(m[3]))),
+    (_CJK, lambda m: _valid(int(m[1]), int(m[2]), int(m[3]))),
+    (_YMD, lambda m: _valid(int(m[1]), int(m[3]), int(m[4]))),
+    (_DMY_WORD, _word_dmy),
+    (_MDY_WORD, _word_mdy),
+)
+
+
+def find_dates(text: str, month_first: bool = True) -> list[tuple[int, str]]:
+    """Every plausible date written in the text, as (offset, YYYY-MM-DD), in text order.
+
+    month_first decides "03/10/2023" (True: March 10, as in US English).
+    """
+    found: dict[int, str] = {}
+    taken: list[tuple[int, int]] = []
+    patterns = (*_HUMAN_PATTERNS, (_NUMERIC, lambda m: _numeric(m, month_first)))
+    for pattern, build in patterns:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            if day := build(match):
+                found[start] = day.isoformat()
+                taken.append((start, end))
+    return sorted(found.items())
+
+
+def parse_human_date(text: str) -> str | None:
+    """Dates as people write them: 'January 13, 2025', '13. Januar 2025', '2025년 1월 13일'."""
+    dates = find_dates(text)
+    return dates[0][1] if dates else None
+
+
+def url_date(url: str) -> str | None:
+    """A /2025/01/12/ (or /20250112/) date in the URL path."""
+    path = url.split("?", 1)[0]
+    match = _URL_YMD.search(path) or _URL_DATE.search(path)
+    if not match:
+        return None
+    found = _valid(int(match[1]), int(match[2]), int(match[3]))
+    return found.isoformat() if found else None
+
+
+def _first_meta(meta: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        for value in meta.get(key, ()):
+            if found := parse_date(value):
+                return found
+    return None
+
+
+def _any_publish_meta(meta: dict[str, list[str]]) -> str | None:
+    """Site-specific names such as 'w-published-date' or 'published'."""
+    for key, values in meta.items():
+        if "publish" in key and "publisher" not in key and (found := parse_date(values[0])):
+            return found
+    return None
+
+
+def _jsonld_date(ld: JsonLd, keys: tuple[str, ...]) -> str | None:
+    for obj in (ld.article, ld.page):
+        for key in keys:
+            value = obj.get(key)
+            if isinstance(value, list):
+                value = value[0] if value else None
+            if found := parse_date(value):
+                return found
+    return None
+
+
+def _element_date(node: HtmlElement) -> str | None:
+    for attr in ("datetime", "content", "data-datetime", "data-date", "title"):
+        if found := parse_date(node.get(attr)):
+            return found
+    return parse_date(text_of(node)[:120])
+
+
+def _itemprop_date(tree: HtmlElement, xpath: etree.XPath) -> str | None:
+    for node in xpath(tree):
+        if (node.tag == "meta" or not in_comments(node)) and (found := _element_date(node)):
+            return found
+    return None
+
+
+BEFORE_H1_CHARS = 300
+AFTER_H1_CHARS = 600
+LABEL_WINDOW = 32
+
+
+def _label_kind(before: str) -> str:
+    """'modified', 'published' or '' from the words just before a date."""
+    window = before[-LABEL_WINDOW:].casefold()
+    if any(label in window for label in MODIFIED_LABELS):
+        return "modified"
+    if any(label in window for label in PUBLISHED_LABELS):
+        return "published"
+    return ""
+
+
+@dataclass
+class Shown:
+    """Dates written next to the headline, in reading order."""
+
+    published: str | None = None
+    modified: str | None = None
+    early: str | None = None  # unlabelled, above the headline: weak evidence
+    all: list[str] = field(default_factory=list)
+
+    def agrees(self, machine: str | None) -> bool:
+        """Does a machine-readable date match one shown (±1 day for time zones, d/m swaps)?"""
+        if not machine:
+            return False
+        try:
+            want = date.fromisoformat(machine[:10])
+        except ValueError:
+            return False
+        for shown in self.all:
+            day = date.fromisoformat(shown)
+            if abs((day - want).days) <= 1:
+                return True
+            if day.day <= 12 and _valid(day.year, day.day, day.month) == want:
+                return True
+        return False
+
+
+def month_first(tree: HtmlElement) -> bool:
+    """Numeric dates are month first on US-English (or undeclared) pages."""
+    lang = (tree.get("lang") or "en-us").lower().replace("_", "-")
+    return lang in ("en", "en-us")
+
+
+def near_headline(headline: HtmlElement | None, us_order: bool = True) -> Shown:
+    """Dates written next to the headline element.
+
+    Reads a few hundred characters of text before and after the headline
+    (above it, dates inside navigation/header bars are skipped).  The first
+    date after it not labelled as an update ("Updated", "Aktualisiert",
+    "수정") is the published one.  A date above the headline counts as
+    published only when labelled ("Published ..."); an unlabelled one is kept
+    as weak evidence (Shown.early): it may be a site's "today's date" bar.
+    """
+    shown = Shown()
+    if headline is None:
+        return shown
+    before, after = text_window(headline, BEFORE_H1_CHARS, AFTER_H1_CHARS)
+    head = "\n".join([*before, text_of(headline)])
+    text = "\n".join([head, *after])
+    early: str | None = None
+    for offset, day in find_dates(text, us_order):
+        kind = _label_kind(text[:offset])
+        shown.all.append(day)
+        if kind == "modified":
+            shown.modified = shown.modified or day
+        elif offset >= len(head) or kind == "published":
+            shown.published = shown.published or day
+        else:
+            early = early or day
+    shown.early = early
+    return shown
+
+
+def script_date(tree: HtmlElement) -> str | None:
+    """A publication date inside inline JSON state (Next.js/Nuxt/Prismic blobs)."""
+    for raw in _SCRIPT_DATES(tree)[:20]:
+        match = _BLOB_DATE.search(raw)
+        if match and (found := parse_date(match[1])):
+            return found
+    return None
+
+
+def _labelled(text: str, labels: tuple[str, ...]) -> bool:
+    head = text[:40].casefold()
+    return any(head.startswith(label) or f" {label}" in head[:30] for label in labels)
+
+
+def _classify(node: HtmlElement, text: str) -> str:
+    """'modified', 'published' or '' from the node's classes and label text."""
+    attrs = f"{node.get('class', '')} {node.get('id', '')} {node.get('itemprop', '')}".lower()
+    if _labelled(text, MODIFIED_LABELS) or "modified" in attrs or (
+            "updated" in attrs and "published" not in attrs and "entry-date" not in attrs):
+        return "modified"
+    if _labelled(text, PUBLISHED_LABELS) or "publish" in attrs or "pubdate" in attrs or (
+            node.get("pubdate") is not None):
+        return "published"
+    return ""
+
+
+def _dom_dates(tree: HtmlElement, index: ClassIndex) -> tuple[str | None, str | None]:
+    """(published, modified) from <time> and date-classed elements outside noise."""
+    published = modified = plain = None
+    seen = 0
+    classed = index.find(_DATE_CLASSED, _DATE_TAGS)
+    for node in _TIMES(tree) + classed:
+        if seen > 40:
+            break
+        if in_noise_region(node):
+            continue
+        text = text_of(node)
+        if len(text) > 200:
+            continue
+        found = _element_date(node)
+        if not found:
+            continue
+        seen += 1
+        kind = _classify(node, text)
+        if kind == "modified":
+            modified = modified or found
+        elif kind == "published":
+            published = published or found
+        elif plain is None:
+            plain = found
+    return published or plain, modified
+
+
+def _one_day_apart(one: str, other: str) -> bool:
+    try:
+        return abs((date.fromisoformat(one[:10]) - date.fromisoformat(other[:10])).days) == 1
+    except ValueError:
+        return False
+
+
+def _day(value: str | None) -> str:
+    return (value or "")[:10]
+
+
+def _machine_published(tree: HtmlElement, meta: dict[str, list[str]],
+                       ld: JsonLd) -> tuple[str | None, str | None]:
+    candidates = (
+        ("jsonld", lambda: _jsonld_date(ld, ("datePublished", "dateCreated", "uploadDate"))),
+        ("meta", lambda: _first_meta(meta, PUBLISHED_META)),
+        ("itemprop", lambda: _itemprop_date(tree, _ITEMPROP_PUBLISHED)),
+        ("meta", lambda: _any_publish_meta(meta)),
+    )
+    for name, read in candidates:
+        if found := read():
+            return found, name
+    return None, None
+
+
+def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: JsonLd,
+                  headline: HtmlElement | None = None,
+                  index: ClassIndex | None = None) -> Dates:
+    """Published and modified dates.
+
+    Machine-readable dates (JSON-LD, meta, itemprop) come first, but a
+    published date written next to the headline wins when it disagrees with
+    them: that is the date the page shows its readers (sites often put the
+    last-edit date in datePublished).  A machine date one day off the URL's
+    /2025/01/12/ date is a UTC shift: the URL's local day is kept.  Without
+    machine dates: <time>/date-classed elements, inline JSON state, the URL,
+    an unlabelled date above the headline, and last an "Updated" date shown
+    on the page.  A modified date the page does not show is never used as
+    the published one.
+    """
+    modified = (_jsonld_date(ld, ("dateModified",)) or _first_meta(meta, MODIFIED_META)
+                or _itemprop_date(tree, _ITEMPROP_MODIFIED))
+    machine, source = _machine_published(tree, meta, ld)
+    shown = near_headline(headline, month_first(tree))
+    modified = modified or shown.modified
+    if shown.published and not shown.agrees(machine):
+        return Dates(shown.published, modified, "headline")
+    if machine:
+        local = url_date(url)
+        if local and _one_day_apart(local, machine):
+            return Dates(local, modified, "url")  # the site's local day; machine is UTC
+        return Dates(machine, modified, source)
+    dom_published, dom_modified = _dom_dates(tree, index or ClassIndex(tree))
+    modified = modified or dom_modified
+    later = (("dom", lambda: dom_published), ("script", lambda: script_date(tree)),
+             ("url", lambda: url_date(url)), ("above-headline", lambda: shown.early),
+             ("modified", lambda: shown.modified or dom_modified))
+    for name, read in later:
+        if found := read():
+            return Dates(found, modified, name)
+    return Dates(None, modified, None)

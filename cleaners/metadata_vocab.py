@@ -1,0 +1,166 @@
+"""Word lists for metadata extraction: byline prefixes, joiners, date labels, months.
+
+Data only, so that adding a language is a one-line change.  Every entry is
+lower case; matching code casefolds its input.
+"""
+
+from __future__ import annotations
+
+# Words that introduce a byline ("By Jane Doe", "Von Max Muster", "Автор: ...").
+BYLINE_PREFIXES: tuple[str, ...] = (
+    "written by", "words by", "posted by", "published by", "reported by", "reporting by",
+    "story by", "text by", "article by", "authored by", "compiled by", "contributed by",
+    "updated by", "reviewed by", "edited by", "by", "from",
+    "author", "authors", "writer", "byline", "posted", "written",
+    "von", "text", "autor", "autorin", "autoren", "verfasst von",
+    "par", "rédigé par", "publié par", "auteur", "auteure",
+    "por", "escrito por", "publicado por", "redacción", "autora",
+    "di", "scritto da", "a cura di",
+    "door", "geschreven door",
+    "av", "af", "skrevet af", "skrevet av", "tekst",
+    "przez", "napisał", "napisała",
+    "автор", "авторка", "автори", "от", "від", "текст",
+    "yazar", "yazan",
+    "작성자", "글쓴이", "기자명",
+    "作者", "文", "记者", "記者", "撰文",
+)
+
+# Byline cues strong enough to trust in running text next to the headline.
+BYLINE_CUES: tuple[str, ...] = (
+    "by", "written by", "words by", "posted by", "reported by", "story by", "article by",
+    "authored by", "author", "authors", "written", "von", "text", "autor", "autorin", "par",
+    "rédigé par", "por", "escrito por", "di", "door", "av", "af", "przez", "автор", "авторка",
+    "автори", "텍스트", "작성자", "글", "作者", "文", "記者",
+)
+
+# Lower-case name particles ("Ludwig van Beethoven", "Ana de la Cruz").
+NAME_PARTICLES: frozenset[str] = frozenset({
+    "van", "der", "den", "de", "da", "di", "del", "della", "des", "du", "la", "le", "von", "zu",
+    "bin", "ibn", "al", "el", "y", "dos", "das", "ter", "ten", "af", "st.",
+})
+
+# Trailing job titles that are not part of a name (Korean/Japanese/Chinese news).
+NAME_SUFFIXES: tuple[str, ...] = (
+    "기자", "특파원", "선임기자", "전문기자", "객원기자", "인턴기자", "논설위원", "편집위원",
+    "記者", "特派員", "編集委員", "记者", "特约记者", "通讯员",
+)
+
+# Words joining several names in one byline.
+NAME_JOINERS: tuple[str, ...] = (
+    "and", "und", "et", "y", "e", "i", "и", "і", "та", "en", "og", "och", "ve", "oraz",
+)
+
+# Parts of a byline that are credentials or roles, never names.
+CREDENTIALS: frozenset[str] = frozenset({
+    "md", "m.d", "phd", "ph.d", "ph. d", "dr", "do", "rn", "rd", "rdn", "ld", "ldn", "ms", "m.s",
+    "ma", "m.a", "ba", "b.a", "bs", "b.s", "bsc", "msc", "mba", "mph", "mpa", "dvm", "vmd", "cfp",
+    "cpa", "cfa", "jr", "sr", "esq", "lcsw", "lpc", "np", "pa-c", "facs", "facp", "faan", "frcp",
+    "dds", "dmd", "psyd", "edd", "ed.d", "cde", "cdces", "cscs", "pharmd", "mhs", "msn", "bsn",
+    "aprn", "fnp", "fnp-c", "cpp", "psp", "lvt", "vts", "dacvb", "fand", "e-ryt", "ryt",
+    "cepf", "mfa", "llm", "jd", "j.d", "iii", "ii",
+})
+
+# Author values that say nothing about who wrote the page.
+JUNK_AUTHORS: frozenset[str] = frozenset({
+    "admin", "administrator", "administrador", "user", "guest", "unknown", "anonymous",
+    "anonym", "wordpress", "webmaster", "null", "none", "undefined", "author", "by",
+    "editor", "webadmin", "site admin", "superuser", "root", "default", "test",
+    "posted by", "written by", "share", "facebook", "twitter", "email", "print",
+    "link", "contact", "contact us", "about", "about the author", "about us", "read more",
+    "more", "view all posts", "all posts", "profile", "others", "home", "menu", "search",
+    "follow", "subscribe", "login", "log in", "sign in", "comments", "reply", "team member",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun", "today", "yesterday",
+})
+
+# Job titles glued after a name in page bylines ("Zackery Cuevas Writer");
+# trimmed only from bylines read off the page, never from declared names.
+ROLE_TITLES: frozenset[str] = frozenset({
+    "writer", "editor", "reporter", "founder", "co-founder", "cofounder", "director", "manager",
+    "ceo", "cto", "cfo", "coo", "president", "attorney", "lawyer", "contributor",
+    "correspondent", "columnist", "winemaker", "journalist", "producer", "redakteur",
+    "redakteurin", "korrespondent", "journaliste", "rédacteur", "redactor", "periodista",
+})
+
+# Job titles that follow a name in bylines ("Jane Doe, Senior Editor"); a
+# byline part made of these is a role, not a person.
+ROLE_WORDS: frozenset[str] = frozenset({
+    "writer", "editor", "reporter", "founder", "co-founder", "cofounder", "director", "manager",
+    "ceo", "cto", "cfo", "coo", "president", "attorney", "lawyer", "expert", "specialist",
+    "contributor", "correspondent", "columnist", "head", "officer", "consultant", "engineer",
+    "designer", "analyst", "strategist", "coach", "nutritionist", "dietitian", "educator",
+    "educators", "lead", "professor", "researcher", "grader", "winemaker", "photographer",
+    "journalist", "producer", "chief", "senior", "sr.", "associate", "assistant", "intern",
+    "freelance", "staff", "marketing", "development", "operations", "content", "partner",
+    "owner", "advisor", "adviser", "counsel", "scientist", "developer", "redakteur",
+    "redakteurin", "korrespondent", "journaliste", "rédacteur", "redactor", "periodista",
+    "кореспондент", "корреспондент", "журналіст", "журналист",
+})
+
+# Labels in front of a date that say which date it is.
+PUBLISHED_LABELS: tuple[str, ...] = (
+    "published", "posted", "posted on", "published on", "first published", "date",
+    "released", "written on", "created", "issued",
+    "veröffentlicht", "veröffentlicht am", "erschienen", "erstellt", "publié", "publié le",
+    "publicado", "publicado el", "pubblicato", "pubblicato il", "gepubliceerd",
+    "publicerad", "publiceret", "publisert", "opublikowano", "опубліковано", "опубликовано",
+    "дата публікації", "дата публикации", "입력", "등록", "송고시간", "송고", "기사입력",
+    "発行", "公開", "投稿日", "发布", "发布时间", "發佈",
+)
+MODIFIED_LABELS: tuple[str, ...] = (
+    "updated", "last updated", "modified", "last modified", "revised", "last reviewed",
+    "reviewed", "edited", "aktualisiert", "zuletzt aktualisiert", "geändert", "mis à jour",
+    "modifié", "actualizado", "actualizado el", "aggiornato", "bijgewerkt", "uppdaterad",
+    "opdateret", "oppdatert", "zaktualizowano", "оновлено", "обновлено", "수정", "업데이트",
+    "最終更新", "更新", "更新时间",
+)
+
+# Month names (and common abbreviations) to month numbers, several languages.
+MONTHS: dict[str, int] = {}
+_MONTH_NAMES: tuple[tuple[str, ...], ...] = (
+    ("january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio", "gen",
+     "januari", "janeiro", "styczeń", "stycznia", "январь", "января", "січень", "січня", "ocak"),
+    ("february", "feb", "februar", "février", "févr", "fevrier", "febrero", "febbraio", "februari",
+     "fevereiro", "fev", "luty", "lutego", "февраль", "февраля", "лютий", "лютого", "şubat"),
+    ("march", "mar", "märz", "mars", "marzo", "maart", "março", "marzec", "marca", "март",
+     "марта", "березень", "березня", "mart", "mär"),
+    ("april", "apr", "avril", "avr", "abril", "abr", "aprile", "kwiecień", "kwietnia", "апрель",
+     "апреля", "квітень", "квітня", "nisan"),
+    ("may", "mai", "mayo", "maggio", "mei", "maio", "maj", "maja", "май", "мая", "травень",
+     "травня", "mayıs"),
+    ("june", "jun", "juni", "juin", "junio", "giugno", "junho", "czerwiec", "czerwca", "июнь",
+     "июня", "червень", "червня", "haziran"),
+    ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "julho", "lipiec", "lipca",
+     "июль", "июля", "липень", "липня", "temmuz"),
+    ("august", "aug", "août", "aout", "agosto", "ago", "augustus", "sierpień", "sierpnia",
+     "август", "августа", "серпень", "серпня", "ağustos"),
+    ("september", "sep", "sept", "septembre", "septiembre", "set", "settembre", "setembro",
+     "wrzesień", "września", "сентябрь", "сентября", "вересень", "вересня", "eylül"),
+    ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro",
+     "out", "październik", "października", "октябрь", "октября", "жовтень", "жовтня", "ekim"),
+    ("november", "nov", "novembre", "noviembre", "novembro", "listopad", "listopada", "ноябрь",
+     "ноября", "листопад", "листопада", "kasım"),
+    ("december", "dec", "dezember", "dez", "décembre", "déc", "diciembre", "dic", "dicembre",
+     "desember", "dezembro", "grudzień", "grudnia", "декабрь", "декабря", "грудень", "грудня",
+     "aralık"),
+)
+for _number, _names in enumerate(_MONTH_NAMES, start=1):
+    for _name in _names:
+        MONTHS.setdefault(_name, _number)
+
+# Separators between a headline and the site name in <title>.
+TITLE_SEPARATORS: tuple[str, ...] = (
+    " | ", " – ", " — ", " - ", " :: ", " · ", " • ", " » ", " « ", " // ", " / ", " ~ ",
+    " ― ", ": ", "｜", " │ ", " ¦ ", "_", "：", " — ",
+)
+
+# Class/id words marking page regions whose dates and names are not the article's.
+NOISE_REGION_WORDS: tuple[str, ...] = (
+    "comment", "related", "sidebar", "widget", "footer", "menu", "nav", "breadcrumb",
+    "topbar", "top-bar", "header-top", "masthead", "promo", "newsletter", "recommend",
+    "more-news", "popular", "trending", "teaser", "ticker", "most-viewed", "most-read",
+    "reply", "respond", "dateline-bar", "date-bar", "today", "weather", "market-",
+    "subscribe", "signup", "login", "cookie", "modal", "sharing", "social", "also-read",
+    "read-more", "readmore", "next-post", "prev-post", "previous-post", "pagination",
+    "td_data_time", "td-header", "site-header", "header-date", "current-date",
+)

@@ -1,0 +1,233 @@
+"""The headline: <h1> when the page's own metadata agrees, else a cleaned <title>.
+
+Site names are cut from "Headline | Site", "Headline - Site", "Site » Headline"
+using og:site_name, the JSON-LD publisher/WebSite name and the host name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from .metadata_dom import (
+    ClassIndex,
+    JsonLd,
+    clean_text,
+    in_noise_region,
+    spaced_text,
+    text_of,
+    types_of,
+)
+from .metadata_vocab import TITLE_SEPARATORS
+
+_TITLE = etree.XPath("//title")
+_H1 = etree.XPath("//h1")
+_HEADINGS = etree.XPath("//h1|//h2|//*[@itemprop='headline']")
+_TITLE_CLASSED = re.compile(r"title|heading|headline")
+_TITLE_TAGS = frozenset({"div", "span", "p", "h3"})
+MAX_HEADING_SCAN = 60
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_TEXT_EQUALS = etree.XPath("//body//text()[normalize-space(.) = $title]")
+_NON_WORD = re.compile(r"[\W_]+")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                         "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+MAX_H1S = 6
+MIN_SUBSTRING = 12
+H1_MIN_SIMILARITY = 0.6
+H1_MIN_WORDS = 3
+GENERIC_SUFFIX_WORDS = 4
+HOST_STOP = frozenset({"www", "com", "org", "net", "co", "uk", "de", "fr", "edu", "gov", "io",
+                       "blog", "news", "m", "amp", "en", "info", "au", "ca", "in", "us"})
+
+
+def _key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    return " ".join(text.split())
+
+
+def _compact(text: str) -> str:
+    return _NON_WORD.sub("", _key(text))
+
+
+@dataclass
+class SiteNames:
+    """What the site calls itself, for cutting it from titles."""
+
+    names: list[str] = field(default_factory=list)  # best first
+    host: str = ""
+    handles: list[str] = field(default_factory=list)  # twitter:site, for matching only
+
+    def matches(self, segment: str) -> bool:
+        compact = _compact(segment)
+        if not compact:
+            return True
+        for name in [*self.names, *self.handles]:
+            other = _compact(name)
+            if other and (compact == other or (len(other) > 3 and other in compact
+                                               and len(compact) <= len(other) + 12)):
+                return True
+        if self.host and len(compact) >= 3:
+            if compact in self.host:
+                return True
+            words = [_compact(w) for w in _key(segment).split()]
+            words = [w for w in words if len(w) > 1]
+            if words and all(w in self.host for w in words):
+                return True
+        return False
+
+
+def site_names(meta: dict[str, list[str]], ld: JsonLd, url: str) -> SiteNames:
+    """og:site_name, application-name, JSON-LD publisher / WebSite / Organization names."""
+    names = [v for key in ("og:site_name", "application-name", "apple-mobile-web-app-title")
+             for v in meta.get(key, ())]
+    publisher = ld.resolve(ld.article.get("publisher")) if ld.article else None
+    for obj in [publisher, *ld.objects]:
+        if not isinstance(obj, dict):
+            continue
+        kinds = {k.lower() for k in types_of(obj)}
+        if obj is publisher or kinds & {"website", "organization", "newsmediaorganization",
+                                        "corporation", "localbusiness"}:
+            name = obj.get("name")
+            if isinstance(name, str) and name.strip():
+                names.append(clean_text(name))
+    handles = [v.lstrip("@") for v in meta.get("twitter:site", ()) if v.lstrip("@")]
+    host = urlsplit(url).hostname or "" if url else ""
+    labels = [p for p in host.lower().split(".") if p and p not in HOST_STOP]
+    return SiteNames([n for n in names if n], "".join(labels), handles)
+
+
+def strip_site(title: str, site: SiteNames, headline_keys: set[str]) -> str:
+    """Cut site-name segments from either end of a title, repeatedly."""
+    title = clean_text(title)
+    for _ in range(3):
+        cut = _cut_once(title, site, headline_keys)
+        if cut == title:
+            break
+        title = cut
+    return title
+
+
+def _cut_once(title: str, site: SiteNames, headline_keys: set[str]) -> str:
+    for sep in TITLE_SEPARATORS:
+        if sep not in title:
+            continue
+        head, _, tail = title.rpartition(sep)
+        first, _, rest = title.partition(sep)
+        for keep, drop in ((head, tail), (rest, first)):
+            keep, drop = keep.strip(), drop.strip()
+            if not keep or not drop:
+                continue
+            if _key(keep) in headline_keys or site.matches(drop):
+                return keep
+    for sep in (" | ", " – ", " — ", " :: ", " » ", " · ", "｜"):
+        head, found, tail = title.rpartition(sep)
+        if found and len(tail.split()) <= GENERIC_SUFFIX_WORDS < len(head.split()) + 2:
+            return head.strip()
+    return title
+
+
+def _h1_texts(tree: HtmlElement) -> list[str]:
+    out: list[str] = []
+    for node in _H1(tree)[:MAX_H1S]:
+        if in_noise_region(node):
+            continue
+        text = clean_text(spaced_text(node))
+        if 2 <= len(text) <= 400 and text not in out:
+            out.append(text)
+    return out
+
+
+def _tokens(text: str) -> set[str]:
+    return {w for w in _NON_WORD.split(_key(text)) if w}
+
+
+def similarity(one: str, other: str) -> float:
+    """Share of the shorter text's words found in the other (0..1)."""
+    a, b = _tokens(one), _tokens(other)
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _pick_h1(h1s: list[str], metas: list[str], stripped: list[str]) -> str | None:
+    """The h1 that the page's metadata confirms, or a lone descriptive h1."""
+    stripped_keys = {_key(s) for s in stripped} | {_key(m) for m in metas}
+    for h1 in h1s:
+        if _key(h1) in stripped_keys:
+            return h1
+    for h1 in h1s:
+        key = _key(h1)
+        if len(key) >= MIN_SUBSTRING and any(key in _key(s) for s in stripped):
+            return h1
+    if not h1s:
+        return None
+    if not metas:
+        return h1s[0]
+    scored = [(max(similarity(h, m) for m in stripped or metas), h) for h in h1s]
+    best, h1 = max(scored, key=lambda pair: pair[0])
+    if best >= H1_MIN_SIMILARITY:
+        return h1
+    if len(h1s) == 1 and len(h1.split()) >= H1_MIN_WORDS:
+        return h1
+    return None
+
+
+def extract_title(tree: HtmlElement, url: str, meta: dict[str, list[str]],
+                  ld: JsonLd) -> str | None:
+    """The article's headline as shown on the page."""
+    site = site_names(meta, ld, url)
+    h1s = [strip_site(h, site, set()) for h in _h1_texts(tree) if not site.matches(h)]
+    ld_headline = clean_text(ld.article.get("headline") or ld.article.get("name")) \
+        if ld.article else ""
+    titles = [t for t in (_TITLE(tree)[:1]) for t in [text_of(t)] if t]
+    metas = [ld_headline, *meta.get("og:title", [])[:1], *meta.get("twitter:title", [])[:1],
+             *titles]
+    metas = [clean_text(m) for m in metas if m]
+    h1_keys = {_key(h) for h in h1s}
+    stripped = [strip_site(m, site, h1_keys) for m in metas]
+    stripped = [s for s in stripped if s and not site.matches(s)]
+    if h1 := _pick_h1(h1s, metas, stripped):
+        return h1
+    return stripped[0] if stripped else (metas[0] if metas else None)
+
+
+def _text_equals(tree: HtmlElement, title: str) -> list[Any]:
+    """Text nodes whose whole (space-normalised) text is the title."""
+    wanted = _CONTROL.sub("", " ".join(title.split()))
+    if not wanted:
+        return []
+    try:
+        return _TEXT_EQUALS(tree, title=wanted)[:3]
+    except (ValueError, etree.XPathError):
+        return []
+
+
+def headline_node(tree: HtmlElement, title: str | None,
+                  index: ClassIndex | None = None) -> HtmlElement | None:
+    """The element showing the headline: the heading whose text is the title.
+
+    Falls back to the first <h1> outside navigation and sidebars.  Dates and
+    bylines are looked for next to it.
+    """
+    if title:
+        key = _key(title)
+        classed = index or ClassIndex(tree)
+        finders = (_HEADINGS, lambda _tree: classed.find(_TITLE_CLASSED, _TITLE_TAGS))
+        for finder in finders:
+            for node in finder(tree)[:MAX_HEADING_SCAN]:
+                if key in (_key(text_of(node)), _key(spaced_text(node))):
+                    return node
+        for text in _text_equals(tree, title):
+            parent = text.getparent()
+            if parent is not None and parent.tag not in ("title", "script", "style"):
+                return parent
+    for node in _H1(tree)[:MAX_H1S]:
+        if not in_noise_region(node) and text_of(node):
+            return node
+    return None
