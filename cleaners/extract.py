@@ -1,17 +1,157 @@
-"""Main text extraction: trafilatura on the pre-cleaned tree, as blocks of text."""
+"""Main text extraction: trafilatura on the pre-cleaned tree, as typed blocks.
+
+Owns the call into trafilatura and the walk over its XML body: each block is
+one paragraph, heading, list item, quote, table or code section with its
+plain text, and whether the page showed that text as nothing but a link
+(read from the DOM before extraction, since trafilatura's own link keeping
+changes what it extracts). postclean uses kind and link-only flags to tell
+prose from teasers.
+"""
 
 from __future__ import annotations
 
-import trafilatura
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from lxml import etree
 from lxml import html as lxml_html
+from trafilatura import bare_extraction
+from trafilatura.settings import Extractor
+from trafilatura.xml import xmltotxt
+
+# trafilatura knobs. First pass: recall focus without the external fallbacks (it
+# is cheaper than the balanced default and keeps sections the default drops);
+# when it covers less than FALLBACK_SHARE of the page's text, the balanced
+# extraction (with readability/justext comparison) runs too and the longer wins.
+# Module level so benchmarks can try alternatives.
+FIRST_PASS: dict[str, object] = {
+    "comments": False, "tables": True, "links": False, "dedup": False,
+    "recall": True, "fast": True,
+}
+FALLBACK_PASS: dict[str, object] | None = {
+    "comments": False, "tables": True, "links": False, "dedup": False,
+}
+FALLBACK_SHARE = 0.2
+
+_SPLIT_TAGS = frozenset({"list"})  # containers whose children are separate blocks
+_LINK_BLOCKS = etree.XPath(
+    "//a[normalize-space()]/ancestor::*[self::p or self::li or self::h1 or self::h2 or self::h3"
+    " or self::h4 or self::h5 or self::h6 or self::dt or self::dd or self::td or self::div"
+    " or self::span or self::strong or self::b or self::em][1]"
+)
+_ANCHORS = etree.XPath(".//a")
+_PAGE_TEXT_LEN = etree.XPath("string-length(normalize-space(//body))")
+_NON_WORD = re.compile(r"[\W_]+")
+_LIST_MARK = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+
+
+def link_key(text: str) -> str:
+    """Comparison form for link-only detection: word characters only, casefolded."""
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+@dataclass(slots=True)
+class Block:
+    """One unit of extracted text."""
+
+    kind: str  # trafilatura tag: p, head, item, quote, table, code, ...
+    text: str
+    link_only: bool = False  # the page shows this text only as link(s)
+
+
+class BlockText(str):
+    """A block's text that still knows its kind and link-only flag.
+
+    extract_blocks returns these so callers that expect list[str] keep working
+    while postclean can read the block structure.
+    """
+
+    kind: str = "p"
+    link_only: bool = False
+
+    @classmethod
+    def of(cls, block: Block) -> BlockText:
+        text = cls(block.text)
+        text.kind = block.kind
+        text.link_only = block.link_only
+        return text
+
+
+def link_only_texts(tree: lxml_html.HtmlElement) -> frozenset[str]:
+    """Keys of the block elements whose whole text is link text (teaser headlines)."""
+    keys: set[str] = set()
+    seen: set[int] = set()
+    for node in _LINK_BLOCKS(tree):
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        own = link_key(node.text_content())
+        if not own:
+            continue
+        anchored = "".join(link_key(a.text_content()) for a in _ANCHORS(node))
+        if len(anchored) >= len(own):
+            keys.add(own)
+    return frozenset(keys)
+
+
+def _units(body: etree._Element) -> list[etree._Element]:
+    """Top-level blocks of trafilatura's body, lists split into their items."""
+    out: list[etree._Element] = []
+    for child in body:
+        if child.tag in _SPLIT_TAGS and len(child):
+            out.extend(item for item in child if isinstance(item.tag, str))
+        else:
+            out.append(child)
+    return out
+
+
+def _render(unit: etree._Element) -> str:
+    tail, unit.tail = unit.tail, None
+    try:
+        text = xmltotxt(unit, False)
+    finally:
+        unit.tail = tail
+    if tail and tail.strip():
+        text = f"{text} {tail.strip()}"
+    return text.strip()
+
+
+def _extract(tree: lxml_html.HtmlElement, url: str, knobs: dict[str, object]) -> list[Block]:
+    options = Extractor(output_format="python", url=url or None, **knobs)
+    document = bare_extraction(tree, options=options)  # works on a copy of tree
+    body = getattr(document, "body", None) if document is not None else None
+    if body is None:
+        return []
+    blocks: list[Block] = []
+    for unit in _units(body):
+        text = _render(unit)
+        if text:
+            blocks.append(Block(str(unit.tag), text))
+    return blocks
+
+
+def _length(blocks: list[Block]) -> int:
+    return sum(len(block.text) for block in blocks)
+
+
+def extract_document_blocks(tree: lxml_html.HtmlElement, url: str = "") -> list[Block]:
+    """The body as typed blocks, in document order."""
+    linked = link_only_texts(tree)
+    blocks = _extract(tree, url, FIRST_PASS)
+    if FALLBACK_PASS is not None and _length(blocks) < FALLBACK_SHARE * _PAGE_TEXT_LEN(tree):
+        other = _extract(tree, url, FALLBACK_PASS)
+        if _length(other) > _length(blocks):
+            blocks = other
+    for block in blocks:
+        key = link_key(_LIST_MARK.sub("", block.text))
+        block.link_only = bool(key) and key in linked
+    return blocks
 
 
 def extract_blocks(tree: lxml_html.HtmlElement, url: str) -> list[str]:
-    """The body as a list of text blocks (paragraphs, headings, list items)."""
-    text = trafilatura.extract(
-        tree, url=url or None, include_comments=False, include_tables=True,
-        with_metadata=False, deduplicate=False,
-    )
-    if not text:
-        return []
-    return [line.strip() for line in text.split("\n") if line.strip()]
+    """The body as a list of text blocks (paragraphs, headings, list items).
+
+    The items are BlockText: plain strings carrying .kind and .link_only.
+    """
+    return [BlockText.of(block) for block in extract_document_blocks(tree, url)]

@@ -1,31 +1,287 @@
-"""Text-level post-clean on the extracted blocks: cut at terminal headings,
-drop widget remnants and lines already captured as metadata or learned as
-site boilerplate."""
+"""Text-level post-clean on the extracted blocks.
+
+Owns the line rules that need the text rather than the DOM: cut at terminal
+headings (a "Related News" / "Comments" heading that opens teasers or a
+comment area), drop link-only headlines, "read also" paragraphs, widget
+remnants, ticker lines, datelines, bylines, copyright lines, a truncated copy
+of the first paragraph, the title, repeated runs of blocks and lines learned as site
+boilerplate. Vocabularies are data in vocab.py. Blocks may be
+extract.BlockText (str with .kind / .link_only) or plain str.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .model import Metadata
-from .vocab import TERMINAL_HEADINGS
+from .vocab import (
+    BYLINE_PREFIXES,
+    BYLINE_SUFFIXES,
+    COMMENT_HEADINGS,
+    COPYRIGHT_MARKERS,
+    COPYRIGHT_SIGNS,
+    DATE_LABELS,
+    DATE_WORDS,
+    READ_ALSO_PREFIXES,
+    TERMINAL_HEADINGS,
+    TERMINAL_PREFIXES,
+    WIDGET_PATTERNS,
+)
 
 _SPACE = re.compile(r"\s+")
+_HEADING_TRIM = re.compile(r"[\s:：|»›>\-–—•·.…!]+$|^[\s|»›>\-–—•·]+")
+_COUNT = re.compile(r"\s*[(\[]?\s*\d+\s*[)\]]?\s*$")
+_WIDGET = re.compile(r"^(?:" + "|".join(WIDGET_PATTERNS) + r")[\s.!:]*$")
+_WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_ELLIPSIS_ENDS = ("...", "…", "[…]", "[...]", "(…)")
+_ELLIPSIS = re.compile(r"(?:\.{3,}|…|\[…\]|\[\.\.\.\]|\(…\))$")
+_TICKER = re.compile(
+    r"[▲▼△▽↑↓]|(?:^|\s)\(?[-+−]\s?\d+(?:[.,]\d+)?\s?%\)?|\(\s?[-+−]?\d+(?:[.,]\d+)?\s?%\s?\)"
+)
+_NUMBER = re.compile(r"[-+−]?\d[\d,.]*%?")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_NUMERIC_DATE = re.compile(r"\d{1,4}\s?[-./年]\s?\d{1,2}\s?[-./月]\s?\d{1,4}")
+_MONTHS = "|".join(sorted((w for w in DATE_WORDS if len(w) > 2 and w.isalpha()), key=len,
+                          reverse=True))
+_LEADING_DATE = re.compile(
+    r"^(?:\w+,?\s+)?(?:(?:" + _MONTHS + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{1,2}\.?\s+(?:" + _MONTHS + r")\.?,?\s+\d{4}"
+    r"|\d{4}\s?[-./年]\s?\d{1,2}\s?[-./月]\s?\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})"
+)
+# after a leading date, a dateline may carry this many more words (a place, a section)
+DATELINE_EXTRA_WORDS = 2
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_DATE_LABEL = re.compile(
+    r"^(?:" + "|".join(re.escape(x) for x in sorted(DATE_LABELS, key=len, reverse=True))
+    + r")\b\s*:?\s*", re.IGNORECASE,
+)
+_READ_ALSO = re.compile(
+    r"^(?:" + "|".join(re.escape(x) for x in sorted(READ_ALSO_PREFIXES, key=len, reverse=True))
+    + r")\s*[:：\-–—»›>]"
+)
+_BYLINE = re.compile(
+    r"^(?:" + "|".join(re.escape(x) for x in sorted(BYLINE_PREFIXES, key=len, reverse=True))
+    + r")\s*:?\s+\S"
+)
+
+# a heading is at most this many words
+HEADING_WORDS = 8
+# after a terminal heading, cut when at least this share of the following blocks
+# are link-only or teaser-like
+TEASER_SHARE = 0.5
+# short lines (widgets, datelines, bylines, copyright) have at most this many characters
+SHORT_LINE = 120
+# a run of at least this many blocks that repeats an earlier run is dropped
+REPEAT_RUN = 3
+# a terminal heading followed by at most this many short blocks ends the story too
+TAIL_BLOCKS = 2
+TAIL_CHARS = 300
+# a run of at least this many link-only blocks at the very end is a link list
+TRAILING_LINKS = 2
+# the standfirst is compared with the next this many blocks
+STANDFIRST_LOOKAHEAD = 3
 
 
+@lru_cache(maxsize=8192)
 def normalise_line(line: str) -> str:
     """The comparison form of a line: NFKC, casefolded, single spaces."""
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", line)).strip().casefold()
 
 
-def postclean(blocks: list[str], meta: Metadata, boilerplate: frozenset[str] = frozenset()) -> list[str]:
-    out: list[str] = []
-    title = normalise_line(meta.title or "")
-    for block in blocks:
-        key = normalise_line(block).rstrip(":：")
-        if key in TERMINAL_HEADINGS:
-            break
-        if key == title or key in boilerplate:
+def _heading_key(line: str) -> str:
+    """A candidate heading in the vocabulary form: no trailing ':' or count."""
+    key = _COUNT.sub("", normalise_line(line))
+    return _HEADING_TRIM.sub("", key)
+
+
+def _is_link_only(block: str) -> bool:
+    return bool(getattr(block, "link_only", False))
+
+
+def _kind(block: str) -> str:
+    return str(getattr(block, "kind", "p"))
+
+
+def _ends_with_ellipsis(block: str) -> bool:
+    return block.rstrip().endswith(_ELLIPSIS_ENDS)
+
+
+def _is_teaser(block: str) -> bool:
+    return _is_link_only(block) or _ends_with_ellipsis(block)
+
+
+def is_terminal_heading(line: str) -> bool:
+    if len(line.split()) > HEADING_WORDS:
+        return False
+    key = _heading_key(line)
+    if key in TERMINAL_HEADINGS or key in COMMENT_HEADINGS:
+        return True
+    return key.startswith(TERMINAL_PREFIXES) and len(key.split()) <= HEADING_WORDS // 2 + 2
+
+
+def _cut_index(blocks: list[str]) -> int:
+    """Where the story ends: the first terminal heading that opens teasers or comments."""
+    for i, block in enumerate(blocks):
+        if i == 0 or not is_terminal_heading(block):
             continue
-        out.append(block)
+        rest = blocks[i + 1:]
+        if _heading_key(block) in COMMENT_HEADINGS:
+            return i
+        if len(rest) <= TAIL_BLOCKS and sum(len(b) for b in rest) <= TAIL_CHARS:
+            return i
+        teasers = sum(1 for b in rest if _is_teaser(b) or is_terminal_heading(b))
+        if teasers >= TEASER_SHARE * len(rest):
+            return i
+    return len(blocks)
+
+
+def is_widget_line(line: str) -> bool:
+    return len(line) <= SHORT_LINE and bool(_WIDGET.match(normalise_line(line)))
+
+
+def is_ticker_line(line: str) -> bool:
+    """SYMBOL price change (percent) lines of a market ticker."""
+    if len(line) > SHORT_LINE or not _TICKER.search(line):
+        return False
+    numbers = _NUMBER.findall(line)
+    words = [w for w in _WORD.findall(_NUMBER.sub(" ", line)) if not w.isdigit()]
+    return len(numbers) >= 2 and len(words) <= 4
+
+
+def is_dateline(line: str) -> bool:
+    """A line that is only a date, possibly behind a label ("Published January 13, 2025")."""
+    if len(line) > SHORT_LINE // 2 or not _DIGIT.search(line):
+        return False
+    key = normalise_line(line)
+    rest = _DATE_LABEL.sub("", key, count=1)
+    dated = _LEADING_DATE.match(rest)
+    if dated:
+        extra = [w for w in _WORD.findall(rest[dated.end():])
+                 if not _DIGIT.search(w) and w not in DATE_WORDS]
+        if len(extra) <= DATELINE_EXTRA_WORDS:
+            return True
+    words = [w for w in _WORD.findall(rest) if not w.isdigit()]
+    if not all(w in DATE_WORDS or _DIGIT.search(w) for w in words):
+        return False
+    # a date needs a month name, a numeric date or a label: not "$10,000 – $20,000"
+    return rest != key or bool(_NUMERIC_DATE.search(rest)) or any(
+        w in DATE_WORDS and len(w) > 2 for w in words
+    )
+
+
+def is_copyright_line(line: str) -> bool:
+    """"© 2025 Example News", "All rights reserved", "무단 전재-재배포 금지"."""
+    if len(line) > SHORT_LINE * 2:
+        return False
+    key = normalise_line(line).lstrip("<([ ")
+    if any(marker in key for marker in COPYRIGHT_MARKERS):
+        return True
+    return key.startswith(COPYRIGHT_SIGNS) and bool(_YEAR.search(key))
+
+
+def is_byline(line: str) -> bool:
+    """"By Jane Doe", "Автор: ...", "김민수 기자 minsu@example.kr"."""
+    if len(line) > SHORT_LINE // 2:
+        return False
+    key = normalise_line(_EMAIL.sub("", line))
+    words = key.split()
+    if not words or len(words) > 6:
+        return False
+    if _BYLINE.match(key):
+        return not key.endswith((".", "!", "?"))
+    return any(words[i] in BYLINE_SUFFIXES for i in range(min(len(words), 3)))
+
+
+def is_read_also(block: str) -> bool:
+    """An inline "Read also: <headline>" paragraph."""
+    key = normalise_line(block)
+    return bool(_READ_ALSO.match(key)) and (_is_link_only(block) or len(block) <= SHORT_LINE)
+
+
+def _repeated_runs(keys: list[str]) -> set[int]:
+    """Indexes of blocks inside a run of REPEAT_RUN blocks already seen earlier."""
+    first: dict[tuple[str, ...], int] = {}
+    drop: set[int] = set()
+    for i in range(len(keys) - REPEAT_RUN + 1):
+        run = tuple(keys[i:i + REPEAT_RUN])
+        start = first.setdefault(run, i)
+        if start + REPEAT_RUN <= i:
+            drop.update(range(i, i + REPEAT_RUN))
+    return drop
+
+
+def _is_link_paragraph(block: str) -> bool:
+    """A paragraph that is nothing but a link: an inline related headline."""
+    return _is_link_only(block) and _kind(block) == "p"
+
+
+def _trailing_links(blocks: list[str]) -> int:
+    """Start of the run of link-only blocks that ends the text (a link list after the story)."""
+    end = len(blocks)
+    while end > 0 and _is_link_only(blocks[end - 1]):
+        end -= 1
+    return end if len(blocks) - end >= TRAILING_LINKS else len(blocks)
+
+
+def _is_standfirst_copy(block: str, following: list[str]) -> bool:
+    """A truncated copy ('...') of a paragraph that follows."""
+    if not _ends_with_ellipsis(block):
+        return False
+    stem = normalise_line(_ELLIPSIS.sub("", block.rstrip()))
+    if len(stem) < 20:
+        return False
+    return any(normalise_line(b).startswith(stem) for b in following)
+
+
+def is_noise_line(block: str) -> bool:
+    """Site-independent one-line noise: widgets, tickers, datelines, bylines, rights."""
+    return (
+        is_widget_line(block)
+        or is_ticker_line(block)
+        or is_dateline(block)
+        or is_byline(block)
+        or is_copyright_line(block)
+        or is_read_also(block)
+    )
+
+
+def _is_boilerplate(key: str, boilerplate: frozenset[str]) -> bool:
+    return key in boilerplate or key.rstrip(":：") in boilerplate
+
+
+def drop_boilerplate_lines(block: str, boilerplate: frozenset[str]) -> str:
+    """A multi-line block (table, <br> lines) without its learned boilerplate lines."""
+    if not boilerplate or "\n" not in block:
+        return block
+    lines = [ln for ln in block.split("\n") if not _is_boilerplate(normalise_line(ln), boilerplate)]
+    return "\n".join(lines).strip()
+
+
+def postclean(
+    blocks: list[str], meta: Metadata, boilerplate: frozenset[str] = frozenset()
+) -> list[str]:
+    """The story's blocks, noise removed, in order.
+
+    boilerplate holds normalise_line() forms of lines learned as recurring on the
+    site; they are dropped whole, and from inside multi-line blocks.
+    """
+    blocks = blocks[:_cut_index(blocks)]
+    blocks = blocks[:_trailing_links(blocks)]
+    title = normalise_line(meta.title or "")
+    keys = [normalise_line(block) for block in blocks]
+    repeated = _repeated_runs(keys)
+    out: list[str] = []
+    for i, (block, key) in enumerate(zip(blocks, keys, strict=True)):
+        if not key or key == title or _is_boilerplate(key, boilerplate):
+            continue
+        if i in repeated or _is_link_paragraph(block) or is_noise_line(block):
+            continue
+        if _is_standfirst_copy(block, blocks[i + 1:i + 1 + STANDFIRST_LOOKAHEAD]):
+            continue
+        block = drop_boilerplate_lines(block, boilerplate)
+        if block:
+            out.append(block)
     return out

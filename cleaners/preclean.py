@@ -1,34 +1,102 @@
 """DOM pre-clean on the lxml tree: drop page furniture known by its semantics.
 
-Roles, aria labels, class/id vocabularies (vocab.py), forms and site selectors.
-Works in place on the tree that metadata extraction has already read.
+Owns the container-level rules that run before trafilatura: site selectors,
+widget tags, ARIA roles and class/id vocabularies (vocab.py). A container is
+only dropped when it is furniture-sized: it holds a small share of the page's
+text, and is short or link-dense. A wrapper named 'article-share-wrapper' or
+a <form> around the whole page therefore survives. Works in place on the tree
+that metadata extraction has already read.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
 
-from .vocab import NOISE_ROLES, NOISE_TOKENS
+from .vocab import NOISE_ROLES, NOISE_TOKENS, STRICT_NOISE_TOKENS
 
-_TOKEN_SPLIT = re.compile(r"[\s_\-]+")
-_CANDIDATES = XPath("//*[@class or @id or @role]")
-_ALWAYS = XPath("//form|//textarea|//nav|//footer|//aside|//button|//select")
+
+def _token_regex(tokens: frozenset[str]) -> re.Pattern[str]:
+    """Matches any of tokens as a whole class/id token (split on space, '-', '_')."""
+    alternatives = "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
+    return re.compile(rf"(?:^|[\s_\-])(?:{alternatives})(?=$|[\s_\-])")
+
+
+_NOISE_NAME = _token_regex(NOISE_TOKENS)
+_STRICT_NAME = _token_regex(STRICT_NOISE_TOKENS)
+# containers only: ids of headings are slugs of their text, code spans are named 'comment'
+_CANDIDATES = XPath(
+    "//body//*[self::div or self::section or self::aside or self::ul or self::ol or self::li"
+    " or self::header or self::footer or self::nav or self::table or self::dl or self::figure"
+    " or self::iframe][@class or @id or @role]"
+)
+_WIDGETS = XPath("//textarea|//button|//select|//input")
+_STRUCTURAL = XPath("//nav|//footer|//aside|//form")
+_TEXT_LEN = XPath("string-length(normalize-space(.))")
+_ANCHORS = XPath(".//a")
+_BODY = XPath("//body")
 _KEEP = frozenset({"html", "body", "main", "article"})
 
+# a furniture container holds at most this share of the page's text ...
+MAX_SHARE = 0.3
+# ... and is either shorter than this many characters ...
+SHORT_CHARS = 400
+# ... or has at least this share of its text inside links
+LINK_DENSE = 0.5
+# form controls (buttons, inputs) are dropped up to this many characters of text
+WIDGET_CHARS = 200
+# unambiguous names (comment areas) only need to be this small: user comments are long
+STRICT_MAX_SHARE = 0.5
+# a <form> may wrap a whole page (ASP.NET): drop only small ones
+FORM_MAX_SHARE = 0.1
 
-def _tokens(node: lxml_html.HtmlElement) -> set[str]:
-    raw = f"{node.get('class', '')} {node.get('id', '')}".lower()
-    return {t for t in _TOKEN_SPLIT.split(raw) if t}
+
+def _text_len(node: lxml_html.HtmlElement) -> int:
+    return int(_TEXT_LEN(node))
+
+
+def _link_len(node: lxml_html.HtmlElement) -> int:
+    return sum(len(" ".join(a.text_content().split())) for a in _ANCHORS(node))
+
+
+def _attached(node: lxml_html.HtmlElement, root: lxml_html.HtmlElement) -> bool:
+    parent = node.getparent()
+    while parent is not None:
+        node, parent = parent, parent.getparent()
+    return node is root
+
+
+def _is_furniture(node: lxml_html.HtmlElement, total: int, max_share: float = MAX_SHARE) -> bool:
+    """Small next to the page, and short or mostly links."""
+    length = _text_len(node)
+    if length == 0:
+        return True
+    if total and length > max_share * total:
+        return False
+    return length < SHORT_CHARS or _link_len(node) >= LINK_DENSE * length
 
 
 def _drop(node: lxml_html.HtmlElement) -> None:
-    parent = node.getparent()
-    if parent is not None:
+    if node.getparent() is not None:
         node.drop_tree()
+
+
+def _noise_candidates(
+    tree: lxml_html.HtmlElement,
+) -> Iterable[tuple[lxml_html.HtmlElement, bool]]:
+    """Containers named as furniture, with whether the name is unambiguous."""
+    for node in _CANDIDATES(tree):
+        if node.tag in _KEEP:
+            continue
+        name = f"{node.get('class', '')} {node.get('id', '')}".lower()
+        if _STRICT_NAME.search(name):
+            yield node, True
+        elif _NOISE_NAME.search(name) or node.get("role", "").lower() in NOISE_ROLES:
+            yield node, False
 
 
 def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = ()) -> None:
@@ -36,10 +104,17 @@ def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = 
     for selector in extra_selectors:
         for node in CSSSelector(selector)(tree):
             _drop(node)
-    for node in _ALWAYS(tree):
-        _drop(node)
-    for node in _CANDIDATES(tree):
-        if node.tag in _KEEP or node.getparent() is None:
+    for node in _WIDGETS(tree):
+        if _text_len(node) < WIDGET_CHARS:
+            _drop(node)
+    bodies = _BODY(tree)
+    total = _text_len(bodies[0]) if bodies else _text_len(tree)
+    for node in _STRUCTURAL(tree):
+        share = FORM_MAX_SHARE if node.tag == "form" else MAX_SHARE
+        if _attached(node, tree) and _is_furniture(node, total, share):
+            _drop(node)
+    for node, strict in list(_noise_candidates(tree)):
+        if not _attached(node, tree):
             continue
-        if node.get("role", "").lower() in NOISE_ROLES or _tokens(node) & NOISE_TOKENS:
+        if (strict and _text_len(node) <= STRICT_MAX_SHARE * total) or _is_furniture(node, total):
             _drop(node)

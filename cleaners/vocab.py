@@ -14,7 +14,7 @@ NOISE_TOKENS: frozenset[str] = frozenset({
     "share", "sharing", "social", "newsletter", "subscribe", "subscription", "cookie",
     "cookies", "consent", "gdpr", "advert", "advertisement", "ad", "ads", "sponsored",
     "outbrain", "taboola", "breadcrumb", "breadcrumbs", "crumbs", "nav", "navbar", "menu",
-    "footer", "sidebar", "widget", "signup", "paywall", "byline", "tags",
+    "footer", "sidebar", "signup", "paywall", "byline", "tags",
 })
 
 # ARIA roles of non-content regions
@@ -23,17 +23,175 @@ NOISE_ROLES: frozenset[str] = frozenset({
     "marquee", "timer",
 })
 
-# headings that open a list of other stories or a comment area (normalised, no trailing ':')
+# headings that open a list of other stories (normalised: NFKC, casefolded, no
+# trailing ':' or count). After one, the rest of the text is cut when it is
+# link-only or teaser-like.
 TERMINAL_HEADINGS: frozenset[str] = frozenset({
+    # en
     "related", "related news", "related posts", "related articles", "related stories",
-    "more news", "more stories", "more from", "read next", "read more", "also read",
-    "recommended", "recommended for you", "you may also like", "most popular", "most read",
-    "trending", "trending now", "latest news", "comments", "leave a reply", "leave a comment",
-    "lesen sie auch", "mehr zum thema", "das könnte sie auch interessieren", "kommentare",
-    "читайте также", "комментарии", "читайте також", "коментарі", "популярне",
-    "関連記事", "관련 뉴스", "관련기사", "댓글", "많이 본 뉴스",
-    "lire aussi", "à lire aussi", "sur le même sujet", "commentaires",
-    "leer más", "lee también", "noticias relacionadas", "comentarios",
-    "leggi anche", "commenti", "leia também", "comentários",
-    "اقرأ أيضا", "اقرأ أيضاً", "التعليقات", "相关新闻", "相關新聞", "评论",
+    "related content", "related reading", "related coverage", "related topics",
+    "more news", "more stories", "more from", "more articles", "more like this",
+    "more to read", "more on this story", "read next", "up next", "what to read next",
+    "also read", "read also", "recommended", "recommended for you", "recommended stories",
+    "recommended articles", "you may also like", "you might also like", "you may like",
+    "you may be interested in", "most popular", "most read", "most viewed", "popular posts",
+    "popular stories", "popular now", "trending", "trending now", "trending stories",
+    "latest news", "latest stories", "latest posts", "recent posts", "recent articles",
+    "top stories", "editor's picks", "editors' picks", "don't miss", "in case you missed it",
+    "around the web", "from the web", "sponsored content", "promoted stories",
+    "related post", "more posts", "about the author", "about the authors", "share this article",
+    "share this post", "share this story", "share this", "follow us", "tags", "filed under",
+    # de
+    "lesen sie auch", "mehr zum thema", "das könnte sie auch interessieren",
+    "weitere artikel", "weitere nachrichten", "meistgelesen", "empfehlungen",
+    "das könnte sie interessieren", "auch interessant", "neueste artikel",
+    # fr
+    "lire aussi", "à lire aussi", "a lire aussi", "sur le même sujet", "à lire également",
+    "articles similaires", "articles liés", "les plus lus", "nos articles", "à découvrir",
+    "dans la même rubrique", "vous aimerez aussi", "vous pourriez aussi aimer",
+    # es / pt / it
+    "leer más", "lee también", "noticias relacionadas", "te puede interesar",
+    "también te puede interesar", "artículos relacionados", "lo más leído", "más noticias",
+    "leia também", "notícias relacionadas", "mais lidas", "veja também",
+    "leggi anche", "articoli correlati", "potrebbe interessarti", "i più letti",
+    # ru / uk
+    "читайте также", "читайте еще", "по теме", "похожие новости", "другие новости",
+    "популярное", "самое читаемое", "новости по теме", "смотрите также",
+    "читайте також", "популярне", "інші новини", "новини по темі", "схожі новини",
+    "найпопулярніше", "дивіться також",
+    # ko / ja / zh
+    "관련 뉴스", "관련기사", "관련 기사", "많이 본 뉴스", "많이 본 기사", "추천 기사",
+    "최신 뉴스", "이 시각 주요뉴스", "関連記事", "関連ニュース", "おすすめ記事",
+    "人気記事", "アクセスランキング", "相关新闻", "相關新聞", "相关文章", "相关阅读",
+    "推荐阅读", "热门文章",
+    # ar
+    "اقرأ أيضا", "اقرأ أيضاً", "اقرأ ايضا", "أخبار ذات صلة", "مقالات ذات صلة",
+    "الأكثر قراءة", "مواضيع ذات صلة",
+})
+
+# heading openings that name another story list ("More from Reuters", "Mehr aus Berlin");
+# same cut condition as TERMINAL_HEADINGS
+TERMINAL_PREFIXES: tuple[str, ...] = (
+    "more from", "more in", "more on", "more stories from", "more news from", "latest from",
+    "other stories", "mehr aus", "mehr von", "weitere artikel aus", "plus de", "plus d'articles",
+    "más de", "más noticias de", "altre notizie", "mais de", "ещё из", "еще из", "больше новостей",
+    "більше новин", "інші новини з", "다른 기사", "更多",
+)
+
+# headings that open a comment area: the text is cut there whatever follows
+COMMENT_HEADINGS: frozenset[str] = frozenset({
+    "comments", "comment", "leave a reply", "leave a comment", "post a comment",
+    "add a comment", "join the conversation", "join the discussion", "reader comments",
+    "write a comment", "kommentare", "kommentar schreiben", "commentaires",
+    "laisser un commentaire", "réagir", "comentarios", "deja un comentario",
+    "deja tu comentario", "comentários", "deixe um comentário", "commenti",
+    "lascia un commento", "комментарии", "коментарі", "оставить комментарий",
+    "додати коментар", "댓글", "コメント", "评论", "評論", "التعليقات", "تعليقات",
+})
+
+# whole-line widget remnants (regular expressions over the normalised line)
+WIDGET_PATTERNS: tuple[str, ...] = (
+    r"\d+\s*(?:characters?|chars?|zeichen|caractères|caracteres|символ\w*|자)"
+    r"(?:\s*(?:left|remaining|max(?:imum)?|übrig|restants?))?",
+    r"(?:comments?|kommentare?|commentaires?|comentarios?|комментари\w*|коментар\w*"
+    r"|댓글|コメント|评论|تعليقات?)\s*[(\[]?\s*\d*\s*[)\]]?",
+    r"(?:be the first to comment|no comments yet|add (?:a )?comment|post (?:a )?comment"
+    r"|write a comment|leave a comment|show comments|view comments|load more comments"
+    r"|(?:log ?in|sign ?in|register) to (?:comment|reply|post).*|you must be logged in.*"
+    r"|your email address will not be published.*|required fields are marked.*"
+    r"|kommentar schreiben|jetzt kommentieren|ajouter un commentaire"
+    r"|soyez le premier à commenter|añadir comentario|sé el primero en comentar"
+    r"|добавить комментарий|додати коментар|оставить комментарий|залишити коментар"
+    r"|로그인 후 댓글을 작성할 수 있습니다.*|댓글을 입력하세요.*|コメントを書く"
+    r"|أضف تعليق(?:ا|اً)?)",
+    r"(?:share|share this|share on \w+|tweet|pin it|email|print|whatsapp|facebook|twitter"
+    r"|linkedin|teilen|partager|compartir|поделиться|поділитися|공유하기|シェア|分享|شارك)",
+    r"(?:advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|реклама"
+    r"|광고|広告|广告|إعلان)",
+    r"(?:accept(?: all)?(?: cookies)?|reject all|cookie settings|manage cookies)",
+    r"(?:subscribe|sign up|sign up for our newsletter|subscribe to our newsletter"
+    r"|newsletter abonnieren|s'abonner|suscríbete|подписаться|підписатися)",
+    r"(?:back to top|scroll to top|nach oben|retour en haut|volver arriba|наверх|맨 위로)",
+    r"(?:read more|continue reading|read the full (?:story|article)|mehr lesen|weiterlesen"
+    r"|lire la suite|leer más|seguir leyendo|continua a leggere|читать далее|читать дальше"
+    r"|читати далі|더보기|続きを読む|阅读全文|اقرأ المزيد)",
+    r"\d+\s*(?:min(?:ute)?s?|мин\w*|хв\w*|분|分钟?)\.?\s*(?:read|lesezeit|de lecture|de lectura"
+    r"|чтения|читання|읽기)",
+    r"(?:advertisement\s*)?skip advertisement|advertisement\s*-\s*scroll to continue",
+    r"(?:tags?|filed under|schlagwörter|schlagworte|mots-clés|étiquettes|etiquetas|теги|тэги"
+    r"|мітки|태그|タグ|标签|標籤|الوسوم)\s*[:：].*",
+)
+
+# an inline "read also" paragraph starts with one of these and is (mostly) a link
+READ_ALSO_PREFIXES: tuple[str, ...] = (
+    "read also", "also read", "read more", "see also", "related", "more", "read",
+    "lesen sie auch", "lesen sie mehr", "mehr dazu", "auch interessant",
+    "lire aussi", "à lire aussi", "a lire aussi", "voir aussi", "lire également",
+    "lee también", "leer más", "te puede interesar", "ver también", "leia também",
+    "veja também", "leggi anche", "читайте также", "читайте також", "читайте еще",
+    "по теме", "дивіться також", "смотрите также", "관련기사", "관련 기사", "관련 뉴스",
+    "関連記事", "あわせて読みたい", "相关阅读", "延伸阅读", "اقرأ أيضا", "اقرأ أيضاً",
+)
+
+# labels of a dateline ("Published January 13, 2025"): the line is only label + date
+DATE_LABELS: tuple[str, ...] = (
+    "published", "published on", "posted", "posted on", "updated", "updated on",
+    "last updated", "last updated on", "last modified", "modified", "date", "first published",
+    "originally published", "created", "posted by", "on",
+    "veröffentlicht", "veröffentlicht am", "aktualisiert", "aktualisiert am", "stand", "datum",
+    "publié", "publié le", "mis à jour", "mis à jour le", "modifié le",
+    "publicado", "publicado el", "actualizado", "actualizado el", "fecha",
+    "publicado em", "atualizado", "atualizado em", "pubblicato", "aggiornato",
+    "опубликовано", "обновлено", "дата публикации", "опубліковано", "оновлено",
+    "дата публікації", "송고시간", "입력", "수정", "업데이트", "기사입력", "최종수정",
+    "公開日", "更新日", "投稿日", "发布时间", "发布日期", "更新时间", "发表于",
+    "نشر في", "تاريخ النشر", "آخر تحديث", "نشر",
+)
+
+# month names and date words that may fill a dateline (lower-case)
+DATE_WORDS: frozenset[str] = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "am", "pm", "a", "m", "p", "utc", "gmt", "est",
+    "edt", "pst", "pdt", "cet", "cest", "bst", "ist", "kst", "jst", "at", "on", "the", "of",
+    "st", "nd", "rd", "th", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "updated",
+    "published", "by", "et", "pt", "ct",
+    "januar", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "um", "uhr",
+    "janvier", "février", "mars", "avril", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre", "le", "à", "h",
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+    "septiembre", "octubre", "noviembre", "diciembre", "de", "del", "las", "hs",
+    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+    "сентября", "октября", "ноября", "декабря", "січня", "лютого", "березня", "квітня",
+    "травня", "червня", "липня", "серпня", "вересня", "жовтня", "листопада", "грудня",
+    "г", "р", "року", "года", "в", "о",
+    "년", "월", "일", "오전", "오후", "年", "月", "日", "时", "時", "分",
+    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
+    "أكتوبر", "نوفمبر", "ديسمبر", "في",
+})
+
+# a line opening with one of these and holding a year is a copyright line
+COPYRIGHT_SIGNS: tuple[str, ...] = ("©", "(c)", "copyright", "℗", "®")
+# a short line holding one of these is a rights line wherever it appears
+COPYRIGHT_MARKERS: tuple[str, ...] = (
+    "all rights reserved", "alle rechte vorbehalten",
+    "tous droits réservés", "todos los derechos reservados", "todos os direitos reservados",
+    "tutti i diritti riservati", "все права защищены", "усі права захищено",
+    "всі права захищені", "무단 전재", "무단전재", "재배포 금지", "저작권자",
+    "無断転載", "版权所有", "版權所有", "جميع الحقوق محفوظة",
+)
+
+# a byline starts with one of these (then a few name words)
+BYLINE_PREFIXES: tuple[str, ...] = (
+    "by", "written by", "words by", "story by", "von", "par", "por", "di", "da", "автор",
+    "авторка", "текст", "bởi", "بقلم", "كتب",
+)
+# words that end a Korean/Japanese/Chinese byline ("김민수 기자")
+BYLINE_SUFFIXES: tuple[str, ...] = ("기자", "특파원", "記者", "记者", "特派員")
+
+# class/id tokens naming furniture unambiguously: dropped whatever their length,
+# as long as they do not hold most of the page's text (user comments are long)
+STRICT_NOISE_TOKENS: frozenset[str] = frozenset({
+    "comments", "comment", "disqus", "respond", "replies",
 })
