@@ -1,34 +1,145 @@
-"""HTML text to an lxml tree, once per page, with bounds on hostile documents."""
+"""HTML text to an lxml tree, once per page, with bounds on hostile documents.
+
+libxml2 stops at 256 levels of nesting and silently drops everything after
+the deepest point, and checks duplicate attributes in quadratic time; both are
+defused here before parsing. Feeds, sitemaps, SVG and binary junk served as
+text/html are refused with NotHTMLError.
+"""
 
 from __future__ import annotations
 
 import re
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from .errors import NotHTMLError
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
+# the first element of a document that is XML of another kind than HTML
+_FIRST_TAG = re.compile(r"<([a-zA-Z][\w:.-]*)")
+_NOT_HTML_ROOTS = {"rss": "an RSS feed", "feed": "an Atom feed", "rdf:rdf": "an RDF feed",
+                   "svg": "an SVG image", "urlset": "a sitemap", "sitemapindex": "a sitemap"}
+_SKIP_PROLOG = re.compile(r"\s*(?:<!--.*?-->|<!doctype[^>]*>|<\?[^>]*>)\s*",
+                          re.IGNORECASE | re.DOTALL)
+
+# binary junk decoded as text: C0 controls (but tab, LF, FF, CR) and U+FFFD replacement chars
+_JUNK = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+_JUNK_SAMPLE = 65536
+_JUNK_SHARE = 0.10
+
+# characters XML (and so lxml's API: XPath variables, attribute values) refuses
+_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+# tags so long they may carry thousands of attributes (lxml dedups them in O(n^2))
+_LONG_TAG = re.compile(r"<([a-zA-Z][^\s<>/]*+)([^<>]{8000,}+)>")
+_ATTRIBUTE = re.compile(r"""[^\s=<>"'/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]+))?""")
+MAX_ATTRIBUTES = 200
+
+# tags, for the nesting cap applied when libxml2 hit its depth limit
+_TAG = re.compile(r"<(/?)([a-zA-Z][^\s<>/]*+)[^<>]*+>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr", "frame", "keygen"})
+LIBXML_DEPTH_LIMIT = 256
+FLATTEN_DEPTH = 120  # open elements kept when flattening; implied ones (tbody...) add a few
+
 
 def parse_html(text: str, max_nodes: int = 200_000, max_depth: int = 400) -> lxml_html.HtmlElement:
     """Parse to an <html> element; raise NotHTMLError for empty or non-HTML input.
 
     Documents over max_nodes elements are cut (the rest dropped) and nesting
-    deeper than max_depth is flattened, so later stages stay bounded.
+    deeper than max_depth (or libxml2's own limit) is flattened, so later stages
+    stay bounded and no text after a deep spot is lost.
     """
     text = _XML_DECL.sub("", text.replace("\x00", ""), count=1)
     if not text.strip():
         raise NotHTMLError("empty document")
+    _refuse_other_documents(text)
+    text = _NOT_XML_CHARS.sub("", text).replace("\x0c", " ")
+    if not text.strip():
+        raise NotHTMLError("empty document")
+    text = _cap_attributes(text)
+    tree = _parse(text)
+    if _hit_depth_limit():
+        tree = _parse(flatten_nesting(text, FLATTEN_DEPTH))
+    _bound(tree, max_nodes, max_depth)
+    return tree
+
+
+def _parse(text: str) -> lxml_html.HtmlElement:
     try:
         tree = lxml_html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise NotHTMLError(f"unparseable document: {exc}") from exc
     if tree is None or not isinstance(tree.tag, str):
         raise NotHTMLError("no HTML element")
-    _bound(tree, max_nodes, max_depth)
     return tree
+
+
+def _hit_depth_limit() -> bool:
+    return any(e.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in e.message
+               for e in _PARSER.error_log)
+
+
+def _refuse_other_documents(text: str) -> None:
+    """NotHTMLError for binary junk and for feeds, sitemaps or SVG served as HTML."""
+    sample = text[:_JUNK_SAMPLE]
+    if len(_JUNK.findall(sample)) > _JUNK_SHARE * len(sample):
+        raise NotHTMLError("binary content, not HTML")
+    start = 0
+    while prolog := _SKIP_PROLOG.match(sample, start):
+        start = prolog.end()
+    first = _FIRST_TAG.match(sample, start)
+    if first:
+        kind = _NOT_HTML_ROOTS.get(first.group(1).lower())
+        if kind:
+            raise NotHTMLError(f"{kind}, not HTML")
+
+
+def _cap_attributes(text: str) -> str:
+    """Keep the first MAX_ATTRIBUTES attributes of very long tags."""
+    def cap(match: re.Match[str]) -> str:
+        attributes = _ATTRIBUTE.findall(match.group(2), 0)
+        if len(attributes) <= MAX_ATTRIBUTES:
+            return match.group(0)
+        return f"<{match.group(1)} " + " ".join(attributes[:MAX_ATTRIBUTES]) + ">"
+    return _LONG_TAG.sub(cap, text)
+
+
+def flatten_nesting(text: str, limit: int) -> str:
+    """Drop the tags (never the text) that would open an element deeper than limit.
+
+    A rough tree builder over the tag stream: end tags close up to the nearest
+    open element of their name, unknown end tags are ignored, and the end tag of
+    a dropped element is dropped with it. It over-counts depth (unclosed <p>,
+    <li>), which only flattens a little more of an already pathological page.
+    """
+    stack: list[str] = []
+    dropped: dict[str, int] = {}
+    out: list[str] = []
+    last = 0
+    for match in _TAG.finditer(text):
+        closing, name = match.group(1), match.group(2).lower()
+        keep = True
+        if closing:
+            if dropped.get(name):
+                dropped[name] -= 1
+                keep = False
+            elif name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name):]
+        elif name not in _VOID and not match.group(0).endswith("/>"):
+            if len(stack) >= limit:
+                dropped[name] = dropped.get(name, 0) + 1
+                keep = False
+            else:
+                stack.append(name)
+        if not keep:
+            out.append(text[last:match.start()])
+            last = match.end()
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _bound(tree: lxml_html.HtmlElement, max_nodes: int, max_depth: int) -> None:

@@ -3,37 +3,74 @@
 Workers are forked from a forkserver that has already imported the cleaner
 (trafilatura, lxml, langdetect profiles), then freeze their heap with
 gc.freeze() so the garbage collector does not walk the loaded models.
+
+A page that outlives the timeout (counted from when a worker takes it, not
+while it queues) is recorded as "timeout:clean"; its worker cannot be
+interrupted, so the whole executor is replaced: its processes are killed and a
+fresh one started. Pages in flight on the killed executor are submitted once
+more to the new one; a page whose own worker died (a crash, or a second kill)
+is reported as "clean: worker crashed", and any other exception as
+"clean: internal error: <Type>". Workers exit by themselves when the crawl
+process disappears (kill -9), so they never linger as orphans.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+import logging
 import multiprocessing
 import os
 import signal
-from concurrent.futures import ProcessPoolExecutor
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from cleaners import CleanError, CleanOptions, CleanPage, clean_page
 
+logger = logging.getLogger(__name__)
 
-def _init_worker() -> None:
+Result = tuple[CleanPage | None, str | None]
+_QUEUE_POLL = 0.05  # seconds between looks at whether a queued page has reached a worker
+_PARENT_POLL = 1.0  # seconds between a worker's looks at whether the crawl process still exists
+
+
+def _init_worker(crawl_pid: int = 0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    if crawl_pid:
+        threading.Thread(target=_exit_with, args=(crawl_pid,), daemon=True,
+                         name="cleanwire-parent-watch").start()
     from cleaners.language import detect_language
 
     detect_language("warm up the language profiles before freezing the heap")
     gc.freeze()
 
 
-def _clean(body: bytes, url: str, options: CleanOptions,
-           charset: str | None) -> tuple[CleanPage | None, str | None]:
+def _exit_with(crawl_pid: int) -> None:
+    """End this worker when the crawl process is gone (SIGKILL leaves workers orphaned)."""
+    while True:
+        time.sleep(_PARENT_POLL)
+        try:
+            os.kill(crawl_pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:
+            continue
+
+
+def _clean(body: bytes, url: str, options: CleanOptions, charset: str | None) -> Result:
     try:
         return clean_page(body, url, options, http_charset=charset), None
     except CleanError as exc:
         return None, f"clean: {exc}"
     except RecursionError:
         return None, "clean: document too deeply nested"
+    except MemoryError:
+        return None, "clean: out of memory"
+    except Exception as exc:  # a cleaner bug must not cost the crawl: one reason per page
+        return None, f"clean: internal error: {type(exc).__name__}"
 
 
 class CleaningPool:
@@ -42,33 +79,95 @@ class CleaningPool:
     def __init__(self, workers: int = 0, timeout: float = 30.0) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.timeout = timeout
+        self.replaced = 0  # executors killed because a page ran out of time
         self._executor: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
+        if self._executor is not None:
+            return
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["cleaners.pipeline", "crawler.cleaning_pool"])
         self._executor = ProcessPoolExecutor(self.workers, mp_context=context,
-                                             initializer=_init_worker)
+                                             initializer=_init_worker, initargs=(os.getpid(),))
+
+    def worker_pids(self) -> set[int]:
+        """The live worker processes (for tests and diagnostics)."""
+        executor = self._executor
+        return {p.pid for p in _processes(executor) if p.is_alive()} if executor else set()
 
     async def clean(self, body: bytes, url: str, options: CleanOptions,
-                    charset: str | None = None) -> tuple[CleanPage | None, str | None]:
-        if self._executor is None:
+                    charset: str | None = None) -> Result:
+        for attempt in (1, 2):
             self.start()
-        assert self._executor is not None
-        try:
-            future = self._executor.submit(_clean, body, url, options, charset)
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
-        except TimeoutError:
-            return None, "timeout:clean"
-        except BrokenProcessPool:
-            self.restart()
-            return None, "clean: worker crashed"
+            executor = self._executor
+            assert executor is not None
+            future = executor.submit(_clean, body, url, options, charset)
+            try:
+                return await self._result(future)
+            except TimeoutError:
+                if attempt == 1 and executor is not self._executor:
+                    continue  # the pool was replaced under us (another page hung): once more
+                self._replace(executor, future)
+                return None, "timeout:clean"
+            except BrokenProcessPool:
+                if attempt == 1 and executor is not self._executor:
+                    continue  # killed for another page's timeout: once more on the new pool
+                self._replace(executor)
+                return None, "clean: worker crashed"
+            except Exception as exc:  # e.g. a result that does not unpickle: this page only
+                return None, f"clean: internal error: {type(exc).__name__}"
+        return None, "clean: worker crashed"
+
+    async def _result(self, future: Future[Result]) -> Result:
+        """The future's result; the clock starts when a worker takes the page, not in the queue."""
+        waiter = asyncio.wrap_future(future)
+        while not (future.running() or future.done()):
+            await asyncio.wait({waiter}, timeout=_QUEUE_POLL)
+        return await asyncio.wait_for(waiter, self.timeout)
+
+    def _replace(self, executor: ProcessPoolExecutor, future: Future[Result] | None = None
+                 ) -> None:
+        """Kill executor's workers (a hung page holds one) and start a fresh pool."""
+        if executor is not self._executor:
+            return  # already replaced for another page
+        if future is not None and future.done():
+            return  # finished just as the timer fired: the pool is fine
+        self.replaced += 1
+        self._executor = None
+        logger.warning("cleaning pool replaced: a page ran past %.1f s", self.timeout)
+        _kill(executor)
+        self.start()
 
     def restart(self) -> None:
         self.close(wait=False)
         self.start()
 
     def close(self, wait: bool = True) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=wait, cancel_futures=True)
-            self._executor = None
+        """Stop the workers: let them finish (at most the timeout) when wait, then kill."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        processes = _processes(executor)
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError, AssertionError):
+                process.join(timeout=self.timeout if wait else 0)
+                if process.is_alive():
+                    process.kill()
+                    process.join(timeout=5)
+
+
+def _processes(executor: ProcessPoolExecutor) -> list[multiprocessing.process.BaseProcess]:
+    return list((getattr(executor, "_processes", None) or {}).values())
+
+
+def _kill(executor: ProcessPoolExecutor) -> None:
+    """Kill the workers; the executor then fails every page it holds with BrokenProcessPool."""
+    processes = _processes(executor)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.kill()
+    executor.shutdown(wait=False)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.join(timeout=5)

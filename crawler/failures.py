@@ -25,9 +25,20 @@ _REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
 )
 
 
+class RefusedRequest(IgnoreRequest):
+    """A request (or redirect) cleanwire will not follow; reason is the fetches.error text:
+    "refused: scheme" or "refused: private address"."""
+
+    def __init__(self, reason: str, url: str) -> None:
+        super().__init__(f"{reason}: {url[:200]}")
+        self.reason = reason
+
+
 def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
     """(reason, http status or None, outcome 'skipped' or 'failed') for a request failure."""
     exc = failure.value
+    if isinstance(exc, RefusedRequest):
+        return exc.reason, None, "failed"
     if isinstance(exc, HttpError):
         status = exc.response.status
         return f"http {status}", status, "failed"
@@ -37,6 +48,8 @@ def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
             return "robots", None, "skipped"
         if "maxsize" in text or "max size" in text or "download_maxsize" in text:
             return "too large", None, "failed"
+        if "max redirections" in text:
+            return "too many redirects", None, "failed"
         return "ignored", None, "skipped"
     for types, reason in _REASONS:
         if isinstance(exc, types):

@@ -1,0 +1,359 @@
+"""Hostile input: the bad-input corpus through clean_page, `cleanwire clean` and the pool.
+
+clean_page must return a CleanPage or raise CleanError (nothing else) in bounded
+time; the CLI must print one outcome and exit 0 or 1; the cleaning pool must turn
+a page that runs out of time into "timeout:clean" and replace the hung worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+
+import pytest
+from bad_inputs.corpus import BadInput, bad_inputs, by_name
+from bad_inputs.server import ARTICLE_PATH, ARTICLE_SENTENCE, HostileServer
+from cli_helpers import cleanwire, rows
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaners import CleanError, CleanOptions, CleanPage, clean_page
+from cleaners.dom import flatten_nesting, parse_html
+from crawler import cli
+from crawler.cleaning_pool import CleaningPool, _clean
+
+CLEAN_LIMIT = 60.0  # seconds; generous, the machine is shared (most inputs take < 1 s)
+_OUTCOMES: dict[str, CleanPage | CleanError] = {}
+
+
+def _outcome(item: BadInput) -> CleanPage | CleanError:
+    """clean_page's result for item, computed once per test session."""
+    if item.name not in _OUTCOMES:
+        charset = item.content_type.partition("charset=")[2] or None
+        started = time.perf_counter()
+        try:
+            _OUTCOMES[item.name] = clean_page(item.body, f"http://bad.test{item.path}",
+                                              http_charset=charset)
+        except CleanError as exc:
+            _OUTCOMES[item.name] = exc
+        elapsed = time.perf_counter() - started
+        assert elapsed < CLEAN_LIMIT, f"{item.name}: {elapsed:.1f} s"
+    return _OUTCOMES[item.name]
+
+
+def test_corpus_has_at_least_40_distinct_inputs():
+    items = bad_inputs()
+    assert len(items) >= 40
+    assert len({i.body for i in items}) == len(items)
+
+
+@pytest.mark.parametrize("item", bad_inputs(), ids=lambda i: i.name)
+def test_clean_page_returns_a_page_or_raises_clean_error(item: BadInput):
+    result = _outcome(item)  # anything but CleanError propagates and fails the test
+    assert isinstance(result, CleanPage | CleanError)
+    if isinstance(result, CleanError):
+        assert str(result) and "\n" not in str(result)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("png-as-html", "binary content (a PNG image)"), ("pdf-as-html", "a PDF document"),
+    ("gzip-bytes-as-html", "gzip data"), ("random-bytes", "binary content"),
+    ("empty", "empty document"), ("whitespace-only", "empty document"),
+    ("rss-as-html", "an RSS feed"), ("svg-as-html", "an SVG image"),
+])
+def test_non_html_is_refused_with_a_reason(name: str, expected: str):
+    result = _outcome(by_name(name))
+    assert isinstance(result, CleanError) and expected in str(result)
+
+
+def test_lying_charsets_decode_to_the_real_text():
+    assert "Городской совет" in _page("lying-utf8-is-cp1251").text
+    assert "Городской совет" in _page("http-charset-lies").text
+    assert "Était-ce prévu" in _page("lying-cp1252-is-utf8").text
+    assert "Était-ce prévu" in _page("two-meta-charsets").text
+    for name in ("utf16-le-bom", "utf16-be-bom", "utf16-le-no-bom", "utf32-bom"):
+        assert "tram network" in _page(name).text, name
+
+
+def _page(name: str) -> CleanPage:
+    result = _outcome(by_name(name))
+    assert isinstance(result, CleanPage), result
+    return result
+
+
+def test_text_after_deep_nesting_is_kept():
+    # libxml2 stops at depth 256 and silently drops the rest of the document
+    for depth in (300, 10_000):
+        html = ("<html><body><p>before</p>" + "<div>" * depth + "deep" + "</div>" * depth
+                + "<p>after the deep part</p></body></html>")
+        text = parse_html(html).text_content()
+        assert "before" in text and "deep" in text and "after the deep part" in text
+
+
+def test_deep_nesting_and_many_links_stay_bounded():
+    tree = parse_html(by_name("deep-10k-div").body.decode(), max_depth=50)
+    assert max(len(list(e.iterancestors())) for e in tree.iter()) <= 50
+    tree = parse_html("<p>" + "<a href=/x>x</a>" * 5000, max_nodes=1000)
+    assert sum(1 for _ in tree.iter()) <= 1000
+
+
+def test_many_attributes_parse_in_linear_time():
+    started = time.perf_counter()
+    tree = parse_html(by_name("many-attributes").body.decode())
+    assert time.perf_counter() - started < 10  # was ~5 s for 50,000 attributes, O(n^2)
+    assert len(tree.body[0].attrib) <= 200
+
+
+def test_flatten_nesting_drops_tags_not_text():
+    flat = flatten_nesting("<div><div><div><b>x</b></div></div></div><p>y</p>", 2)
+    assert flat == "<div><div>x</div></div><p>y</p>"
+
+
+# ---- cleanwire clean -------------------------------------------------------------------
+
+@pytest.mark.parametrize("item", bad_inputs(), ids=lambda i: i.name)
+def test_cli_clean_prints_one_outcome(item: BadInput, tmp_path: Path, capsys, monkeypatch):
+    # the CLI in-process, with clean_page's (already checked) outcome reused to save time
+    def cached(data: bytes, url: str = "", *args: object, **kwargs: object) -> CleanPage:
+        assert data == item.body
+        result = _outcome(item)
+        if isinstance(result, CleanError):
+            raise result
+        return result
+
+    monkeypatch.setattr("crawler.commands.clean.clean_page", cached)
+    path = tmp_path / "page.html"
+    path.write_bytes(item.body)
+    code = cli.main(["clean", str(path), "--url", f"http://bad.test{item.path}"])
+    out, err = capsys.readouterr()
+    assert code in (0, 1) and "Traceback" not in out + err
+    if code == 0:
+        assert not err.strip()
+        assert json.loads(out)["url"] == f"http://bad.test{item.path}"
+    else:
+        lines = err.strip().splitlines()
+        assert not out and len(lines) == 1 and lines[0].startswith("cleanwire: ")
+
+
+@pytest.mark.slow
+def test_cli_clean_in_a_real_process(tmp_path: Path):
+    for name in ("png-as-html", "lying-utf8-is-cp1251"):
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(by_name(name).body)
+        proc = cleanwire("clean", str(path), "--format", "text")
+        assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, name
+        assert len(proc.stderr.strip().splitlines()) == (proc.returncode == 1), proc.stderr
+
+
+# ---- random HTML-ish bytes -------------------------------------------------------------
+
+_TAGS = st.sampled_from(["html", "head", "body", "div", "p", "a", "table", "td", "tr", "script",
+                         "style", "title", "meta", "article", "span", "br", "svg", "frameset",
+                         "iframe", "noscript", "template", "math", "select", "option", "!--",
+                         "![CDATA[", "?xml", "!DOCTYPE"])
+_ATTRS = st.lists(st.tuples(st.sampled_from(["href", "class", "id", "charset", "content",
+                                             "http-equiv", "src", "lang", "style", "x"]),
+                            st.text(max_size=20)), max_size=4)
+_CHARSETS = st.sampled_from(["utf-8", "cp1251", "latin-1", "utf-16", "utf-16-le", "shift_jis",
+                             "koi8-r", "bogus", "utf-32"])
+
+
+@st.composite
+def html_ish(draw: st.DrawFn) -> tuple[bytes, str | None]:
+    parts = []
+    for _ in range(draw(st.integers(0, 40))):
+        kind = draw(st.integers(0, 5))
+        if kind == 0:
+            attrs = "".join(f' {k}="{v}"' for k, v in draw(_ATTRS))
+            parts.append(f"<{draw(_TAGS)}{attrs}>")
+        elif kind == 1:
+            parts.append(f"</{draw(_TAGS)}>")
+        elif kind == 2:
+            parts.append(f'<meta charset="{draw(_CHARSETS)}">')
+        elif kind == 3:
+            parts.append(draw(st.sampled_from(["&amp;", "&#0;", "&#xD800;", "&bogus;", "<", ">",
+                                               "\x00", "\u202e", "\ufeff", "]]>", "-->"])))
+        else:
+            parts.append(draw(st.text(max_size=30)))
+    text = "".join(parts)
+    encoding = draw(_CHARSETS)
+    try:
+        data = text.encode(encoding, errors="replace")
+    except LookupError:
+        data = text.encode("utf-8", errors="surrogatepass")
+    if draw(st.booleans()):
+        data = draw(st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x1f\x8b"])
+                    ) + data
+    if draw(st.booleans()):
+        data += draw(st.binary(max_size=64))
+    return data, draw(st.one_of(st.none(), _CHARSETS))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(html_ish())
+def test_random_html_is_cleaned_or_refused(case: tuple[bytes, str | None]):
+    data, charset = case
+    started = time.perf_counter()
+    try:
+        page = clean_page(data, "http://random.test/a/", http_charset=charset)
+    except CleanError:
+        pass
+    else:
+        assert isinstance(page, CleanPage)
+    assert time.perf_counter() - started < 10
+
+
+# ---- the cleaning pool -----------------------------------------------------------------
+
+_SMALL = by_name("truncated").body
+
+
+def test_pool_worker_turns_unexpected_exceptions_into_a_reason():
+    page, reason = _clean(b"<html><body><p>x</p></body></html>", "http://x.test/",
+                          "not options", None)  # type: ignore[arg-type]
+    assert page is None and reason == "clean: internal error: AttributeError"
+
+
+@pytest.mark.slow
+def test_crawl_records_a_page_that_outlives_the_clean_timeout(tmp_path: Path):
+    db = tmp_path / "timeout.db"
+    with HostileServer(names=("links-200k",)) as server:  # ~15 s of cleaning, 7 MB
+        proc = cleanwire("crawl", server.url("/"), "--db", str(db), "--max-page-bytes",
+                         "8000000", "--max-depth", "1", "--workers", "1",
+                         env={"CLEANWIRE_CLEAN_TIMEOUT": "3"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    errors = dict(rows(db, "select url, error from fetches"))
+    assert errors[server.url("/bad/links-200k/")] == "timeout:clean"
+    assert "timeout:clean: 1" in proc.stdout
+    assert errors[server.url(ARTICLE_PATH)] is None  # cleaned, by the old or the new worker
+    assert rows(db, "select url from articles") == [(server.url(ARTICLE_PATH),)]
+
+
+@pytest.mark.slow
+def test_pool_replaces_a_worker_hung_past_the_timeout():
+    slow = by_name("links-200k").body  # ~15 s of cleaning on this machine
+
+    async def scenario() -> None:
+        pool = CleaningPool(workers=1, timeout=120)
+        options = CleanOptions()
+        try:
+            page, reason = await pool.clean(_SMALL, "http://x.test/warm", options)
+            assert reason is None and page is not None  # warm: forkserver and worker up
+            before = pool.worker_pids()
+            pool.timeout = 3.0
+            started = time.monotonic()
+            (hung, hung_reason), (queued, queued_reason) = await asyncio.gather(
+                pool.clean(slow, "http://x.test/slow", options),
+                pool.clean(_SMALL, "http://x.test/queued", options))
+            assert hung is None and hung_reason == "timeout:clean"
+            assert time.monotonic() - started < 60
+            # the page queued behind the hung one went to the new pool
+            assert queued_reason is None and queued is not None, queued_reason
+            assert pool.replaced == 1
+            assert before and not before & pool.worker_pids()  # the hung worker is gone
+            page, reason = await pool.clean(_SMALL, "http://x.test/after", options)
+            assert reason is None and page is not None
+        finally:
+            pool.close(wait=False)
+
+    asyncio.run(scenario())
+
+
+# ---- a real crawl of the hostile site --------------------------------------------------
+
+# what a crawl must record for these pages (outcome, start of the reason)
+_CRAWL_EXPECTED = {
+    "links-200k": ("failed", "too large"), "5mb-one-paragraph": ("failed", "too large"),
+    "png-as-html": ("skipped", "clean: binary content"),
+    "random-bytes": ("skipped", "clean: binary content"),
+    "empty": ("skipped", "clean: empty document"), "rss-as-html": ("skipped", "clean: an RSS"),
+}
+
+
+@pytest.mark.slow
+def test_crawl_of_the_hostile_site_records_an_outcome_for_every_page(tmp_path: Path,
+                                                                    fixture_site):
+    db = tmp_path / "hostile.db"
+    # an article of another site, stored before: it must come out untouched
+    proc = cleanwire("scrape", fixture_site.site.linked_articles[0].url(fixture_site.base_url),
+                     "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    canary = rows(db, "select * from articles")
+    sites = tmp_path / "sites.toml"
+    with HostileServer() as server:
+        sites.write_text(f'[sites.hostile]\nstart_urls = ["{server.url("/")}"]\n'
+                         "[sites.hostile.politeness]\nautothrottle = false\n"
+                         "concurrent_requests_per_domain = 8\n", encoding="utf-8")
+        proc = cleanwire("crawl", "hostile", "--sites", str(sites), "--db", str(db),
+                         "--timeout", "10", "--max-page-bytes", "3000000")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stdout + proc.stderr
+    run = rows(db, "select max(id) from crawl_runs")[0][0]
+    fetched = {url: (outcome, error) for url, outcome, error in rows(
+        db, "select url, outcome, error from fetches where crawl_run_id = ?", run)}
+    for item in bad_inputs():
+        outcome, error = fetched[server.url(item.path)]
+        assert outcome, item.name
+        if outcome in ("skipped", "failed"):
+            assert error and "\n" not in error, item.name
+        want = _CRAWL_EXPECTED.get(item.name)
+        if want:
+            assert outcome == want[0] and error.startswith(want[1]), (item.name, outcome, error)
+    assert not [e for _, e in fetched.values() if e and ("internal error" in e or "timeout" in e)]
+    assert fetched[server.url(ARTICLE_PATH)] == ("new", None)
+    text = rows(db, "select text from articles where url = ?", server.url(ARTICLE_PATH))[0][0]
+    assert ARTICLE_SENTENCE in text
+    # refused links of the hostile-links page: recorded, never fetched
+    assert fetched["file:///etc/passwd"] == ("skipped", "refused: scheme")
+    assert {"/trap/redirect-file/", "/trap/gzip-bomb/"} <= set(server.requests)
+    # what was there before is untouched, and the file is sound
+    assert [r for r in rows(db, "select * from articles") if r[0] == canary[0][0]] == canary
+    assert rows(db, "pragma integrity_check") == [("ok",)]
+
+
+_ORPHAN_SCRIPT = """
+import asyncio, sys
+from crawler.cleaning_pool import CleaningPool
+from cleaners import CleanOptions
+pool = CleaningPool(workers=2, timeout=120)
+asyncio.run(pool.clean(b"<html><body><p>x</p></body></html>", "http://x.test/", CleanOptions()))
+print(*sorted(pool.worker_pids()), flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.slow
+def test_workers_do_not_outlive_a_killed_crawl():
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from cli_helpers import ROOT
+
+    proc = subprocess.Popen([sys.executable, "-c", _ORPHAN_SCRIPT], cwd=ROOT, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert proc.stdout is not None
+        workers = [int(p) for p in proc.stdout.readline().split()]
+        assert workers  # started on demand: one is enough here
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_running(p) for p in workers):
+            time.sleep(0.2)
+        assert not any(_running(p) for p in workers)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
