@@ -119,6 +119,16 @@ def _is_role(part: str) -> bool:
     return any(w.strip(",.").casefold() in ROLE_WORDS for w in part.split())
 
 
+_ROLE_GLUE = frozenset({"of", "the", "and", "&", "for", "in", "at", "de", "der", "des", "du"})
+
+
+def _only_role(name: str) -> bool:
+    """'Head of Marketing', 'Senior Editor': every word a job word (or 'of', 'the')."""
+    words = [w.strip(",.").casefold() for w in name.split()]
+    return any(w in ROLE_WORDS for w in words) and all(
+        w in ROLE_WORDS or w in _ROLE_GLUE for w in words)
+
+
 def _trim_role(name: str) -> str:
     """'Zackery Cuevas Writer' -> 'Zackery Cuevas' (keeps 'Staff Reporter')."""
     words = name.split()
@@ -181,6 +191,8 @@ def split_byline(raw: str, page_text: bool = False) -> list[str]:
         name = _clean_name(part, page_text)
         if not name or (names and (_is_credential(name) or _is_role(name))):
             continue
+        if page_text and _only_role(name):
+            continue  # "Head of Marketing" printed where a byline name would be
         if name.casefold() not in {n.casefold() for n in names}:
             names.append(name)
     return names
@@ -330,12 +342,20 @@ def extract_authors(tree: HtmlElement, meta: dict[str, list[str]], ld: JsonLd,
 
     JSON-LD and meta authors come first, then a byline next to the headline,
     then rel/itemprop/class bylines.  When the declared author is only the
-    site or an organisation, a person's byline shown on the page wins.
+    site or an organisation, a person's byline shown on the page wins; the
+    site's own name listed next to people's names is dropped.
     """
-    declared = _from_jsonld(ld) or _from_meta(meta)
+    declared = _without_site(_from_jsonld(ld) or _from_meta(meta), is_site)
     if declared and not _is_organisation(declared, ld, is_site):
         return declared
-    shown = from_headline(headline) or _from_dom(tree, index or ClassIndex(tree))
+    shown = _without_site(from_headline(headline) or _from_dom(tree, index or ClassIndex(tree)),
+                          is_site)
     if declared and shown and all(is_site(n) for n in shown):
         return declared
     return shown or declared
+
+
+def _without_site(names: list[str], is_site: Callable[[str], bool]) -> list[str]:
+    """'Jane Doe, The Daily Example' -> ['Jane Doe']: the outlet next to a person's name."""
+    people = [n for n in names if not is_site(n)]
+    return people if people and len(people) < len(names) else names

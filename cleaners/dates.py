@@ -1,8 +1,17 @@
 """Published and modified dates: JSON-LD, meta tags, <time>, labelled text, URL.
 
 Published and modified are kept apart.  Dates in site headers ("today's
-date" bars), navigation, sidebars and comments are never taken.  Output is
-ISO 8601: the source's own datetime when it has one, else YYYY-MM-DD.
+date" bars), navigation, sidebars and comments are never taken (a side
+column's date labelled "Published" is the one exception: the label says
+whose date it is).  Output is ISO 8601: the source's own datetime when it
+has one, else YYYY-MM-DD; a timestamp keeps its own local day.
+
+Which date is "published": the first publication.  A date the page shows
+that is the declared dateModified is an update, even when shown without a
+label, and does not replace an earlier declared datePublished ("Originally
+published ..." beats both).  Only when a page has no publication date at
+all does a shown "Updated" date stand in for it.  WCXB's truth sometimes
+takes the shown update date instead (numbers in bench/eval_metadata.py).
 """
 
 from __future__ import annotations
@@ -24,7 +33,7 @@ from .metadata_dom import (
     text_of,
     text_window,
 )
-from .metadata_vocab import MODIFIED_LABELS, MONTHS, PUBLISHED_LABELS
+from .metadata_vocab import MODIFIED_LABELS, MONTHS, ORIGINAL_LABELS, PUBLISHED_LABELS
 
 MIN_YEAR = 1995
 
@@ -71,9 +80,13 @@ _DMY_WORD = re.compile(
     + r"\.?,?\s+(?:de\s+)?(\d{4})(?!\d)", re.IGNORECASE)
 _MDY_WORD = re.compile(
     _WORD + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)", re.IGNORECASE)
+_YMD_WORD = re.compile(r"(?<!\d)(\d{4})\.?\s+" + _WORD + r"\.?\s+(\d{1,2})\.?(?![\d:])",
+                       re.IGNORECASE)
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?!\d)")
 _URL_DATE = re.compile(
-    r"/((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?:/|[_-]|\.html?|$)")
+    r"/((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])"
+    r"(?:/|[_+-]|%20|\.html?|$)")
+_URL_MONTH_WORD = re.compile(r"/((?:19|20)\d{2})/([^\W\d_]{3,12})/(0?[1-9]|[12]\d|3[01])/")
 _URL_YMD = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/")
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 
@@ -149,6 +162,11 @@ def _word_dmy(match: re.Match[str]) -> date | None:
     return _valid(int(match[3]), month, int(match[1])) if month else None
 
 
+def _word_ymd(match: re.Match[str]) -> date | None:
+    month = _month(match[2])
+    return _valid(int(match[1]), month, int(match[3])) if month else None
+
+
 def _word_mdy(match: re.Match[str]) -> date | None:
     month = _month(match[1])
     return _valid(int(match[3]), month, int(match[2])) if month else None
@@ -160,6 +178,7 @@ _HUMAN_PATTERNS = (
     (_YMD, lambda m: _valid(int(m[1]), int(m[3]), int(m[4]))),
     (_DMY_WORD, _word_dmy),
     (_MDY_WORD, _word_mdy),
+    (_YMD_WORD, _word_ymd),
 )
 
 
@@ -193,7 +212,10 @@ def url_date(url: str) -> str | None:
     path = url.split("?", 1)[0]
     match = _URL_YMD.search(path) or _URL_DATE.search(path)
     if not match:
-        return None
+        word = _URL_MONTH_WORD.search(path)
+        month = _month(word[2]) if word else None
+        found = _valid(int(word[1]), month, int(word[3])) if word and month else None
+        return found.isoformat() if found else None
     found = _valid(int(match[1]), int(match[2]), int(match[3]))
     return found.isoformat() if found else None
 
@@ -203,14 +225,6 @@ def _first_meta(meta: dict[str, list[str]], keys: tuple[str, ...]) -> str | None
         for value in meta.get(key, ()):
             if found := parse_date(value):
                 return found
-    return None
-
-
-def _any_publish_meta(meta: dict[str, list[str]]) -> str | None:
-    """Site-specific names such as 'w-published-date' or 'published'."""
-    for key, values in meta.items():
-        if "publish" in key and "publisher" not in key and (found := parse_date(values[0])):
-            return found
     return None
 
 
@@ -262,28 +276,31 @@ class Shown:
     modified: str | None = None
     early: str | None = None  # unlabelled, above the headline: weak evidence
     all: list[str] = field(default_factory=list)
+    stated: list[str] = field(default_factory=list)  # every date not labelled as an update
 
     def agrees(self, machine: str | None) -> bool:
-        """Does a machine-readable date match one shown (±1 day for time zones, d/m swaps)?"""
-        if not machine:
-            return False
-        try:
-            want = date.fromisoformat(machine[:10])
-        except ValueError:
-            return False
-        for shown in self.all:
-            day = date.fromisoformat(shown)
-            if abs((day - want).days) <= 1:
-                return True
-            if day.day <= 12 and _valid(day.year, day.day, day.month) == want:
-                return True
-        return False
+        """Does a machine date match one shown and not labelled an update (±1 day, d/m swap)?
+
+        A machine "published" date that the page shows only as "Updated ..."
+        is the update date, so it does not count as agreement.
+        """
+        return any(_near_day(shown, machine) for shown in self.stated)
 
 
 def month_first(tree: HtmlElement) -> bool:
     """Numeric dates are month first on US-English (or undeclared) pages."""
     lang = (tree.get("lang") or "en-us").lower().replace("_", "-")
     return lang in ("en", "en-us")
+
+
+PROSE_CHARS = 120
+
+
+def _in_prose(text: str, offset: int) -> bool:
+    """Is the date inside a long run of text (a sentence of the story, not a dateline)?"""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return (len(text) if end < 0 else end) - start > PROSE_CHARS
 
 
 def near_headline(headline: HtmlElement | None, us_order: bool = True) -> Shown:
@@ -295,6 +312,8 @@ def near_headline(headline: HtmlElement | None, us_order: bool = True) -> Shown:
     "수정") is the published one.  A date above the headline counts as
     published only when labelled ("Published ..."); an unlabelled one is kept
     as weak evidence (Shown.early): it may be a site's "today's date" bar.
+    An unlabelled date inside a long run of text below the headline is the
+    story's prose ("the deadline is April 15"), not its dateline.
     """
     shown = Shown()
     if headline is None:
@@ -305,7 +324,11 @@ def near_headline(headline: HtmlElement | None, us_order: bool = True) -> Shown:
     early: str | None = None
     for offset, day in find_dates(text, us_order):
         kind = _label_kind(text[:offset])
+        if not kind and offset >= len(head) and _in_prose(text, offset):
+            continue  # "the deadline is April 15, 2025." in the story's first lines
         shown.all.append(day)
+        if kind != "modified":
+            shown.stated.append(day)
         if kind == "modified":
             shown.modified = shown.modified or day
         elif offset >= len(head) or kind == "published":
@@ -330,10 +353,38 @@ def _labelled(text: str, labels: tuple[str, ...]) -> bool:
     return any(head.startswith(label) or f" {label}" in head[:30] for label in labels)
 
 
+def _label_before(node: HtmlElement) -> str:
+    """The short text just before a node: its preceding sibling's, or its parent's lead text."""
+    previous = node.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):
+        previous = previous.getprevious()
+    if previous is not None:
+        return f"{text_of(previous)} {previous.tail or ''}".strip()[-40:]
+    parent = node.getparent()
+    return (parent.text or "").strip()[-40:] if parent is not None else ""
+
+
+def _side_published(node: HtmlElement) -> bool:
+    """A date labelled "Published" in a side column or a post's footer, not in comments.
+
+    Such columns are noise for unlabelled dates (related posts, today's
+    date), but a date the page labels as this page's publication date is
+    the page's own.
+    """
+    if node.tag not in ("time", "span", "div", "p", "dd") or in_comments(node):
+        return False
+    label = _label_before(node).casefold().rstrip(" :")
+    own = text_of(node)[:40]
+    if _labelled(own, MODIFIED_LABELS) or any(word in label for word in MODIFIED_LABELS):
+        return False
+    return any(label.endswith(word) for word in PUBLISHED_LABELS) or _labelled(
+        own, PUBLISHED_LABELS)
+
+
 def _classify(node: HtmlElement, text: str) -> str:
     """'modified', 'published' or '' from the node's classes and label text."""
     attrs = f"{node.get('class', '')} {node.get('id', '')} {node.get('itemprop', '')}".lower()
-    if _labelled(text, MODIFIED_LABELS) or "modified" in attrs or (
+    if _labelled(text, MODIFIED_LABELS) or "modified" in attrs or "revision" in attrs or (
             "updated" in attrs and "published" not in attrs and "entry-date" not in attrs):
         return "modified"
     if _labelled(text, PUBLISHED_LABELS) or "publish" in attrs or "pubdate" in attrs or (
@@ -342,15 +393,28 @@ def _classify(node: HtmlElement, text: str) -> str:
     return ""
 
 
-def _dom_dates(tree: HtmlElement, index: ClassIndex) -> tuple[str | None, str | None]:
-    """(published, modified) from <time> and date-classed elements outside noise."""
-    published = modified = plain = None
+@dataclass
+class DomDates:
+    """Dates in <time> and date-classed elements outside noise regions."""
+
+    published: str | None = None  # labelled or marked as the publication date
+    plain: str | None = None  # the first unlabelled one
+    modified: str | None = None
+    original: str | None = None  # "Originally published ...": the first publication
+    side: str | None = None  # labelled "Published" in a side column or the post's footer
+
+
+def _dom_dates(tree: HtmlElement, index: ClassIndex) -> DomDates:
+    """Published, unlabelled, modified and "originally published" dates from the DOM."""
+    out = DomDates()
     seen = 0
     classed = index.find(_DATE_CLASSED, _DATE_TAGS)
     for node in _TIMES(tree) + classed:
         if seen > 40:
             break
         if in_noise_region(node):
+            if out.side is None and _side_published(node):
+                out.side = _element_date(node)
             continue
         text = text_of(node)
         if len(text) > 200:
@@ -359,14 +423,31 @@ def _dom_dates(tree: HtmlElement, index: ClassIndex) -> tuple[str | None, str | 
         if not found:
             continue
         seen += 1
+        folded = text.casefold()
+        if out.original is None and any(label in folded for label in ORIGINAL_LABELS):
+            out.original = parse_human_date(text) or found
+            continue
         kind = _classify(node, text)
         if kind == "modified":
-            modified = modified or found
+            out.modified = out.modified or found
         elif kind == "published":
-            published = published or found
-        elif plain is None:
-            plain = found
-    return published or plain, modified
+            out.published = out.published or found
+        elif out.plain is None:
+            out.plain = found
+    return out
+
+
+def _near_day(shown: str, machine: str | None) -> bool:
+    """Same day give or take one (time zones), or the same date with day and month swapped."""
+    if not machine:
+        return False
+    try:
+        want, day = date.fromisoformat(machine[:10]), date.fromisoformat(shown[:10])
+    except ValueError:
+        return False
+    if abs((day - want).days) <= 1:
+        return True
+    return day.day <= 12 and _valid(day.year, day.day, day.month) == want
 
 
 def _one_day_apart(one: str, other: str) -> bool:
@@ -380,18 +461,54 @@ def _day(value: str | None) -> str:
     return (value or "")[:10]
 
 
-def _machine_published(tree: HtmlElement, meta: dict[str, list[str]],
-                       ld: JsonLd) -> tuple[str | None, str | None]:
+def _any_publish_meta(meta: dict[str, list[str]]) -> list[str]:
+    """Site-specific names such as 'w-published-date' or 'published-time'."""
+    return [found for key, values in meta.items()
+            if "publish" in key and "publisher" not in key and (found := parse_date(values[0]))]
+
+
+def _any_modified_meta(meta: dict[str, list[str]]) -> str | None:
+    """Site-specific names such as 'modified-date' or 'updated'."""
+    for key, values in meta.items():
+        if ("modif" in key or key.endswith("updated")) and (found := parse_date(values[0])):
+            return found
+    return None
+
+
+def _machine_published(tree: HtmlElement, meta: dict[str, list[str]], ld: JsonLd,
+                       modified: str | None) -> tuple[str | None, str | None]:
+    """The first declared publication date, skipping ones later than the declared update."""
     candidates = (
-        ("jsonld", lambda: _jsonld_date(ld, ("datePublished", "dateCreated", "uploadDate"))),
-        ("meta", lambda: _first_meta(meta, PUBLISHED_META)),
-        ("itemprop", lambda: _itemprop_date(tree, _ITEMPROP_PUBLISHED)),
+        ("jsonld", lambda: [_jsonld_date(ld, ("datePublished", "dateCreated", "uploadDate"))]),
+        ("meta", lambda: [_first_meta(meta, PUBLISHED_META)]),
+        ("itemprop", lambda: [_itemprop_date(tree, _ITEMPROP_PUBLISHED)]),
         ("meta", lambda: _any_publish_meta(meta)),
     )
+    later: tuple[str | None, str | None] = (None, None)
     for name, read in candidates:
-        if found := read():
+        for found in read():
+            if not found:
+                continue
+            if modified and _day(found) > _day(modified):
+                later = later if later[0] else (found, name)  # published after the update?
+                continue
             return found, name
-    return None, None
+    return later
+
+
+def _same_instant(one: str | None, other: str | None) -> bool:
+    """Two timestamps with the same date and clock time (the CMS stamped both at once)."""
+    return bool(one and other and len(one) >= 16 and one[:19] == other[:19])
+
+
+def _swap_by_url(found: str, url: str) -> str:
+    """'03/10/2023' read month first when the URL says 2023/10/03: the URL's order wins."""
+    local = url_date(url)
+    if local and found[:10] != local:
+        day = date.fromisoformat(found[:10])
+        if day.day <= 12 and _valid(day.year, day.day, day.month) == date.fromisoformat(local):
+            return local
+    return found
 
 
 def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: JsonLd,
@@ -402,31 +519,59 @@ def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: J
     Machine-readable dates (JSON-LD, meta, itemprop) come first, but a
     published date written next to the headline wins when it disagrees with
     them: that is the date the page shows its readers (sites often put the
-    last-edit date in datePublished).  A machine date one day off the URL's
-    /2025/01/12/ date is a UTC shift: the URL's local day is kept.  Without
-    machine dates: <time>/date-classed elements, inline JSON state, the URL,
-    an unlabelled date above the headline, and last an "Updated" date shown
-    on the page.  A modified date the page does not show is never used as
-    the published one.
+    last-edit date in datePublished).  Exceptions: a shown date that is the
+    declared modified date (an update shown without a label) leaves an
+    earlier declared publication date standing; a declared publication
+    date stamped at the same instant as the modified one is weak, and an
+    earlier date the page marks as published (or shows above the headline)
+    replaces it; a declared publication date later than the declared update
+    is skipped.  A machine date one day off the URL's /2025/01/12/ date is a
+    UTC shift: the URL's local day is kept.  Without machine dates: an
+    "Originally published" date, <time>/date-classed elements, inline JSON
+    state, the URL, an unlabelled date above the headline, and last an
+    "Updated" date shown on the page.  A modified date the page does not
+    show is never used as the published one.
     """
     modified = (_jsonld_date(ld, ("dateModified",)) or _first_meta(meta, MODIFIED_META)
-                or _itemprop_date(tree, _ITEMPROP_MODIFIED))
-    machine, source = _machine_published(tree, meta, ld)
+                or _itemprop_date(tree, _ITEMPROP_MODIFIED) or _any_modified_meta(meta))
+    machine, source = _machine_published(tree, meta, ld, modified)
     shown = near_headline(headline, month_first(tree))
     modified = modified or shown.modified
+    dom: DomDates | None = None
+
+    def dom_dates() -> DomDates:
+        nonlocal dom
+        if dom is None:
+            dom = _dom_dates(tree, index or ClassIndex(tree))
+        return dom
+
     if shown.published and not shown.agrees(machine):
-        return Dates(shown.published, modified, "headline")
+        update_shown = bool(machine and modified and _day(shown.published) == _day(modified)
+                            and _day(machine) < _day(modified))
+        if not update_shown:
+            original = dom_dates().original
+            if original and _day(original) < _day(shown.published):
+                return Dates(original, modified, "original")
+            return Dates(_swap_by_url(shown.published, url), modified, "headline")
     if machine:
+        if _same_instant(machine, modified):
+            earlier = dom_dates().published or shown.early
+            if earlier and _day(earlier) < _day(machine):
+                return Dates(earlier, modified, "dom")
         local = url_date(url)
         if local and _one_day_apart(local, machine):
             return Dates(local, modified, "url")  # the site's local day; machine is UTC
         return Dates(machine, modified, source)
-    dom_published, dom_modified = _dom_dates(tree, index or ClassIndex(tree))
-    modified = modified or dom_modified
-    later = (("dom", lambda: dom_published), ("script", lambda: script_date(tree)),
+    found_dom = dom_dates()
+    modified = modified or found_dom.modified
+    later = (("original", lambda: found_dom.original),
+             ("dom", lambda: found_dom.published or found_dom.side or found_dom.plain),
+             ("script", lambda: script_date(tree)),
              ("url", lambda: url_date(url)), ("above-headline", lambda: shown.early),
-             ("modified", lambda: shown.modified or dom_modified))
+             ("modified", lambda: shown.modified or found_dom.modified))
     for name, read in later:
         if found := read():
+            if name in ("dom", "above-headline"):
+                found = _swap_by_url(found, url)
             return Dates(found, modified, name)
     return Dates(None, modified, None)

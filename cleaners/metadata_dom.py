@@ -106,27 +106,33 @@ def _inside_article(node: HtmlElement) -> bool:
     return any(a.tag in ("article", "main") for a in node.iterancestors())
 
 
-def in_noise_region(node: HtmlElement, stop_at_article: bool = True) -> bool:
-    """True if the node sits in nav/footer/aside/comments/related/site header etc.
+def noise_region_of(node: HtmlElement, stop_at_article: bool = True) -> HtmlElement | None:
+    """The nav/footer/aside/comments/related/site-header element holding the node, or None.
 
     Walking up stops at <article>/<main> when stop_at_article is set: noise
     above the article container does not make its byline noise.  An <aside>
-    inside the article (a date/author column) is not noise.
+    or <footer> inside an <article> (a date/author column, the article's own
+    footer line, as HTML defines them) is not noise.
     """
     current: HtmlElement | None = node
     while current is not None and isinstance(current.tag, str):
         tag = current.tag
-        if tag in _NOISE_TAGS and not (tag == "aside" and _inside_article(current)):
-            return True
+        if tag in _NOISE_TAGS and not (tag in ("aside", "footer") and _inside_article(current)):
+            return current
         if stop_at_article and tag in ("article", "main") and current is not node:
-            return False
+            return None
         if tag == "body":
-            return False
+            return None
         attrs = f"{current.get('class', '')} {current.get('id', '')}"
         if attrs.strip() and _NOISE_WORDS.search(attrs.lower()):
-            return True
+            return current
         current = current.getparent()
-    return False
+    return None
+
+
+def in_noise_region(node: HtmlElement, stop_at_article: bool = True) -> bool:
+    """True if the node sits in nav/footer/aside/comments/related/site header etc."""
+    return noise_region_of(node, stop_at_article) is not None
 
 
 def meta_values(tree: HtmlElement) -> dict[str, list[str]]:
@@ -247,11 +253,17 @@ _SKIP_TEXT_PARENTS = frozenset({"script", "style", "noscript", "template", "svg"
                                 "button", "option", "select"})
 
 
-def _text_run(nodes: list[Any], limit: int, reverse: bool) -> list[str]:
+def _holds(region: HtmlElement, node: HtmlElement) -> bool:
+    return any(ancestor is region for ancestor in node.iterancestors())
+
+
+def _text_run(nodes: list[Any], limit: int, reverse: bool, anchor: HtmlElement) -> list[str]:
     out: list[str] = []
     total = 0
     for text in reversed(nodes) if reverse else nodes:
         parent = text.getparent()
+        if parent is not None and getattr(text, "is_tail", False):
+            parent = parent.getparent()  # text after an <svg> icon belongs to its container
         if parent is None or parent.tag in _SKIP_TEXT_PARENTS:
             continue
         piece = clean_text(str(text))
@@ -260,7 +272,8 @@ def _text_run(nodes: list[Any], limit: int, reverse: bool) -> list[str]:
         if _DIGIT.search(piece):
             if in_comments(parent):
                 break
-            if reverse and in_noise_region(parent):
+            region = noise_region_of(parent) if reverse else None
+            if region is not None and not _holds(region, anchor):
                 continue  # above the headline: a date in a header bar or menu
         out.append(piece)
         total += len(piece)
@@ -274,10 +287,11 @@ def text_window(node: HtmlElement, before: int, after: int) -> tuple[list[str], 
 
     Used to read the dateline and byline printed around the headline; stops
     at a comment thread and, above the element, skips numbers (dates) in
-    navigation and header bars.
+    navigation and header bars (a region that holds the element itself, as
+    a blog engine's "widget" wrapping the post, is the post, not noise).
     """
-    return (_text_run(_BEFORE(node), before, reverse=True),
-            _text_run(_AFTER(node), after, reverse=False))
+    return (_text_run(_BEFORE(node), before, True, node),
+            _text_run(_AFTER(node), after, False, node))
 
 
 _CLASS_OR_ID = etree.XPath("//@class|//@id")

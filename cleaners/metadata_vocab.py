@@ -11,6 +11,10 @@ BYLINE_PREFIXES: tuple[str, ...] = (
     "written by", "words by", "posted by", "published by", "reported by", "reporting by",
     "story by", "text by", "article by", "authored by", "compiled by", "contributed by",
     "updated by", "reviewed by", "edited by", "by", "from",
+    "view all posts by", "see all posts by", "all posts by", "more posts by", "posts by",
+    "more articles by", "articles by", "more from", "more by",
+    "alle beiträge von", "tous les articles de", "todos los artículos de",
+    "tutti gli articoli di",
     "author", "authors", "writer", "byline", "posted", "written",
     "von", "text", "autor", "autorin", "autoren", "verfasst von",
     "par", "rédigé par", "publié par", "auteur", "auteure",
@@ -113,6 +117,16 @@ MODIFIED_LABELS: tuple[str, ...] = (
     "modifié", "actualizado", "actualizado el", "aggiornato", "bijgewerkt", "uppdaterad",
     "opdateret", "oppdatert", "zaktualizowano", "оновлено", "обновлено", "수정", "업데이트",
     "最終更新", "更新", "更新时间",
+)
+
+# Labels saying a date is the first publication of a page that was updated
+# or republished since ("This article was originally published on ...").
+ORIGINAL_LABELS: tuple[str, ...] = (
+    "originally published", "first published", "originally posted", "first posted",
+    "ursprünglich veröffentlicht", "erstmals veröffentlicht", "erstveröffentlichung",
+    "publié initialement", "initialement publié", "publicado originalmente",
+    "publicado originariamente", "pubblicato originariamente", "oorspronkelijk gepubliceerd",
+    "первоначально опубликовано", "вперше опубліковано",
 )
 
 # Month names (and common abbreviations) to month numbers, several languages.
