@@ -12,7 +12,7 @@ import os
 import sys
 
 from cleaners import CleanError
-from storage.errors import DatabaseError
+from storage.errors import DatabaseError, QueryError
 
 from .commands import analyst, clean, crawl, db, duplicates, schedule
 from .commands.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ProfileError, ConfigError) as exc:
         print(f"cleanwire: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (DatabaseError, CleanError) as exc:
+    except (DatabaseError, QueryError, CleanError) as exc:
         print(f"cleanwire: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -123,6 +123,19 @@ def _read_only_sqlite_url(url: URL) -> URL:
     )
 
 
+def sqlite_read_only_authorizer(
+    action: int, _arg1: str | None, _arg2: str | None, _db: str | None, _trigger: str | None
+) -> int:
+    """Deny ATTACH and DETACH on read-only SQLite connections.
+
+    mode=ro and query_only stop writes to the database, but ATTACH (and VACUUM INTO,
+    which attaches its target) would still create a new file.
+    """
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
 def _install_sqlite_listeners(engine: Engine, *, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -137,9 +150,15 @@ def _install_sqlite_listeners(engine: Engine, *, read_only: bool) -> None:
                 cursor.execute("PRAGMA query_only = ON")
                 # Any read proves the file is a database (WAL needs no change here).
                 cursor.execute("PRAGMA schema_version")
+                dbapi_connection.set_authorizer(sqlite_read_only_authorizer)
             else:
                 cursor.execute("PRAGMA journal_mode = WAL")
                 cursor.execute("PRAGMA synchronous = NORMAL")
+                # Migrations rebuild tables (Alembic batch mode: copy, drop, rename); the
+                # modern RENAME refuses while article_view names the dropped table. The
+                # legacy rename leaves views and triggers alone, which is what a rebuild
+                # under the same name needs (storage.schema_objects restores the triggers).
+                cursor.execute("PRAGMA legacy_alter_table = ON")
         finally:
             cursor.close()
 
@@ -277,6 +296,7 @@ def migrate(engine: Engine, revision: str = "head") -> str | None:
                     connection.execution_options(**{SQLITE_BEGIN_OPTION: "BEGIN IMMEDIATE"})
                 config.attributes["connection"] = connection
                 command.upgrade(config, revision)
+                _restore_analyst_objects(connection)
     except CommandError as exc:
         known = head_revision()
         raise DatabaseError(
@@ -286,6 +306,22 @@ def migrate(engine: Engine, revision: str = "head") -> str | None:
     except sa_exc.SQLAlchemyError as exc:
         raise DatabaseError(f"cannot migrate database: {error_line(exc)}") from exc
     return current_revision(engine)
+
+
+def _restore_analyst_objects(connection: Connection) -> None:
+    """Recreate FTS triggers / article_view a table rebuild removed (see storage.schema_objects).
+
+    Its own transaction right after the upgrade's; idempotent, so `cleanwire db upgrade`
+    also repairs a database where it was interrupted.
+    """
+    from .schema_objects import ensure_analyst_objects
+
+    if connection.in_transaction():
+        connection.commit()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
+    ensure_analyst_objects(connection)
+    connection.commit()
 
 
 def upgrade(url: str, revision: str = "head") -> str | None:

@@ -19,3 +19,7 @@ class WriteError(StorageError):
 
 class RunNotFoundError(StorageError):
     """No crawl_runs row has the given id."""
+
+
+class QueryError(StorageError):
+    """An analyst's query (search, sql, export) was refused or failed; the database is unchanged."""

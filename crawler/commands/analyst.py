@@ -1,9 +1,263 @@
-"""cleanwire search / export / sql / stats: the analysts' commands (read-only)."""
+"""cleanwire search / export / sql / stats: the analysts' commands (read-only).
+
+Every command opens the database with storage.engine.open_engine(url, read_only=True):
+SQLite in mode=ro with PRAGMA query_only, PostgreSQL in read-only transactions. The
+work lives in storage.search, storage.export, storage.readonly and storage.stats;
+this module parses flags, formats output and reports.
+"""
 
 from __future__ import annotations
 
+import argparse
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Engine
+
+from storage.engine import open_engine, resolve_database_url
+from storage.errors import QueryError
+from storage.filters import ArticleFilter, parse_day_or_time
+
+from .base import EXIT_OK, UsageError, add_db_flag, render_rows
+
+OUTPUT_FORMATS = ("table", "json", "csv")
 
 
 def register(sub: Any) -> None:
-    """Analyst commands are registered here."""
+    """Add the search, export, sql and stats subcommands."""
+    _register_search(sub)
+    _register_export(sub)
+    _register_sql(sub)
+    _register_stats(sub)
+
+
+# --- shared -------------------------------------------------------------------
+
+
+def _add_filter_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", help="only this site (name or host)")
+    parser.add_argument("--lang", help="only this language (e.g. en)")
+    parser.add_argument("--since", help="published on or after DATE (YYYY-MM-DD or ISO time)")
+    parser.add_argument("--until", help="published on or before DATE (a date includes the day)")
+    parser.add_argument("--unique", action="store_true",
+                        help="leave out duplicates (keep one article per duplicate cluster)")
+
+
+def _add_format_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=OUTPUT_FORMATS, default="table",
+                        help="output format (default: table)")
+
+
+def _filter(args: argparse.Namespace) -> ArticleFilter:
+    try:
+        since = parse_day_or_time(args.since) if args.since else None
+        until = parse_day_or_time(args.until, end=True) if args.until else None
+    except QueryError as exc:
+        raise UsageError(str(exc)) from exc
+    return ArticleFilter(site=args.site, language=args.lang, since=since, until=until,
+                         unique=args.unique)
+
+
+@contextmanager
+def _reader(args: argparse.Namespace) -> Iterator[Engine]:
+    engine = open_engine(resolve_database_url(args.db), read_only=True)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value is not None else None
+
+
+def _print(columns: list[str], rows: list[list[Any]], fmt: str) -> None:
+    if fmt == "table" and not rows:
+        print("(no rows)", file=sys.stderr)
+        return
+    print(render_rows(columns, rows, fmt))
+
+
+# --- search -------------------------------------------------------------------
+
+
+def _register_search(sub: Any) -> None:
+    parser = sub.add_parser("search", help="full-text search over article titles and text")
+    parser.add_argument("query", help='SQLite: FTS5 syntax (words, "a phrase", OR, NOT, '
+                        "prefix*); PostgreSQL: websearch syntax")
+    _add_filter_flags(parser)
+    parser.add_argument("--limit", type=int, default=20, help="at most N hits (default 20)")
+    _add_format_flag(parser)
+    add_db_flag(parser)
+    parser.set_defaults(func=cmd_search)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from storage.search import SearchOptions, search
+
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    flt = _filter(args)
+    with _reader(args) as engine:
+        hits = search(engine, args.query, flt, SearchOptions(limit=args.limit))
+    columns = ["score", "title", "snippet", "site", "published_at", "url"]
+    if args.format != "table":
+        columns = ["article_id", *columns, "language"]
+    rows = []
+    for hit in hits:
+        row = [float(f"{hit.score:.4g}"), hit.title, hit.snippet, hit.site, _time(hit.published_at),
+               hit.url]
+        rows.append([hit.article_id, *row, hit.language] if args.format != "table" else row)
+    _print(columns, rows, args.format)
+    return EXIT_OK
+
+
+# --- export -------------------------------------------------------------------
+
+
+def _register_export(sub: Any) -> None:
+    from storage.export import FIELDS, FORMATS
+
+    parser = sub.add_parser("export", help="write articles to JSON Lines, CSV or Parquet")
+    parser.add_argument("--format", choices=FORMATS, required=True, help="file format")
+    parser.add_argument("-o", "--output", required=True, type=Path, metavar="FILE",
+                        help="the file to write (replaced atomically at the end)")
+    _add_filter_flags(parser)
+    parser.add_argument("--fields", help="comma-separated fields (default: all): "
+                        + ",".join(FIELDS))
+    parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    add_db_flag(parser)
+    parser.set_defaults(func=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from storage.export import ExportRequest, export, parse_fields
+
+    try:
+        fields = parse_fields(args.fields)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    request = ExportRequest(path=args.output, fmt=args.format, fields=fields,
+                            flt=_filter(args), overwrite=args.force)
+    progress = _ProgressLine() if sys.stderr.isatty() else None
+    with _reader(args) as engine, _terminate_as_interrupt():
+        try:
+            result = export(engine, request, progress)
+        finally:
+            if progress is not None:
+                progress.end()
+    rate = result.rows / result.seconds if result.seconds > 0 else 0.0
+    print(f"{result.rows} rows written to {result.path} ({rate:,.0f} rows/s)")
+    return EXIT_OK
+
+
+class _ProgressLine:
+    """'exported N rows' rewritten in place on a terminal's stderr, at most 4 times a second."""
+
+    def __init__(self) -> None:
+        self.started = self.shown = time.monotonic()
+
+    def __call__(self, rows: int) -> None:
+        now = time.monotonic()
+        if now - self.shown >= 0.25:
+            self.shown = now
+            rate = rows / max(now - self.started, 1e-9)
+            sys.stderr.write(f"\rexported {rows:,} rows ({rate:,.0f} rows/s)")
+            sys.stderr.flush()
+
+    def end(self) -> None:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM unwinds like Ctrl-C, so the export's temporary file is removed."""
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# --- sql ------------------------------------------------------------------------
+
+
+def _register_sql(sub: Any) -> None:
+    parser = sub.add_parser("sql", help="run one read-only SQL query")
+    parser.add_argument("query", help="SELECT / WITH / VALUES / EXPLAIN (PRAGMA on SQLite)")
+    _add_format_flag(parser)
+    add_db_flag(parser)
+    parser.set_defaults(func=cmd_sql)
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from storage.readonly import run_query
+
+    with _reader(args) as engine:
+        result = run_query(engine, args.query)
+    _print(result.columns, [list(r) for r in result.rows], args.format)
+    return EXIT_OK
+
+
+# --- stats ------------------------------------------------------------------------
+
+
+def _register_stats(sub: Any) -> None:
+    parser = sub.add_parser("stats", help="per-site health: articles, crawls, failures, "
+                            "extraction quality")
+    parser.add_argument("--site", help="only this site (name or host)")
+    _add_format_flag(parser)
+    add_db_flag(parser)
+    parser.set_defaults(func=cmd_stats)
+
+
+STATS_COLUMNS = [
+    "site", "articles", "languages", "first_published", "last_published", "last_crawl",
+    "last_outcome", "fetch_failure_rate", "failures_by_reason", "median_words",
+    "under_150_words", "no_date", "no_author", "flags",
+]
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from storage.stats import site_stats
+
+    with _reader(args) as engine:
+        stats = site_stats(engine, args.site)
+    structured = args.format == "json"
+    rows = [_stats_row(s, structured) for s in stats]
+    _print(STATS_COLUMNS, rows, args.format)
+    return EXIT_OK
+
+
+def _share(value: float | None) -> str | None:
+    return None if value is None else f"{value:.0%}"
+
+
+def _stats_row(s: Any, structured: bool) -> list[Any]:
+    if structured:
+        languages: Any = {lang: round(share, 4) for lang, share in s.languages}
+        failures: Any = s.failures
+        shares = [s.failure_rate, s.short_share, s.no_date_share, s.no_author_share]
+        rate, short, no_date, no_author = (None if v is None else round(v, 4) for v in shares)
+        flags: Any = s.flags()
+    else:
+        languages = " ".join(f"{lang} {share:.0%}" for lang, share in s.languages)
+        failures = ", ".join(f"{r}: {n}" for r, n in sorted(s.failures.items(),
+                                                            key=lambda kv: -kv[1]))
+        rate, short = _share(s.failure_rate), _share(s.short_share)
+        no_date, no_author = _share(s.no_date_share), _share(s.no_author_share)
+        flags = " ".join(s.flags())
+    return [s.site, s.articles, languages, _time(s.first_published), _time(s.last_published),
+            _time(s.last_crawl), s.last_outcome, rate, failures, s.median_words, short,
+            no_date, no_author, flags]

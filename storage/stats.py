@@ -1,0 +1,189 @@
+"""`cleanwire stats`: one health row per site, so a broken site template shows at a glance.
+
+Per site: articles, top languages, first/last published, the last crawl and its
+outcome, the fetch failure rate by reason (fetches joined to their crawl run's site),
+and extraction health: median word count, share of articles under 150 words, share
+without a published date, share without an author. flags() names what looks wrong.
+Portable SQL (SQLite and PostgreSQL); the median is found with ORDER BY/OFFSET per site.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, case, func, select
+from sqlalchemy import exc as sa_exc
+
+from .engine import error_line
+from .errors import QueryError
+from .models import Article, CrawlRun, Fetch, Site
+
+SHORT_WORDS = 150
+TOP_LANGUAGES = 3
+# thresholds for flags(): shares of a site's articles / fetches
+SHORT_SHARE_ALERT = 0.5
+NO_DATE_SHARE_ALERT = 0.5
+NO_AUTHOR_SHARE_ALERT = 0.8
+FAILURE_RATE_ALERT = 0.2
+
+
+@dataclass
+class SiteStats:
+    """Health numbers of one site."""
+
+    site: str
+    articles: int = 0
+    languages: list[tuple[str, float]] = field(default_factory=list)  # (language, share)
+    first_published: datetime | None = None
+    last_published: datetime | None = None
+    last_crawl: datetime | None = None
+    last_outcome: str | None = None
+    fetches: int = 0
+    failures: dict[str, int] = field(default_factory=dict)  # reason -> count
+    median_words: float | None = None
+    short_share: float | None = None
+    no_date_share: float | None = None
+    no_author_share: float | None = None
+
+    @property
+    def failure_rate(self) -> float | None:
+        return sum(self.failures.values()) / self.fetches if self.fetches else None
+
+    def flags(self) -> list[str]:
+        """What looks broken: few words, no dates, no authors, failing fetches or crawl."""
+        checks = [
+            ("short-text", self.short_share, SHORT_SHARE_ALERT),
+            ("no-dates", self.no_date_share, NO_DATE_SHARE_ALERT),
+            ("no-authors", self.no_author_share, NO_AUTHOR_SHARE_ALERT),
+            ("fetch-failures", self.failure_rate, FAILURE_RATE_ALERT),
+        ]
+        found = [name for name, value, limit in checks if value is not None and value > limit]
+        if self.last_outcome not in (None, "ok", "running"):
+            found.append(f"last-crawl-{self.last_outcome}")
+        if self.articles == 0:
+            found.append("no-articles")
+        return found
+
+
+def site_stats(engine: Engine, site: str | None = None) -> list[SiteStats]:
+    """SiteStats for every site (or the one named / with that host), by site name."""
+    try:
+        with engine.connect() as connection:
+            sites = _sites(connection, site)
+            if site is not None and not sites:
+                raise QueryError(f"no site named {site!r} in this database")
+            result = {site_id: SiteStats(name) for site_id, name in sites}
+            _article_numbers(connection, result)
+            _languages(connection, result)
+            _medians(connection, result)
+            _last_crawls(connection, result)
+            _failures(connection, result)
+    except sa_exc.SQLAlchemyError as exc:
+        raise QueryError(f"stats failed: {error_line(exc)}") from exc
+    return sorted(result.values(), key=lambda s: s.site)
+
+
+def _sites(connection: Connection, site: str | None) -> list[tuple[int, str]]:
+    statement = select(Site.id, Site.name)
+    if site is not None:
+        statement = statement.where((Site.name == site) | (Site.host == site))
+    return [(r.id, r.name) for r in connection.execute(statement)]
+
+
+def _no_author(connection: Connection):  # type: ignore[no-untyped-def]
+    length = (
+        func.jsonb_array_length(Article.authors)
+        if connection.dialect.name == "postgresql"
+        else func.json_array_length(Article.authors)
+    )
+    return case((Article.authors.is_(None), 1), (length == 0, 1), else_=0)
+
+
+def _article_numbers(connection: Connection, result: dict[int, SiteStats]) -> None:
+    statement = select(
+        Article.site_id,
+        func.count().label("n"),
+        func.min(Article.published_at).label("first"),
+        func.max(Article.published_at).label("last"),
+        func.sum(case((Article.word_count < SHORT_WORDS, 1), else_=0)).label("short"),
+        func.sum(case((Article.published_at.is_(None), 1), else_=0)).label("no_date"),
+        func.sum(_no_author(connection)).label("no_author"),
+    ).group_by(Article.site_id)
+    for row in connection.execute(statement):
+        stats = result.get(row.site_id)
+        if stats is None:
+            continue
+        stats.articles = row.n
+        stats.first_published, stats.last_published = row.first, row.last
+        stats.short_share = row.short / row.n
+        stats.no_date_share = row.no_date / row.n
+        stats.no_author_share = row.no_author / row.n
+
+
+def _languages(connection: Connection, result: dict[int, SiteStats]) -> None:
+    statement = select(Article.site_id, Article.language, func.count().label("n")).group_by(
+        Article.site_id, Article.language
+    )
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for row in connection.execute(statement):
+        counts[row.site_id][row.language or "?"] += row.n
+    for site_id, counter in counts.items():
+        stats = result.get(site_id)
+        if stats is None or not stats.articles:
+            continue
+        stats.languages = [
+            (language, n / stats.articles) for language, n in counter.most_common(TOP_LANGUAGES)
+        ]
+
+
+def _medians(connection: Connection, result: dict[int, SiteStats]) -> None:
+    for site_id, stats in result.items():
+        if not stats.articles:
+            continue
+        middle = [(stats.articles - 1) // 2, stats.articles // 2]
+        values = [
+            connection.execute(
+                select(Article.word_count)
+                .where(Article.site_id == site_id)
+                .order_by(Article.word_count)
+                .offset(offset)
+                .limit(1)
+            ).scalar_one()
+            for offset in sorted(set(middle))
+        ]
+        stats.median_words = sum(values) / len(values)
+
+
+def _last_crawls(connection: Connection, result: dict[int, SiteStats]) -> None:
+    latest = (
+        select(CrawlRun.site_id, func.max(CrawlRun.id).label("run_id"))
+        .group_by(CrawlRun.site_id)
+        .subquery()
+    )
+    statement = select(CrawlRun.site_id, CrawlRun.started_at, CrawlRun.finished_at,
+                       CrawlRun.outcome).join(latest, latest.c.run_id == CrawlRun.id)
+    for row in connection.execute(statement):
+        stats = result.get(row.site_id)
+        if stats is not None:
+            stats.last_crawl = row.finished_at or row.started_at
+            stats.last_outcome = row.outcome
+
+
+def _failures(connection: Connection, result: dict[int, SiteStats]) -> None:
+    failed = case((Fetch.outcome == "failed", 1), else_=0)
+    statement = (
+        select(CrawlRun.site_id, Fetch.outcome, Fetch.error, func.count().label("n"),
+               func.sum(failed).label("failed"))
+        .join(CrawlRun, CrawlRun.id == Fetch.crawl_run_id)
+        .group_by(CrawlRun.site_id, Fetch.outcome, Fetch.error)
+    )
+    for row in connection.execute(statement):
+        stats = result.get(row.site_id)
+        if stats is None:
+            continue
+        stats.fetches += row.n
+        if row.failed:
+            reason = row.error or "unknown"
+            stats.failures[reason] = stats.failures.get(reason, 0) + row.failed
