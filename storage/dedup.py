@@ -1,0 +1,666 @@
+"""Duplicates: URL aliases, exact copies (duplicate_of) and near-duplicate clusters (cluster_id).
+
+Called by Repository.store inside its one write transaction:
+
+* resolve_urls(): before staging, every page is re-addressed to the row that already
+  holds one of its URL variants (storage.urlkeys.article_key of its url, same-site
+  canonical_url and redirect aliases); pages of one batch that share a key become one
+  row (the first by fetched_at, url). Extra URLs land in article_urls.
+* after_upsert(): MinHash signatures (article_minhash), exact-copy links by
+  content_hash (duplicate_of = the group's earliest member) and near-duplicate
+  clusters (cluster_id = the earliest member's id) for the batch's articles.
+
+"Earliest" is always the smallest (first_seen_at, url): ties on the fetch time go to
+the smaller url, so the result does not depend on how the input was split into batches.
+Clusters are the connected components of "estimated Jaccard >= threshold" over 5-word
+shingles; every pair is checked once (when its later member arrives), so the components
+do not depend on arrival order. The LSH index (BandIndex: MinHashLSH's bands and rows, compact numpy
+storage) lives in memory, built lazily from stored signatures (never from texts) and
+caught up with rows other writers added.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from datasketch import MinHash
+from datasketch.lsh import _optimal_param  # the band/row choice of MinHashLSH
+from sqlalchemy import Connection, select, text, update
+
+from .models import URL_LENGTH, Article, ArticleMinHash, ArticleUrl
+from .urlkeys import article_key, is_amp, same_site
+
+if TYPE_CHECKING:
+    from .repository import PageRecord
+
+DEFAULT_NEAR_DUP_THRESHOLD = 0.5
+NUM_PERM = 128
+SHINGLE_WORDS = 5
+MINHASH_SEED = 1
+# datasketch >= 2.0 "affine32": 32-bit hash values, so a 128-permutation signature is 512 bytes
+MINHASH_SCHEME = "affine32"
+SIGNATURE_DTYPE = np.dtype("<u4")
+CHANGED = ("new", "updated")
+_NON_WORD = re.compile(r"\W+")
+_IN_CHUNK = 500
+_PG_DEDUP_LOCK = 0x636C_6E64  # "clnd": serialises store() transactions on PostgreSQL
+
+
+# --- signatures ---------------------------------------------------------------
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of text (as cleaners.fingerprint.content_hash sees them)."""
+    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
+    """The distinct size-word shingles of text (the whole text when shorter)."""
+    tokens = words(text)
+    if not tokens:
+        return set()
+    if len(tokens) <= size:
+        return {" ".join(tokens).encode("utf-8")}
+    return {" ".join(tokens[i : i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)}
+
+
+class Signer:
+    """MinHash signatures with one set of permutations (made once: they are costly)."""
+
+    def __init__(self, num_perm: int = NUM_PERM, seed: int = MINHASH_SEED) -> None:
+        self.num_perm, self.seed = num_perm, seed
+        self._permutations = MinHash(num_perm=num_perm, seed=seed,
+                                     scheme=MINHASH_SCHEME).permutations
+
+    def minhash(self, shingle_set: Iterable[bytes]) -> MinHash:
+        sketch = MinHash(num_perm=self.num_perm, seed=self.seed, permutations=self._permutations,
+                         scheme=MINHASH_SCHEME)
+        sketch.update_batch(list(shingle_set))
+        return sketch
+
+    def signature(self, text: str) -> np.ndarray | None:
+        """The hash values of text's shingles, or None for a text without words."""
+        found = shingles(text)
+        return self.minhash(found).hashvalues.astype(SIGNATURE_DTYPE) if found else None
+
+    def from_values(self, values: np.ndarray) -> MinHash:
+        return MinHash(num_perm=self.num_perm, seed=self.seed, hashvalues=values,
+                       permutations=self._permutations, scheme=MINHASH_SCHEME)
+
+    def from_bytes(self, blob: bytes) -> MinHash:
+        return self.from_values(from_bytes(blob))
+
+
+def to_bytes(values: np.ndarray) -> bytes:
+    return values.astype(SIGNATURE_DTYPE).tobytes()
+
+
+def from_bytes(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype=SIGNATURE_DTYPE)
+
+
+def estimated_jaccard(first: np.ndarray, second: np.ndarray) -> float:
+    return float(np.count_nonzero(first == second)) / len(first)
+
+
+# --- the in-memory LSH index ------------------------------------------------------
+
+
+_MIX = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime
+_SEED = np.uint64(0xCBF29CE484222325)
+
+
+class BandIndex:
+    """Banded MinHash LSH (datasketch's optimal bands and rows for the threshold) kept in
+    sorted numpy runs: 12 bytes per band entry (a 64-bit band key and a 32-bit id), about
+    300 bytes per article, where datasketch.MinHashLSH's dict-of-sets storage takes ~7.5 KB.
+
+    New entries go to a small dict; full dicts become sorted runs, merged like a binary
+    counter, so an insert costs amortised O(log n) and a query one searchsorted per run.
+    Entries are never removed: a stale or rolled-back entry only yields a candidate that
+    the caller verifies against the stored signature.
+    """
+
+    BUFFER = 8192  # band entries held in the dict before they become a run
+
+    def __init__(self, threshold: float, num_perm: int = NUM_PERM) -> None:
+        self.bands, self.rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self._buffer: dict[int, list[int]] = {}
+        self._buffered = 0
+        self.size = 0  # articles inserted
+
+    def keys(self, values: np.ndarray) -> np.ndarray:
+        """Band keys of one signature (or of a matrix of signatures, one per row)."""
+        matrix = np.atleast_2d(values).astype(np.uint64)
+        used = matrix[:, : self.bands * self.rows].reshape(len(matrix), self.bands, self.rows)
+        keys = np.broadcast_to(np.arange(self.bands, dtype=np.uint64) ^ _SEED,
+                               (len(matrix), self.bands)).copy()
+        with np.errstate(over="ignore"):
+            for column in range(self.rows):
+                keys = (keys ^ used[:, :, column]) * _MIX
+        return keys if values.ndim == 2 else keys[0]
+
+    def insert(self, article_id: int, values: np.ndarray) -> None:
+        for key in self.keys(values).tolist():
+            self._buffer.setdefault(key, []).append(article_id)
+        self._buffered += self.bands
+        self.size += 1
+        if self._buffered >= self.BUFFER:
+            self._flush()
+
+    def insert_many(self, ids: np.ndarray, matrix: np.ndarray) -> None:
+        """Bulk insert (a rebuild): one sorted run for the lot."""
+        if len(ids):
+            keys = self.keys(matrix).ravel()
+            self._add_run(keys, np.repeat(ids.astype(np.int32), self.bands))
+            self.size += len(ids)
+
+    def query(self, values: np.ndarray) -> set[int]:
+        keys = self.keys(values)
+        found: set[int] = set()
+        for key in keys.tolist():
+            found.update(self._buffer.get(key, ()))
+        for run_keys, run_ids in self._runs:
+            left = np.searchsorted(run_keys, keys, "left")
+            right = np.searchsorted(run_keys, keys, "right")
+            for start, stop in zip(left[right > left].tolist(), right[right > left].tolist(),
+                                   strict=True):
+                found.update(run_ids[start:stop].tolist())
+        return found
+
+    def nbytes(self) -> int:
+        return sum(k.nbytes + i.nbytes for k, i in self._runs) + self._buffered * 12
+
+    def _flush(self) -> None:
+        keys = np.fromiter((k for k, ids in self._buffer.items() for _ in ids), np.uint64,
+                           self._buffered)
+        ids = np.fromiter((i for ids in self._buffer.values() for i in ids), np.int32,
+                          self._buffered)
+        self._buffer, self._buffered = {}, 0
+        self._add_run(keys, ids)
+
+    def _add_run(self, keys: np.ndarray, ids: np.ndarray) -> None:
+        order = np.argsort(keys, kind="stable")
+        self._runs.append((keys[order], ids[order]))
+        while len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
+            (k1, i1), (k2, i2) = self._runs.pop(), self._runs.pop()
+            keys, ids = np.concatenate((k2, k1)), np.concatenate((i2, i1))
+            order = np.argsort(keys, kind="stable")
+            self._runs.append((keys[order], ids[order]))
+
+
+@dataclass
+class LshIndex:
+    """The process's BandIndex over stored signatures; loaded lazily, caught up by id."""
+
+    threshold: float
+    num_perm: int = NUM_PERM
+    bands: BandIndex | None = None
+    # every committed signature with article_id <= watermark is loaded (writers are
+    # serialised and ids grow, so a newer row always has a larger id)
+    watermark: int = 0
+    pending: set[int] = field(default_factory=set)  # added by a transaction not yet seen done
+    loads: int = 0  # signature rows read from the database (tests, bench)
+
+    def reset(self) -> None:
+        self.bands, self.watermark, self.pending = None, 0, set()
+
+    def sync(self, connection: Connection, chunk: int = 50_000) -> None:
+        """Make the index hold every stored signature (first use: all of them)."""
+        if self.pending:
+            if _existing_ids(connection, self.pending) != self.pending:
+                self.reset()  # the transaction that added them rolled back
+            else:
+                self.watermark = max(self.watermark, *self.pending)
+                self.pending = set()
+        if self.bands is None:
+            self.bands = BandIndex(self.threshold, self.num_perm)
+        table = ArticleMinHash.__table__
+        result = connection.execute(
+            select(table.c.article_id, table.c.signature)
+            .where(table.c.article_id > self.watermark)
+            .order_by(table.c.article_id)
+            .execution_options(yield_per=chunk)
+        )
+        for rows in result.partitions(chunk):
+            ids = np.fromiter((row[0] for row in rows), np.int64, len(rows))
+            matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=SIGNATURE_DTYPE)
+            self.bands.insert_many(ids, matrix.reshape(len(rows), self.num_perm))
+            self.loads += len(rows)
+            self.watermark = max(self.watermark, int(ids[-1]))
+
+    def candidates(self, values: np.ndarray) -> list[int]:
+        assert self.bands is not None
+        return sorted(self.bands.query(values))
+
+    def add(self, article_id: int, values: np.ndarray) -> None:
+        assert self.bands is not None
+        self.bands.insert(article_id, values)
+        self.pending.add(article_id)
+
+
+def _existing_ids(connection: Connection, ids: Iterable[int]) -> set[int]:
+    table = ArticleMinHash.__table__
+    found: set[int] = set()
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[start : start + _IN_CHUNK]
+        found.update(connection.scalars(
+            select(table.c.article_id).where(table.c.article_id.in_(chunk))))
+    return found
+
+
+# --- URL aliases ------------------------------------------------------------------
+
+
+@dataclass
+class _Group:
+    """Pages of one batch that are one article (they share a URL key)."""
+
+    records: list[int] = field(default_factory=list)  # indexes into the batch
+    keys: set[str] = field(default_factory=set)
+
+
+def _page_urls(record: PageRecord) -> list[tuple[str, str]]:
+    """(url, kind) of every URL that names this page: its own, canonical, redirects."""
+    page = record.page
+    found = [(page.url, "primary")]
+    canonical = page.canonical_url
+    if (canonical and canonical != page.url and same_site(canonical, page.url)
+            and "/" in article_key(canonical).split("?")[0]):  # never a home page
+        found.append((canonical, "canonical"))
+    found.extend((alias, "redirect") for alias in record.aliases if alias != page.url)
+    return [(url, kind) for url, kind in found if len(url) <= URL_LENGTH]
+
+
+def _alias_kind(url: str, kind: str) -> str:
+    if kind != "primary":
+        return kind
+    return "amp" if is_amp(url) else "variant"
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start : start + _IN_CHUNK]
+
+
+@dataclass
+class _Member:
+    id: int
+    url: str
+    first_seen_at: datetime
+    cluster_id: int | None = None
+
+    @property
+    def order(self) -> tuple[datetime, str]:
+        return (self.first_seen_at, self.url)
+
+
+# --- the deduplicator ---------------------------------------------------------------
+
+
+class Deduplicator:
+    """URL aliases, exact copies and near-duplicate clusters for one Repository."""
+
+    def __init__(self, threshold: float = DEFAULT_NEAR_DUP_THRESHOLD) -> None:
+        if not 0.0 < threshold <= 1.0:
+            raise ValueError(f"near-duplicate threshold must be in (0, 1], not {threshold}")
+        self.threshold = threshold
+        self.signer = Signer()
+        self.index = LshIndex(threshold)
+        self._aliases: dict[str, list[tuple[str, str]]] = {}  # row url -> (url, kind)
+
+    # -- before staging -------------------------------------------------------
+
+    def resolve_urls(
+        self, connection: Connection, pages: Sequence[PageRecord]
+    ) -> list[PageRecord]:
+        """pages re-addressed to the row that holds any of their URLs (or one batch row).
+
+        On PostgreSQL this first takes a transaction-scoped advisory lock, so store()
+        transactions run one at a time there as they do on SQLite (BEGIN IMMEDIATE): URL
+        keys, hash groups and clusters see every earlier batch, and ids commit in order.
+        """
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": _PG_DEDUP_LOCK})
+        self._aliases = {}
+        urls = [_page_urls(record) for record in pages]
+        # identity comes from the page's own URL and canonical; a redirect alias only
+        # names the page it led to this time (a "/latest" link moves on) and is recorded
+        identity = [[(u, k) for u, k in us if k != "redirect"] for us in urls]
+        groups = self._group(identity)
+        stored = self._stored_keys(connection,
+                                   {article_key(u) for us in identity for u, _ in us})
+        out = list(pages)
+        for group in groups:
+            order = sorted(group.records, key=lambda i: (_fetched(pages[i]), pages[i].page.url))
+            matches = sorted(stored[key] for key in group.keys if key in stored)
+            row_url = matches[0][1] if matches else pages[order[0]].page.url
+            seen: dict[str, str] = {}
+            for i in order:
+                for url, kind in urls[i]:
+                    if url != row_url:
+                        seen.setdefault(url, _alias_kind(url, kind))
+                page = pages[i].page
+                if page.url != row_url:
+                    out[i] = replace(pages[i], page=replace(page, url=row_url),
+                                     aliases=tuple(dict.fromkeys((*pages[i].aliases, page.url))))
+            self._aliases[row_url] = sorted(seen.items())
+        return out
+
+    @staticmethod
+    def _group(urls: list[list[tuple[str, str]]]) -> list[_Group]:
+        """Union of pages sharing a URL key, in batch order."""
+        parent = list(range(len(urls)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        owner: dict[str, int] = {}
+        for i, page_urls in enumerate(urls):
+            for url, _kind in page_urls:
+                key = article_key(url)
+                if key in owner:
+                    parent[find(i)] = find(owner[key])
+                else:
+                    owner[key] = i
+        groups: dict[int, _Group] = {}
+        for i, page_urls in enumerate(urls):
+            group = groups.setdefault(find(i), _Group())
+            group.records.append(i)
+            group.keys.update(article_key(url) for url, _ in page_urls)
+        return list(groups.values())
+
+    @staticmethod
+    def _stored_keys(connection: Connection, keys: set[str]) -> dict[str, tuple[int, str]]:
+        """URL key -> (article id, article url) of stored rows holding that key."""
+        aliases, articles = ArticleUrl.__table__, Article.__table__
+        found: dict[str, tuple[int, str]] = {}
+        for chunk in _chunks(sorted(keys)):
+            rows = connection.execute(
+                select(aliases.c.url_key, articles.c.id, articles.c.url)
+                .join(articles, articles.c.id == aliases.c.article_id)
+                .where(aliases.c.url_key.in_(chunk))
+            )
+            for key, article_id, url in rows:
+                if key not in found or (article_id, url) < found[key]:
+                    found[key] = (article_id, url)
+        return found
+
+    # -- after the upsert ---------------------------------------------------------
+
+    def after_upsert(
+        self, connection: Connection, pages: Sequence[PageRecord], outcomes: Sequence[str]
+    ) -> None:
+        """Aliases, signatures, duplicate_of and cluster_id for the batch just upserted."""
+        self.index.sync(connection)  # before this batch's signatures are written
+        rows = self._batch_rows(connection, pages, outcomes)
+        self._write_aliases(connection, rows)
+        articles = [row for row in rows if row["page_type"] == "article"]
+        changed = [row for row in articles if row["outcome"] in CHANGED]
+        changed += self._unsigned(connection, [r for r in articles if r["outcome"] not in CHANGED])
+        changed.sort(key=lambda row: (row["first_seen_at"], row["url"]))
+        signatures = self._write_signatures(connection, changed)
+        self._link_exact(connection, [row["id"] for row in articles])
+        self._cluster(connection, changed, signatures)
+
+    def _batch_rows(
+        self, connection: Connection, pages: Sequence[PageRecord], outcomes: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """One dict per stored article of the batch: id, url, first_seen_at, text, ..."""
+        wanted: dict[str, dict[str, Any]] = {}
+        for record, outcome in zip(pages, outcomes, strict=True):
+            if outcome == "skipped":
+                continue
+            entry = wanted.setdefault(record.page.url, {"outcome": outcome, "text": ""})
+            if outcome in CHANGED or entry["outcome"] not in CHANGED:
+                entry["outcome"] = outcome
+            entry["page_type"] = record.page.page_type
+        table = Article.__table__
+        rows: list[dict[str, Any]] = []
+        for chunk in _chunks(sorted(wanted)):
+            result = connection.execute(
+                select(table.c.id, table.c.url, table.c.first_seen_at, table.c.text)
+                .where(table.c.url.in_(chunk))
+            )
+            for article_id, url, first_seen_at, body in result:
+                rows.append({**wanted[url], "id": article_id, "url": url,
+                             "first_seen_at": first_seen_at, "text": body or ""})
+        return sorted(rows, key=lambda row: (row["first_seen_at"], row["url"]))
+
+    def _write_aliases(self, connection: Connection, rows: list[dict[str, Any]]) -> None:
+        values = []
+        for row in rows:
+            values.append({"url": row["url"], "url_key": article_key(row["url"]),
+                           "article_id": row["id"], "kind": "primary",
+                           "first_seen_at": row["first_seen_at"]})
+            for url, kind in self._aliases.get(row["url"], []):
+                values.append({"url": url, "url_key": article_key(url)[:URL_LENGTH],
+                               "article_id": row["id"], "kind": kind,
+                               "first_seen_at": row["first_seen_at"]})
+        if values:
+            stmt = _insert(connection, ArticleUrl.__table__).on_conflict_do_nothing(
+                index_elements=["url"])
+            connection.execute(stmt, values)
+
+    @staticmethod
+    def _unsigned(connection: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Those of rows without a stored signature (stored before dedup existed)."""
+        if not rows:
+            return []
+        have = _existing_ids(connection, (row["id"] for row in rows))
+        return [row for row in rows if row["id"] not in have]
+
+    def _write_signatures(
+        self, connection: Connection, rows: list[dict[str, Any]]
+    ) -> dict[int, np.ndarray]:
+        signatures: dict[int, np.ndarray] = {}
+        for row in rows:
+            values = self.signer.signature(row["text"])
+            if values is not None:
+                signatures[row["id"]] = values
+        if signatures:
+            stmt = _insert(connection, ArticleMinHash.__table__)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["article_id"], set_={"signature": stmt.excluded.signature})
+            connection.execute(stmt, [{"article_id": k, "signature": to_bytes(v)}
+                                      for k, v in sorted(signatures.items())])
+        return signatures
+
+    def _link_exact(self, connection: Connection, ids: list[int]) -> None:
+        """duplicate_of for every article sharing a content_hash with one of ids."""
+        if not ids:
+            return
+        table, signed = Article.__table__, ArticleMinHash.__table__
+        hashes: set[str] = set()
+        for chunk in _chunks(sorted(ids)):
+            hashes.update(h for h in connection.scalars(
+                select(table.c.content_hash).where(table.c.id.in_(chunk))) if h)
+            # copies that pointed at a batch article whose text has since changed
+            hashes.update(h for h in connection.scalars(
+                select(table.c.content_hash).where(table.c.duplicate_of.in_(chunk))) if h)
+        groups: dict[str, list[tuple[datetime, str, int, int | None]]] = {}
+        for chunk in _chunks(sorted(hashes)):
+            result = connection.execute(
+                select(table.c.content_hash, table.c.first_seen_at, table.c.url, table.c.id,
+                       table.c.duplicate_of)
+                .join(signed, signed.c.article_id == table.c.id)  # articles only
+                .where(table.c.content_hash.in_(chunk))
+            )
+            for content_hash, first_seen_at, url, article_id, duplicate_of in result:
+                groups.setdefault(content_hash, []).append((first_seen_at, url, article_id,
+                                                            duplicate_of))
+        changes: dict[int, int | None] = {}
+        for members in groups.values():
+            members.sort()
+            origin = members[0][2]
+            for _, _, article_id, duplicate_of in members:
+                wanted = None if article_id == origin else origin
+                if duplicate_of != wanted:
+                    changes[article_id] = wanted
+        self._clear_stale_links(connection, ids, changes)
+        _apply(connection, table.c.duplicate_of, changes)
+
+    @staticmethod
+    def _clear_stale_links(
+        connection: Connection, ids: list[int], changes: dict[int, int | None]
+    ) -> None:
+        """Batch articles (and their former copies) whose hash group no longer holds them."""
+        table = Article.__table__
+        origin = table.alias("origin")
+        for chunk in _chunks(sorted(ids)):
+            result = connection.execute(
+                select(table.c.id)
+                .join(origin, origin.c.id == table.c.duplicate_of)
+                .where((table.c.id.in_(chunk)) | (table.c.duplicate_of.in_(chunk)))
+                .where(origin.c.content_hash.is_distinct_from(table.c.content_hash))
+            )
+            for (article_id,) in result:
+                changes.setdefault(article_id, None)
+
+    def _cluster(
+        self, connection: Connection, rows: list[dict[str, Any]], signatures: dict[int, np.ndarray]
+    ) -> None:
+        """Link each changed article to every indexed article it nearly duplicates."""
+        edges: list[tuple[int, int]] = []
+        candidates: dict[int, list[int]] = {}
+        for row in rows:  # (first_seen_at, url) order
+            values = signatures.get(row["id"])
+            if values is None:
+                continue
+            candidates[row["id"]] = [c for c in self.index.candidates(values) if c != row["id"]]
+            self.index.add(row["id"], values)
+        others = {c for found in candidates.values() for c in found} - signatures.keys()
+        known = {**self._signatures(connection, others), **signatures}
+        for article_id, found in candidates.items():
+            mine = known[article_id]
+            for other in found:
+                if other in known and estimated_jaccard(mine, known[other]) >= self.threshold:
+                    edges.append((article_id, other))
+        if edges:
+            self._merge(connection, edges)
+
+    @staticmethod
+    def _signatures(connection: Connection, ids: set[int]) -> dict[int, np.ndarray]:
+        table = ArticleMinHash.__table__
+        found: dict[int, np.ndarray] = {}
+        for chunk in _chunks(sorted(ids)):
+            for article_id, blob in connection.execute(
+                select(table.c.article_id, table.c.signature)
+                .where(table.c.article_id.in_(chunk))
+            ):
+                found[article_id] = from_bytes(blob)
+        return found
+
+    @staticmethod
+    def _merge(connection: Connection, edges: list[tuple[int, int]]) -> None:
+        """Join the clusters the edges connect; each takes its earliest member's id."""
+        members = _members(connection, {i for edge in edges for i in edge})
+        clusters = {m.cluster_id for m in members.values() if m.cluster_id is not None}
+        members.update(_cluster_members(connection, clusters))
+        parent = {article_id: article_id for article_id in members}
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        def union(a: int, b: int) -> None:
+            parent[find(a)] = find(b)
+
+        by_cluster: dict[int, int] = {}
+        for member in members.values():  # existing clusters stay together
+            if member.cluster_id is not None:
+                by_cluster.setdefault(member.cluster_id, member.id)
+                union(member.id, by_cluster[member.cluster_id])
+        for a, b in edges:
+            union(a, b)
+        components: dict[int, list[_Member]] = {}
+        for member in members.values():
+            components.setdefault(find(member.id), []).append(member)
+        changes: dict[int, int | None] = {}
+        for component in components.values():
+            if len(component) < 2:
+                continue
+            head = min(component, key=lambda m: m.order).id
+            changes.update({m.id: head for m in component if m.cluster_id != head})
+        _apply(connection, Article.__table__.c.cluster_id, changes)
+
+
+def _members(connection: Connection, ids: set[int]) -> dict[int, _Member]:
+    table = Article.__table__
+    found: dict[int, _Member] = {}
+    for chunk in _chunks(sorted(ids)):
+        for article_id, url, first_seen_at, cluster_id in connection.execute(
+            select(table.c.id, table.c.url, table.c.first_seen_at, table.c.cluster_id)
+            .where(table.c.id.in_(chunk))
+        ):
+            found[article_id] = _Member(article_id, url, first_seen_at, cluster_id)
+    return found
+
+
+def _cluster_members(connection: Connection, clusters: set[int]) -> dict[int, _Member]:
+    table = Article.__table__
+    found: dict[int, _Member] = {}
+    for chunk in _chunks(sorted(clusters)):
+        for article_id, url, first_seen_at, cluster_id in connection.execute(
+            select(table.c.id, table.c.url, table.c.first_seen_at, table.c.cluster_id)
+            .where(table.c.cluster_id.in_(chunk))
+        ):
+            found[article_id] = _Member(article_id, url, first_seen_at, cluster_id)
+    return found
+
+
+def _apply(connection: Connection, column: Any, changes: dict[int, int | None]) -> None:
+    """Set column per article id, grouped by value (one UPDATE per distinct value)."""
+    by_value: dict[int | None, list[int]] = {}
+    for article_id, value in changes.items():
+        by_value.setdefault(value, []).append(article_id)
+    table = Article.__table__
+    for value, ids in sorted(by_value.items(), key=lambda item: (item[0] is None, item[0] or 0)):
+        for chunk in _chunks(sorted(ids)):
+            connection.execute(update(table).where(table.c.id.in_(chunk))
+                               .values({column.name: value}))
+
+
+def _fetched(record: PageRecord) -> datetime:
+    moment = record.fetch.fetched_at
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _insert(connection: Connection, table: Any) -> Any:
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table)
+
+
+# --- reads ------------------------------------------------------------------------
+
+
+def find_article_id(connection: Connection, url: str) -> int | None:
+    """The id of the article stored under url or any of its variants/aliases."""
+    articles, aliases = Article.__table__, ArticleUrl.__table__
+    found = connection.scalar(select(articles.c.id).where(articles.c.url == url))
+    if found is None:
+        found = connection.scalar(select(aliases.c.article_id).where(aliases.c.url == url))
+    if found is None:
+        found = connection.scalar(
+            select(aliases.c.article_id).where(aliases.c.url_key == article_key(url))
+            .order_by(aliases.c.article_id).limit(1))
+    return found

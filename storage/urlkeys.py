@@ -1,0 +1,78 @@
+"""URL keys for article identity: the URL variants of one page share one article_key.
+
+Folded: scheme (http/https), a leading www./m./amp./mobile. host label, default ports,
+an /amp path segment (/amp/ anywhere or a trailing /amp), amp query flags (?amp, ?amp=1,
+?outputType=amp), fragments, query order and a trailing slash. Other query parameters
+are kept (they may name the article). Tracking parameters are stripped by the crawler
+before a URL reaches storage; storage does not import crawler code.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+HOST_PREFIXES: tuple[str, ...] = ("www.", "m.", "amp.", "mobile.")
+AMP_QUERY_FLAGS: frozenset[str] = frozenset({"amp", "amp_js_v", "usqp"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_MULTISLASH = re.compile(r"/{2,}")
+_AMP_SEGMENT = re.compile(r"/amp(?=/|$)", re.IGNORECASE)
+_AMP_SUFFIX = re.compile(r"\.amp(\.html?)?$", re.IGNORECASE)
+
+
+def site_host(url: str) -> str:
+    """The host without www./m./amp./mobile. prefixes (and without a default port)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().rstrip(".")
+    changed = True
+    while changed:
+        changed = False
+        for prefix in HOST_PREFIXES:
+            if host.startswith(prefix) and host.count(".") > 1:
+                host = host[len(prefix):]
+                changed = True
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    scheme = parts.scheme.lower()
+    if port and port != _DEFAULT_PORTS.get(scheme):
+        return f"{host}:{port}"
+    return host
+
+
+def _is_amp_param(name: str, value: str) -> bool:
+    name = name.lower()
+    return name in AMP_QUERY_FLAGS or (name == "outputtype" and value.lower() == "amp")
+
+
+def article_key(url: str) -> str:
+    """One key for every URL variant of a page: "host/path?sorted-query" (no scheme)."""
+    parts = urlsplit(url.strip())
+    path = _MULTISLASH.sub("/", parts.path)
+    path = _AMP_SEGMENT.sub("", path)
+    path = _AMP_SUFFIX.sub(lambda m: m.group(1) or "", path)
+    path = path.rstrip("/")
+    query = sorted(
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not _is_amp_param(k, v)
+    )
+    key = site_host(url) + (path or "")
+    return f"{key}?{urlencode(query)}" if query else key
+
+
+def is_amp(url: str) -> bool:
+    """True when url is an AMP variant (amp. host, /amp path, amp query flag)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if host.startswith("amp.") or _AMP_SEGMENT.search(parts.path) or _AMP_SUFFIX.search(
+        parts.path
+    ):
+        return True
+    return any(_is_amp_param(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True))
+
+
+def same_site(first: str, second: str) -> bool:
+    """True when both URLs are on one site (hosts equal after folding www./m./amp.)."""
+    return bool(site_host(first)) and site_host(first) == site_host(second)
