@@ -8,6 +8,8 @@ fetches in one transaction per batch and records the crawl run.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 from typing import Any
 
@@ -19,6 +21,7 @@ from cleaners import CleanOptions
 from storage.boilerplate import BoilerplateRule, learn_boilerplate
 from storage.engine import open_engine, redact_url, resolve_database_url
 from storage.errors import StorageError
+from storage.frontier import NOT_MODIFIED
 from storage.repository import FetchRecord, PageRecord, Repository, RunCounts
 
 from .cleaning_pool import CleaningPool
@@ -124,13 +127,15 @@ class StorePipeline:
 
     def open_spider(self, spider: Any = None) -> None:
         spider = self.crawler.spider
-        self.repository = Repository(open_engine(self.database_url))
+        self.repository = Repository(open_engine(self.database_url), near_dup_threshold=self
+                                     .crawler.settings.getfloat("CLEANWIRE_NEAR_DUP_THRESHOLD"))
         profile = spider.profile
         arguments = {
             "start_urls": list(profile.start_urls), "feeds": list(profile.feeds),
             "sitemaps": list(profile.sitemaps), "max_pages": spider.max_pages,
             "max_depth": spider.max_depth, "mode": spider.mode,
             "database": redact_url(self.database_url),
+            "pid": os.getpid(), "host": socket.gethostname(),  # see storage.locks
         }
         self.run_id = self.repository.start_run(
             self.crawler.settings.get("CLEANWIRE_COMMAND"), arguments,
@@ -176,6 +181,9 @@ class StorePipeline:
             return
         for outcome in outcomes:
             stats.inc_value(f"cleanwire/articles_{outcome}")
+        confirmed = sum(1 for fetch in fetches if fetch.outcome == NOT_MODIFIED)
+        if confirmed:  # a 304 confirms the stored copy: the article is unchanged
+            stats.inc_value("cleanwire/articles_unchanged", confirmed)
 
     def close_spider(self, spider: Any = None) -> None:
         if self._timer is not None and self._timer.running:
@@ -190,7 +198,8 @@ class StorePipeline:
         if reason != "finished":
             outcome = f"interrupted: {reason}"
         else:
-            outcome = "ok" if stored or not counts.failed else "failed"
+            known = int(self.crawler.stats.get_value("cleanwire/known_skipped", 0) or 0)
+            outcome = "ok" if stored or known or not counts.failed else "failed"
         self.crawler.stats.set_value("cleanwire/outcome", outcome)
         self.repository.finish_run(self.run_id, outcome, counts)
 
@@ -210,4 +219,10 @@ def run_counts(stats: dict[str, Any]) -> RunCounts:
         skipped=sum(v for k, v in reasons.items() if k.startswith("skipped")),
         failed=sum(v for k, v in reasons.items() if k.startswith("failed")),
         failures_by_reason=reasons,
+        extra={k: count(k) for k in _INCREMENTAL_COUNTERS if count(k)},
     )
+
+
+# incremental-crawl counters kept in crawl_runs.counts (see crawler/incremental.py)
+_INCREMENTAL_COUNTERS = ("known_articles", "known_skipped", "not_modified",
+                         "refetch_conditional", "refetch_forced")

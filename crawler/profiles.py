@@ -8,6 +8,9 @@
     deny = ['^/video/']
     noise_selectors = [".Advertisement"]
     hosts = []                      # extra hosts besides those of the start URLs
+    every = "30m"                   # `cleanwire schedule` crawls it this often (90s, 2h, 1d)
+    refresh_after = "2d"            # re-fetch stored articles first seen less than this ago
+                                    # (conditional GET); "0s": never re-fetch stored ones
     [sites.apnews.politeness]       # any Scrapy setting overrides, lower-case names
     download_delay = 1.0
 """
@@ -35,6 +38,7 @@ POLITENESS_SETTINGS: dict[str, str] = {
     "obey_robots": "ROBOTSTXT_OBEY",
     "user_agent": "USER_AGENT",
     "retry_times": "RETRY_TIMES",
+    "retry_max_wait": "CLEANWIRE_RETRY_MAX_WAIT",
 }
 _PROFILE_KEYS = {"start_urls", "feeds", "sitemaps", "allow", "deny", "noise_selectors", "hosts",
                  "politeness", "max_pages", "max_depth", "every", "refresh_after", "name"}
@@ -42,6 +46,36 @@ _PROFILE_KEYS = {"start_urls", "feeds", "sitemaps", "allow", "deny", "noise_sele
 
 class ProfileError(ValueError):
     """sites.toml is missing, malformed, or names no such site (one-line message)."""
+
+
+DEFAULT_REFRESH_AFTER = 2 * 86400.0  # "2d"
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: str | int | float) -> float:
+    """Seconds in a duration like 90s, 30m, 2h, 1d or a bare number of seconds."""
+    if isinstance(value, bool):
+        raise ValueError(f"not a duration: {value!r}")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(value)
+        if match is None:
+            raise ValueError(f"not a duration: {value!r} (use e.g. 90s, 30m, 2h, 1d)")
+        seconds = float(match[1]) * _UNIT_SECONDS[match[2].lower()]
+    if seconds < 0:
+        raise ValueError(f"not a duration: {value!r} (negative)")
+    return seconds
+
+
+def _duration(body: dict[str, Any], key: str, where: str, default: float | None) -> float | None:
+    if key not in body:
+        return default
+    try:
+        return parse_duration(body[key])
+    except ValueError as exc:
+        raise ProfileError(f"{where}: '{key}': {exc}") from exc
 
 
 @dataclass(frozen=True)
@@ -57,6 +91,8 @@ class SiteProfile:
     politeness: dict[str, Any] = field(default_factory=dict)
     max_pages: int = 0
     max_depth: int = 0
+    every: float | None = None  # seconds between scheduled crawls (None: not scheduled)
+    refresh_after: float = DEFAULT_REFRESH_AFTER  # re-fetch articles first seen this recently
 
     @property
     def all_hosts(self) -> frozenset[str]:
@@ -138,7 +174,11 @@ def _profile(name: str, body: Any, path: Path) -> SiteProfile:
         politeness=dict(politeness),
         max_pages=int(body.get("max_pages", 0)),
         max_depth=int(body.get("max_depth", 0)),
+        every=_duration(body, "every", where, None),
+        refresh_after=_duration(body, "refresh_after", where, DEFAULT_REFRESH_AFTER) or 0.0,
     )
+    if profile.every is not None and profile.every <= 0:
+        raise ProfileError(f"{where}: 'every' must be longer than 0s")
     urls = (*profile.start_urls, *profile.feeds, *profile.sitemaps)
     if not urls:
         raise ProfileError(f"{where}: needs start_urls, feeds or sitemaps")

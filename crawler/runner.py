@@ -81,6 +81,9 @@ def summary_table(result: CrawlResult) -> str:
         ("skipped", f"{sum(skipped.values())}  " + _reasons(skipped)),
         ("failed", f"{sum(failed.values())}  " + _reasons(failed)),
         ("duplicate URLs", f"{c('duplicate_urls')}  (seen again, not fetched)"),
+        ("known, not fetched", f"{c('known_skipped')}  (stored before, outside the refresh "
+                               "window)"),
+        ("not modified", f"{c('not_modified')}  (304 to a conditional GET, not re-cleaned)"),
         ("elapsed", f"{result.elapsed:.1f} s"),
         ("pages/s", f"{fetched / result.elapsed if result.elapsed else 0:.1f}"),
     ]

@@ -16,9 +16,10 @@ EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
     "crawler.extensions.Progress": 500,
     "crawler.extensions.OneLineLogs": 10,
+    "crawler.extensions.LockHeartbeat": 510,
 }
 
-USER_AGENT = "cleanwire/0.1 (+https://github.com/cleanwire/cleanwire; news research crawler)"
+# USER_AGENT is built from CLEANWIRE_CONTACT_URL at the end of this module.
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 CONCURRENT_REQUESTS = 32
@@ -57,12 +58,34 @@ CLEANWIRE_LEARN_BOILERPLATE = True  # drop blocks that recur on many stored page
 CLEANWIRE_BOILERPLATE_SAMPLE = 300  # latest articles of the site looked at
 CLEANWIRE_BOILERPLATE_MIN_PAGES = 8  # a block must recur on at least this many of them...
 CLEANWIRE_BOILERPLATE_MIN_SHARE = 0.3  # ...and on at least this share
+CLEANWIRE_NEAR_DUP_THRESHOLD = 0.5  # MinHash Jaccard for near-duplicate clusters (storage/dedup.py)
 CLEANWIRE_PROGRESS_INTERVAL = 5.0  # seconds between progress lines
 CLEANWIRE_SITES = None  # path of sites.toml
 CLEANWIRE_COMMAND = "scrapy crawl"
 CLEANWIRE_ONE_LINE_LOGS = False  # the CLI turns this on unless -v
+CLEANWIRE_SAFE_DESTINATIONS = True  # refuse non-http(s) schemes and private addresses
+CLEANWIRE_CONTACT_URL = "https://github.com/cleanwire/cleanwire"  # goes into USER_AGENT
+CLEANWIRE_RETRY_MAX_WAIT = 120.0  # longest wait before retrying a 429/503 (0: no waiting)
+CLEANWIRE_RETRY_BACKOFF_BASE = 2.0  # seconds; doubled per attempt when no Retry-After
+CLEANWIRE_INCREMENTAL = True  # skip stored articles / conditional GETs (crawler/incremental.py)
+CLEANWIRE_REFRESH_AFTER = ""  # duration overriding every profile's refresh_after ("": keep)
+CLEANWIRE_LOCK_STALE_AFTER = 600.0  # seconds without heartbeat before a crawl lock is stale
+CLEANWIRE_LOCK_HEARTBEAT = 30.0  # seconds between heartbeats of a held crawl lock
+CLEANWIRE_LOCKED_SITES = ""  # set by `cleanwire crawl`: sites whose lock this process holds
 
 # CLEANWIRE_* environment variables win over the defaults above.
 from crawler.config import environment_overrides  # noqa: E402
 
 globals().update(environment_overrides(dict(globals())))
+
+# Only public http(s) destinations: other schemes have no download handler, and
+# SafeDestinationMiddleware (650: sees 3xx before RedirectMiddleware at 600 follows them)
+# refuses other schemes and private addresses in requests and redirects. 429/503 wait for
+# Retry-After (or back off exponentially) before retrying.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SafeDestinationMiddleware": 650,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares_retry.BackoffRetryMiddleware": 550,
+}
+USER_AGENT = f"cleanwire/0.1 (+{CLEANWIRE_CONTACT_URL}; news research crawler)"

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2.0 typed models: sites, crawl_runs, articles, fetches.
+"""SQLAlchemy 2.0 typed models: sites, crawl_runs, articles, fetches, article_versions, crawl_locks.
 
 Times are stored in UTC (naive on SQLite, timestamptz on PostgreSQL) and
 always come back as aware UTC datetimes (see UtcDateTime).
@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -131,6 +132,9 @@ class Article(Base):
     # and the near-duplicate cluster's id (its earliest member's id; NULL when alone)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # edit tracking (see storage/versions.py): 1 for the first text seen, +1 per change;
+    # earlier versions are rows of article_versions
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Fetch(Base):
@@ -149,3 +153,56 @@ class Fetch(Base):
     bytes: Mapped[int | None] = mapped_column(Integer)
     elapsed_ms: Mapped[float | None] = mapped_column(Float)
     fetched_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ArticleVersion(Base):
+    """An earlier text of an article, archived when a re-fetch found it changed."""
+
+    __tablename__ = "article_versions"
+    __table_args__ = (
+        Index("ix_article_versions_article_id_version", "article_id", "version", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    modified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # as the page said
+    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime())  # last fetch of this version
+
+
+class CrawlLock(Base):
+    """One row per site being crawled: who holds it, and when it last proved alive."""
+
+    __tablename__ = "crawl_locks"
+
+    site: Mapped[str] = mapped_column(String(200), primary_key=True)
+    pid: Mapped[int] = mapped_column(Integer)
+    host: Mapped[str] = mapped_column(String(255))
+    acquired_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ArticleUrl(Base):
+    """Every known URL of an article (see storage/dedup.py): its own url (kind "primary")
+    and the variants, redirects and canonical URLs that lead to it; url_key is
+    storage.urlkeys.article_key(url), so a lookup by any variant finds the article."""
+
+    __tablename__ = "article_urls"
+
+    url: Mapped[str] = mapped_column(String(URL_LENGTH), primary_key=True)
+    url_key: Mapped[str] = mapped_column(String(URL_LENGTH), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # primary|redirect|canonical|amp|variant
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ArticleMinHash(Base):
+    """An article's MinHash signature (uint64 hash values, little-endian bytes)."""
+
+    __tablename__ = "article_minhash"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)

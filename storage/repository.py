@@ -20,9 +20,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import String
 
+from .dedup import DEFAULT_NEAR_DUP_THRESHOLD, Deduplicator, find_article_id
 from .engine import error_line, redact_text, session_factory, write_connection
 from .errors import RunNotFoundError, StorageError, WriteError
+from .frontier import NOT_MODIFIED, touch_not_modified
 from .models import URL_LENGTH, Article, CrawlRun, Fetch, Site
+from .versions import archive_changed
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
@@ -185,8 +188,11 @@ class _Known:
 class Repository:
     """Reads and writes cleanwire's tables through one Engine (see storage.engine.open_engine)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self, engine: Engine, near_dup_threshold: float = DEFAULT_NEAR_DUP_THRESHOLD
+    ) -> None:
         self.engine = engine
+        self._dedup = Deduplicator(near_dup_threshold)
         self._site_ids: dict[str, int] = {}
         self._sessions = session_factory(engine)
 
@@ -265,6 +271,7 @@ class Repository:
         outcomes: list[str] = []
         created: dict[str, int] = {}
         with self._writing(f"could not store a batch of {len(pages)} pages") as connection:
+            pages = self._dedup.resolve_urls(connection, pages)  # URL variants -> one row
             known = self._known_articles(connection, [r.page.url for r in pages])
             article_rows: dict[str, dict[str, Any]] = {}
             first_seen: dict[str, datetime] = {}
@@ -277,7 +284,12 @@ class Repository:
                 fetch = replace(record.fetch, outcome=outcome, error=record.fetch.error or error)
                 fetch_rows.append(self._fetch_row(run_id, fetch))
             fetch_rows.extend(self._fetch_row(run_id, fetch) for fetch in fetches)
+            archive_changed(connection, [r.page.url for r, o in zip(pages, outcomes,
+                                                                    strict=True) if o == "updated"])
+            touch_not_modified(connection, [(f.url, _utc(f.fetched_at)) for f in fetches
+                                            if f.outcome == NOT_MODIFIED])
             self._upsert_articles(connection, list(article_rows.values()))
+            self._dedup.after_upsert(connection, pages, outcomes)  # aliases, duplicates
             self._insert_fetches(connection, fetch_rows)
         self._site_ids.update(created)
         return outcomes
@@ -383,7 +395,7 @@ class Repository:
         rows = sorted(rows, key=lambda row: row["url"])  # one lock order for concurrent batches
         table = Article.__table__
         stmt = self._insert(table)
-        kept = ("id", "url", "first_seen_at")
+        kept = ("id", "url", "first_seen_at", "version")  # version: see storage/versions.py
         stmt = stmt.on_conflict_do_update(
             index_elements=[table.c.url],
             set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in kept},
@@ -448,6 +460,12 @@ class Repository:
     def get_article(self, url: str) -> Article | None:
         with self._reading() as session:
             return session.scalars(select(Article).where(Article.url == url)).one_or_none()
+
+    def find_article(self, url: str) -> Article | None:
+        """The article stored under url or under any URL variant or alias of it."""
+        with self._reading() as session:
+            article_id = find_article_id(session.connection(), url)
+            return None if article_id is None else session.get(Article, article_id)
 
     def count_articles(self) -> int:
         with self._reading() as session:

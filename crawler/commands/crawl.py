@@ -91,15 +91,23 @@ def _overrides(args: argparse.Namespace, command: str, store: bool = True) -> di
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
+    from .. import settings as defaults
     from ..runner import run_crawls, summary_table
+    from ..scheduler import site_locks
 
     profiles = _profiles(args)
     overrides = _overrides(args, "crawl " + " ".join(args.targets or ["--all"]))
-    results = run_crawls(profiles, overrides)
+    stale_after = defaults.CLEANWIRE_LOCK_STALE_AFTER
+    with site_locks(profiles, overrides["CLEANWIRE_DATABASE_URL"], stale_after,
+                    lambda line: print(f"cleanwire: {line}", file=sys.stderr)) as locked:
+        if not locked:
+            return EXIT_FAILED
+        overrides["CLEANWIRE_LOCKED_SITES"] = ",".join(p.name for p in locked)
+        results = run_crawls(locked, overrides)
     for result in results:
         print(summary_table(result))
     print(f"database: {redact_url(overrides['CLEANWIRE_DATABASE_URL'])}")
-    if not any(r.stored for r in results):
+    if not any(r.stored or r.count("known_skipped") for r in results):
         print("cleanwire: nothing could be stored (see the failures above)", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK

@@ -4,7 +4,9 @@ Run the Scrapy way from the repo root:
     scrapy crawl news -a start=https://example.com/ [-a max_pages=100]
     scrapy crawl news -a site=NAME [-a sites=sites.toml]
 The spider keeps its own seen-set, so Scrapy never gets a URL twice; it hands
-every HTML page to the pipelines, which clean it and store articles.
+every HTML page to the pipelines, which clean it and store articles. Re-crawls are
+incremental (crawler/incremental.py): stored articles are skipped or re-fetched
+with conditional GETs; discovery documents and listings are always read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from storage.engine import resolve_database_url
+from storage.errors import StorageError
+from storage.frontier import NOT_MODIFIED
+
 from ..discovery import (
     TooLarge,
     document_kind,
@@ -29,8 +35,17 @@ from ..discovery import (
     sitemap_entries,
 )
 from ..failures import failure_reason
+from ..incremental import Frontier
 from ..items import FetchItem, PageItem
-from ..profiles import SiteProfile, UrlFilter, adhoc_profile, load_profiles, sites_path
+from ..middlewares_retry import blocked_reason
+from ..profiles import (
+    SiteProfile,
+    UrlFilter,
+    adhoc_profile,
+    load_profiles,
+    parse_duration,
+    sites_path,
+)
 from ..urls import clean_url, host_of, is_web_url, looks_binary, url_key
 
 _DISCOVERY_PRIORITY = 100
@@ -75,6 +90,8 @@ class NewsSpider(scrapy.Spider):
         self.url_filter = UrlFilter.from_profile(profile)
         self.seen: set[str] = set()
         self.pages_requested = 0
+        self.frontier: Frontier | None = None  # stored articles (incremental re-crawls)
+        self.known_passed: set[str] = set()  # stored articles not fetched this time
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -89,8 +106,26 @@ class NewsSpider(scrapy.Spider):
     # ---- start --------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.frontier = self._load_frontier()
         for request in self._start_requests():
             yield request
+
+    def _load_frontier(self) -> Frontier | None:
+        """The site's stored articles, when crawling into a database incrementally."""
+        settings = self.crawler.settings
+        if self.mode != "crawl" or not settings.getbool("CLEANWIRE_STORE") or not (
+                settings.getbool("CLEANWIRE_INCREMENTAL")):
+            return None
+        override = settings.get("CLEANWIRE_REFRESH_AFTER")
+        refresh = parse_duration(override) if override else self.profile.refresh_after
+        try:
+            frontier = Frontier.load(resolve_database_url(settings.get("CLEANWIRE_DATABASE_URL")),
+                                     self.profile.name, refresh)
+        except StorageError as exc:
+            self.logger.warning("not incremental: %s", str(exc).splitlines()[0])
+            return None
+        self.crawler.stats.set_value("cleanwire/known_articles", len(frontier))
+        return frontier
 
     def _start_requests(self) -> Iterator[scrapy.Request]:
         profile = self.profile
@@ -120,10 +155,14 @@ class NewsSpider(scrapy.Spider):
     # ---- requests and the seen-set --------------------------------------------------------
 
     def _request(self, url: str, callback: Any, depth: int = 0, kind: str = "page",
-                 meta: dict[str, Any] | None = None) -> scrapy.Request:
+                 meta: dict[str, Any] | None = None,
+                 headers: dict[str, str] | None = None) -> scrapy.Request:
         priority = 0 if kind == "page" else _DISCOVERY_PRIORITY
+        if headers:  # a conditional GET: let its 304 through to the callback
+            meta = {**(meta or {}), "handle_httpstatus_list": [304], "cw_conditional": True}
         return scrapy.Request(
             url, callback=callback, errback=self.on_error, dont_filter=True, priority=priority,
+            headers=headers or None,
             meta={"cw_depth": depth, "cw_kind": kind, "cw_started": time.monotonic(),
                   **(meta or {})},
         )
@@ -145,13 +184,30 @@ class NewsSpider(scrapy.Spider):
         return (is_web_url(url) and host_of(url) in self.hosts and not looks_binary(url)
                 and self.url_filter.accepts(url))
 
-    def _follow(self, urls: Iterator[str] | list[str], depth: int) -> Iterator[scrapy.Request]:
+    def _follow(self, urls: Iterator[str] | list[str], depth: int,
+                lastmods: dict[str, str | None] | None = None) -> Iterator[scrapy.Request]:
         if self.mode == "scrape" or (self.max_depth and depth > self.max_depth):
             return
         for raw in urls:
+            yield from self._refuse_scheme(raw)
             url = clean_url(raw)
-            if self._wanted(url) and self._claim(url):
-                yield self._request(url, self.parse_page, depth=depth)
+            if not self._wanted(url):
+                continue
+            decision, headers = (self.frontier.decide(url, (lastmods or {}).get(raw))
+                                 if self.frontier is not None else ("fetch", {}))
+            if decision == "skip":
+                self._pass_known(url)
+            elif self._claim(url):
+                if decision != "fetch":
+                    self.crawler.stats.inc_value(f"cleanwire/refetch_{decision}")
+                yield self._request(url, self.parse_page, depth=depth, headers=headers)
+
+    def _pass_known(self, url: str) -> None:
+        """A stored article not fetched again (counted once per crawl)."""
+        key = url_key(url)
+        if key not in self.seen and key not in self.known_passed:
+            self.known_passed.add(key)
+            self.crawler.stats.inc_value("cleanwire/known_skipped")
 
     # ---- callbacks ------------------------------------------------------------------------
 
@@ -173,6 +229,7 @@ class NewsSpider(scrapy.Spider):
         yield self._fetch_item(response, "robots")
         text = response.body.decode("utf-8", errors="replace")
         for url in robots_sitemaps(text, response.url):
+            yield from self._refuse_scheme(url)
             if self._wanted_discovery(url) and self._claim(url, page=False):
                 yield self._request(url, self.parse_sitemap, kind="sitemap")
 
@@ -189,20 +246,34 @@ class NewsSpider(scrapy.Spider):
         kind, entries = sitemap_entries(body, response.url)
         if kind == "index":
             for entry in entries:
+                yield from self._refuse_scheme(entry.url)
                 if self._wanted_discovery(entry.url) and self._claim(entry.url, page=False):
                     yield self._request(entry.url, self.parse_sitemap, kind="sitemap")
         else:
-            yield from self._follow([e.url for e in entries], depth=1)
+            yield from self._follow([e.url for e in entries], depth=1,
+                                    lastmods={e.url: e.lastmod for e in entries})
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         if document_kind(response.body[:2048], self._content_type(response)) != "feed":
             yield self._fetch_item(response, "skipped", error="not a feed")
             return
         yield self._fetch_item(response, "feed")
-        yield from self._follow([e.url for e in feed_entries(response.body, response.url)],
-                                depth=1)
+        entries = feed_entries(response.body, response.url)
+        yield from self._follow([e.url for e in entries], depth=1,
+                                lastmods={e.url: e.lastmod for e in entries})
 
     def parse_page(self, response: Response) -> Iterator[Any]:
+        if response.status == 304:  # our conditional GET: the stored copy is current
+            self.crawler.stats.inc_value("cleanwire/not_modified")
+            item = self._fetch_item(response, NOT_MODIFIED)
+            if self.frontier is not None:
+                item.url = self.frontier.stored_url(item.url)
+            yield item
+            return
+        blocked = blocked_reason(response.status, response.body)
+        if blocked:
+            yield self._fetch_item(response, "failed", error=blocked)
+            return
         ctype = self._content_type(response)
         sniffed = document_kind(response.body[:2048], ctype)
         if not ctype.startswith(_HTML_TYPES) and sniffed != "html":
@@ -224,6 +295,8 @@ class NewsSpider(scrapy.Spider):
         request = failure.request
         reason, status, outcome = failure_reason(failure)
         response = getattr(failure.value, "response", None)
+        if response is not None:
+            reason = blocked_reason(response.status, response.body) or reason
         self.crawler.stats.inc_value(f"cleanwire/{outcome}/{reason}")
         if status is not None:
             self.crawler.stats.inc_value("cleanwire/fetched")
@@ -236,6 +309,16 @@ class NewsSpider(scrapy.Spider):
         )
 
     # ---- helpers --------------------------------------------------------------------------
+
+    def _refuse_scheme(self, url: str) -> Iterator[FetchItem]:
+        """A file:, ftp:, data:... URL in a page, feed or sitemap: never fetched, recorded once
+        (javascript:, mailto: and tel: hrefs of pages are dropped earlier, unrecorded)."""
+        if is_web_url(url) or not self._claim(url, page=False):
+            return
+        self.crawler.stats.inc_value("cleanwire/skipped/refused: scheme")
+        yield FetchItem(url=url[:500], status=None, error="refused: scheme", outcome="skipped",
+                        content_type=None, bytes=None, elapsed_ms=None,
+                        fetched_at=datetime.now(UTC), site=self.profile.name)
 
     def _wanted_discovery(self, url: str) -> bool:
         return is_web_url(url) and host_of(url) in self.hosts

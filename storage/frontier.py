@@ -1,0 +1,64 @@
+"""Known-URL lookups for incremental crawls: what a site already has stored, in one query.
+
+The crawler asks once at the start of a crawl (known_articles) and decides per URL
+whether to fetch it again; a 304 answer bumps last_fetched_at (touch_not_modified)
+in the batch transaction that records its fetch row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, bindparam, select, update
+from sqlalchemy import exc as sa_exc
+
+from .engine import error_line
+from .errors import StorageError
+from .models import Article, Site
+
+NOT_MODIFIED = "not modified"  # fetches.outcome of a 304 answer to a conditional GET
+
+
+@dataclass(frozen=True, slots=True)
+class KnownArticle:
+    """What a re-crawl needs to know about one stored article."""
+
+    last_fetched_at: datetime
+    first_seen_at: datetime
+    etag: str | None
+    last_modified: str | None
+
+
+def known_articles(engine: Engine, site: str) -> Iterator[tuple[str, KnownArticle]]:
+    """(url, KnownArticle) for every stored article of the site, streamed from one query."""
+    table, sites = Article.__table__, Site.__table__
+    query = (
+        select(table.c.url, table.c.last_fetched_at, table.c.first_seen_at, table.c.http_etag,
+               table.c.http_last_modified)
+        .join(sites, sites.c.id == table.c.site_id)
+        .where(sites.c.name == site)
+    )
+    try:
+        with engine.connect() as connection:
+            result = connection.execution_options(yield_per=10_000).execute(query)
+            for url, fetched, first, etag, modified in result:
+                yield url, KnownArticle(fetched, first, etag, modified)
+    except sa_exc.SQLAlchemyError as exc:
+        raise StorageError(f"could not read the known articles: {error_line(exc)}") from exc
+
+
+def touch_not_modified(connection: Connection, fetched: Sequence[tuple[str, datetime]]) -> None:
+    """Bump last_fetched_at of articles whose conditional GET answered 304 (never backwards)."""
+    latest: dict[str, datetime] = {}
+    for url, moment in fetched:
+        latest[url] = max(latest.get(url, moment), moment)
+    if not latest:
+        return
+    table = Article.__table__
+    when = bindparam("moment", type_=table.c.last_fetched_at.type)
+    stmt = (update(table).where(table.c.url == bindparam("target"))
+            .where(table.c.last_fetched_at < when).values(last_fetched_at=when))
+    connection.execute(stmt, [{"target": url, "moment": moment}
+                              for url, moment in sorted(latest.items())])

@@ -1,0 +1,161 @@
+"""Crawl locks and the schedule loop, with real subprocesses against the fixture site:
+an overlapping crawl exits 1 naming the holder, stale locks are taken over, the scheduler
+keeps crawling a good site while another fails, and SIGTERM stops it gracefully."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from cli_helpers import ROOT, TEST_ENV, cleanwire, rows
+
+from storage.engine import open_engine
+from storage.locks import acquire, release
+
+pytestmark = pytest.mark.slow
+
+
+def spawn(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CLEANWIRE_")}
+    full_env.update({**TEST_ENV, **(env or {})})
+    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=full_env)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 120, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def safe_rows(db: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+    """rows(), or [] while the database or its tables do not exist yet."""
+    import sqlite3
+
+    if not db.exists():
+        return []
+    try:
+        return rows(db, sql, *params)
+    except sqlite3.OperationalError:
+        return []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def write_sites(path: Path, sites: dict[str, str], every: str | None = None,
+                politeness: str = "download_timeout = 2") -> Path:
+    body = []
+    for name, url in sites.items():
+        body.append(f'[sites.{name}]\nstart_urls = ["{url}"]\n'
+                    + (f'every = "{every}"\n' if every else "")
+                    + f"[sites.{name}.politeness]\n{politeness}\n")
+    path.write_text("\n".join(body))
+    return path
+
+
+def test_overlapping_crawl_of_a_site_exits_1_naming_the_holder(fixture_site, tmp_path):
+    fixture_site.slow_seconds = 8  # /slow/ keeps the first crawl busy
+    sites = write_sites(tmp_path / "sites.toml", {"fixture": fixture_site.url("/")},
+                        politeness="download_timeout = 20")
+    db = tmp_path / "news.db"
+    first = spawn("crawl", "fixture", "--sites", str(sites), "--db", str(db))
+    try:
+        wait_for(lambda: safe_rows(db, "select pid from crawl_locks where site = 'fixture'")
+                 == [(first.pid,)], what="the first crawl's lock")
+        second = cleanwire("crawl", "fixture", "--sites", str(sites), "--db", str(db))
+        assert second.returncode == 1
+        lines = second.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in second.stderr
+        assert f"fixture is being crawled already by pid {first.pid} on" in lines[0]
+        assert first.poll() is None  # untouched by the second attempt
+    finally:
+        _, err = first.communicate(timeout=180)
+    assert first.returncode == 0, err
+    assert rows(db, "select count(*) from crawl_locks") == [(0,)]  # released at the end
+    assert rows(db, "select outcome from crawl_runs") == [("ok",)]  # the refused one: no run
+
+
+def test_stale_locks_are_taken_over_live_ones_are_not(tmp_path):
+    engine = open_engine(f"sqlite:///{tmp_path / 'locks.db'}")
+    try:
+        dead = subprocess.Popen([sys.executable, "-c", "pass"])
+        dead.wait()
+        assert acquire(engine, "a", stale_after=600, pid=dead.pid) is None
+        assert acquire(engine, "a", stale_after=600) is None  # its pid is gone: taken over
+        holder = acquire(engine, "b", stale_after=600, pid=os.getppid(), host="elsewhere")
+        assert holder is None
+        held = acquire(engine, "b", stale_after=600)
+        assert held is not None and held.host == "elsewhere"  # fresh heartbeat, other host
+        time.sleep(1.2)
+        assert acquire(engine, "b", stale_after=1) is None  # heartbeat too old
+        release(engine, "a")
+        release(engine, "b")
+        assert acquire(engine, "a", stale_after=600, pid=os.getppid()) is None
+    finally:
+        engine.dispose()
+
+
+def test_schedule_keeps_crawling_when_another_site_fails(fixture_site, tmp_path):
+    fixture_site.slow_seconds = 1
+    sites = write_sites(tmp_path / "sites.toml", {
+        "good": fixture_site.url("/"), "broken": f"http://127.0.0.1:{free_port()}/"},
+        every="3s", politeness="download_timeout = 1\nmax_page_bytes = 1000000")
+    db = tmp_path / "news.db"
+    scheduler = spawn("schedule", "--sites", str(sites), "--db", str(db), "--workers", "1")
+    try:
+        def runs(site: str) -> list[tuple[object, ...]]:
+            return safe_rows(db, "select r.outcome from crawl_runs r join sites s on "
+                                 "s.id = r.site_id where s.name = ? and r.outcome != 'running'",
+                             site)
+        wait_for(lambda: len(runs("good")) >= 2 and len(runs("broken")) >= 2, timeout=240,
+                 what="two finished runs of each site")
+        assert scheduler.poll() is None  # a failing site does not stop the loop
+    finally:
+        scheduler.send_signal(signal.SIGTERM)
+        out, err = scheduler.communicate(timeout=180)
+    assert scheduler.returncode == 0, err
+    assert set(runs("good")) <= {("ok",), ("interrupted: shutdown",)}
+    assert ("ok",) in runs("good")
+    assert set(runs("broken")) <= {("failed",), ("interrupted: shutdown",)}
+    assert "broken: crawl ended (exit 1)" in out and "good: crawl ended (ok)" in out
+    assert rows(db, "select count(*) from crawl_locks") == [(0,)]
+    assert rows(db, "select count(*) from crawl_runs where outcome = 'running'") == [(0,)]
+
+
+def test_sigterm_stops_the_scheduler_and_its_crawl_gracefully(fixture_site, tmp_path):
+    fixture_site.slow_seconds = 60
+    sites = write_sites(tmp_path / "sites.toml", {"fixture": fixture_site.url("/")},
+                        politeness="download_timeout = 90\nmax_page_bytes = 1000000")
+    db = tmp_path / "news.db"
+    scheduler = spawn("schedule", "--sites", str(sites), "--db", str(db), "--once",
+                      "--workers", "1")
+    try:
+        wait_for(lambda: safe_rows(db, "select count(*) from articles") not in ([], [(0,)]),
+                 timeout=180, what="articles stored by the scheduled crawl")
+        assert scheduler.poll() is None  # /slow/ keeps the crawl running
+        scheduler.send_signal(signal.SIGTERM)
+        out, err = scheduler.communicate(timeout=180)
+    finally:
+        if scheduler.poll() is None:
+            scheduler.kill()
+    assert scheduler.returncode == 0, err
+    assert "stopping: waiting for 1 crawl(s)" in out
+    run = rows(db, "select outcome, finished_at, articles_new from crawl_runs")
+    assert len(run) == 1 and run[0][0] == "interrupted: shutdown" and run[0][1] is not None
+    assert run[0][2] == rows(db, "select count(*) from articles")[0][0]  # all flushed, counted
+    assert rows(db, "select count(*) from crawl_locks") == [(0,)]
