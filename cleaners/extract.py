@@ -5,7 +5,9 @@ one paragraph, heading, list item, quote, table or code section with its
 plain text, and whether the page showed that text as nothing but a link
 (read from the DOM before extraction, since trafilatura's own link keeping
 changes what it extracts). postclean uses kind and link-only flags to tell
-prose from teasers.
+prose from teasers. When both trafilatura passes miss most of the page's prose,
+jusText (cleaners/fallback.py) gets a chance; when the first pass returns the
+whole page as one unbroken paragraph, the balanced pass's blocks replace it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from trafilatura import bare_extraction
 from trafilatura.settings import Extractor
 from trafilatura.xml import xmltotxt
 
+from . import fallback
+
 # trafilatura knobs. First pass: recall focus without the external fallbacks (it
 # is cheaper than the balanced default and keeps sections the default drops);
 # when it covers less than FALLBACK_SHARE of the page's text, the balanced
@@ -33,6 +37,15 @@ FALLBACK_PASS: dict[str, object] | None = {
     "comments": False, "tables": True, "links": False, "dedup": False,
 }
 FALLBACK_SHARE = 0.2
+# a first pass that is one paragraph of at least BLOB_CHARS without line breaks is
+# trafilatura's whole-page baseline text: the balanced pass replaces it when it finds
+# structured blocks holding at least BLOB_KEEP of its length
+BLOB_CHARS = 2000
+BLOB_KEEP = 0.5
+# when both passes miss most of the page's prose, try jusText (cleaners/fallback.py)
+JUSTEXT_FALLBACK = True
+# characters of text the language of a page is detected from, at least
+LANGUAGE_SAMPLE = 500
 
 _SPLIT_TAGS = frozenset({"list"})  # containers whose children are separate blocks
 _LINK_BLOCKS = etree.XPath(
@@ -42,6 +55,7 @@ _LINK_BLOCKS = etree.XPath(
 )
 _ANCHORS = etree.XPath(".//a")
 _PAGE_TEXT_LEN = etree.XPath("string-length(normalize-space(//body))")
+_BODY = etree.XPath("//body")
 _NON_WORD = re.compile(r"[\W_]+")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 
@@ -135,14 +149,39 @@ def _length(blocks: list[Block]) -> int:
     return sum(len(block.text) for block in blocks)
 
 
+def _is_blob(blocks: list[Block]) -> bool:
+    """One long paragraph without line breaks: the text of a whole container, unsplit."""
+    return (len(blocks) == 1 and blocks[0].kind == "p" and len(blocks[0].text) >= BLOB_CHARS
+            and "\n" not in blocks[0].text)
+
+
+def _justext_if_better(tree: lxml_html.HtmlElement, blocks: list[Block]) -> list[Block]:
+    """jusText's paragraphs when they are MIN_GAIN times longer than blocks."""
+    sample = " ".join(block.text for block in blocks)
+    if len(sample) < LANGUAGE_SAMPLE:
+        body = _BODY(tree)
+        sample = " ".join((body[0] if body else tree).text_content().split())[:4 * LANGUAGE_SAMPLE]
+    paragraphs = fallback.justext_paragraphs(tree, fallback.page_language(tree, sample))
+    if sum(len(text) for _, text in paragraphs) >= fallback.MIN_GAIN * _length(blocks):
+        return [Block(kind, text) for kind, text in paragraphs]
+    return blocks
+
+
 def extract_document_blocks(tree: lxml_html.HtmlElement, url: str = "") -> list[Block]:
     """The body as typed blocks, in document order."""
     linked = link_only_texts(tree)
     blocks = _extract(tree, url, FIRST_PASS)
-    if FALLBACK_PASS is not None and _length(blocks) < FALLBACK_SHARE * _PAGE_TEXT_LEN(tree):
+    page_chars = int(_PAGE_TEXT_LEN(tree))
+    if FALLBACK_PASS is not None and (
+        _length(blocks) < FALLBACK_SHARE * page_chars or _is_blob(blocks)
+    ):
         other = _extract(tree, url, FALLBACK_PASS)
-        if _length(other) > _length(blocks):
+        if _length(other) > _length(blocks) or (
+            _is_blob(blocks) and len(other) > 1 and _length(other) >= BLOB_KEEP * _length(blocks)
+        ):
             blocks = other
+    if JUSTEXT_FALLBACK and fallback.needs_fallback(tree, _length(blocks), page_chars):
+        blocks = _justext_if_better(tree, blocks)
     for block in blocks:
         key = link_key(_LIST_MARK.sub("", block.text))
         block.link_only = bool(key) and key in linked

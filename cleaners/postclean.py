@@ -2,11 +2,13 @@
 
 Owns the line rules that need the text rather than the DOM: cut at terminal
 headings (a "Related News" / "Comments" heading that opens teasers or a
-comment area), drop link-only headlines, "read also" paragraphs, widget
-remnants, ticker lines, datelines, bylines, copyright lines, a truncated copy
-of the first paragraph, the title, repeated runs of blocks and lines learned as site
-boilerplate. Vocabularies are data in vocab.py. Blocks may be
-extract.BlockText (str with .kind / .link_only) or plain str.
+comment area, an "About the author" heading in the second half of the text),
+drop cookie-consent paragraphs in the second half, link-only headlines, "read
+also" paragraphs, widget remnants, ticker lines, datelines, bylines, copyright
+lines, a truncated copy of the first paragraph, the title, repeated runs of
+blocks and lines learned as site boilerplate. Vocabularies are data in
+vocab.py. Blocks may be extract.BlockText (str with .kind / .link_only) or
+plain str.
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from functools import lru_cache
 
 from .model import Metadata
 from .vocab import (
+    BIO_HEADINGS,
     BYLINE_PREFIXES,
     BYLINE_SUFFIXES,
     COMMENT_HEADINGS,
+    COOKIE_CONTEXT,
+    COOKIE_WORDS,
     COPYRIGHT_MARKERS,
     COPYRIGHT_SIGNS,
     DATE_LABELS,
@@ -67,6 +72,12 @@ _BYLINE = re.compile(
     + r")\s*:?\s+\S"
 )
 
+_COOKIE_CONTEXT = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(map(re.escape, sorted(set(COOKIE_CONTEXT), key=len, reverse=True)))
+    + r")(?!\w)"
+)
+
 # a heading is at most this many words
 HEADING_WORDS = 8
 # after a terminal heading, cut when at least this share of the following blocks
@@ -81,6 +92,8 @@ TAIL_BLOCKS = 2
 TAIL_CHARS = 300
 # a run of at least this many link-only blocks at the very end is a link list
 TRAILING_LINKS = 2
+# a bio heading cuts the text when at least this share of the text's characters precedes it
+BIO_CUT_SHARE = 0.5
 # the standfirst is compared with the next this many blocks
 STANDFIRST_LOOKAHEAD = 3
 
@@ -122,9 +135,20 @@ def is_terminal_heading(line: str) -> bool:
     return key.startswith(TERMINAL_PREFIXES) and len(key.split()) <= HEADING_WORDS // 2 + 2
 
 
+def is_bio_heading(line: str) -> bool:
+    """"About the author", "Reviewed by": a heading over a bio, not over story text."""
+    return len(line.split()) <= HEADING_WORDS and _heading_key(line) in BIO_HEADINGS
+
+
 def _cut_index(blocks: list[str]) -> int:
-    """Where the story ends: the first terminal heading that opens teasers or comments."""
+    """Where the story ends: the first terminal heading that opens teasers or comments,
+    or a bio heading in the last part of the text."""
+    total = sum(len(b) for b in blocks)
+    seen = 0
     for i, block in enumerate(blocks):
+        seen += len(block)
+        if i > 0 and seen - len(block) >= BIO_CUT_SHARE * total and is_bio_heading(block):
+            return i
         if i == 0 or not is_terminal_heading(block):
             continue
         rest = blocks[i + 1:]
@@ -193,6 +217,14 @@ def is_byline(line: str) -> bool:
     if _BYLINE.match(key):
         return not key.endswith((".", "!", "?"))
     return any(words[i] in BYLINE_SUFFIXES for i in range(min(len(words), 3)))
+
+
+def is_cookie_notice(block: str) -> bool:
+    """A consent banner's paragraph: cookies named twice or more, next to site/consent words."""
+    key = normalise_line(block)
+    if sum(key.count(word) for word in COOKIE_WORDS) < 2:
+        return False
+    return bool(_COOKIE_CONTEXT.search(key))
 
 
 def is_read_also(block: str) -> bool:
@@ -278,6 +310,8 @@ def postclean(
         if not key or key == title or _is_boilerplate(key, boilerplate):
             continue
         if i in repeated or _is_link_paragraph(block) or is_noise_line(block):
+            continue
+        if i >= len(blocks) // 2 and is_cookie_notice(block):
             continue
         if _is_standfirst_copy(block, blocks[i + 1:i + 1 + STANDFIRST_LOOKAHEAD]):
             continue

@@ -89,6 +89,28 @@ COMMENT_HEADINGS: frozenset[str] = frozenset({
     "додати коментар", "댓글", "コメント", "评论", "評論", "التعليقات", "تعليقات",
 })
 
+# headings that open an author or reviewer bio (or the site's own blurb) after the story:
+# the text is cut there whatever follows, when the heading sits in the last part of it
+BIO_HEADINGS: frozenset[str] = frozenset({
+    "about the author", "about the authors", "about the reviewer", "about the expert",
+    "about the writer", "meet the author", "article written by", "article reviewed by",
+    "written by", "reviewed by", "medically reviewed by", "about us", "contact info",
+    "related post", "related posts",
+    "über den autor", "über die autorin", "zum autor", "zur autorin",
+    "à propos de l'auteur", "à propos de l'autrice", "sobre el autor", "sobre la autora",
+    "sobre o autor", "sobre a autora", "sull'autore", "l'autore", "об авторе", "про автора",
+    "o autorze", "over de auteur", "om forfatteren", "om författaren", "yazar hakkında",
+    "작성자 소개", "著者について", "关于作者",
+})
+
+# a consent banner's paragraph names cookies at least twice and one of these words
+COOKIE_WORDS: tuple[str, ...] = ("cookie", "куки", "쿠키", "クッキー")
+COOKIE_CONTEXT: tuple[str, ...] = (
+    "website", "websites", "browser", "consent", "privacy", "webseite",
+    "zustimmung", "datenschutz", "navigateur", "consentement", "navegador", "consentimiento",
+    "consenso", "сайт", "сайта", "согласие", "згоду", "사이트", "サイト",
+)
+
 # whole-line widget remnants (regular expressions over the normalised line)
 WIDGET_PATTERNS: tuple[str, ...] = (
     r"\d+\s*(?:characters?|chars?|zeichen|caractères|caracteres|символ\w*|자)"

@@ -17,7 +17,9 @@ from cleaners import CleanOptions, clean_page
 from cleaners.extract import BlockText, extract_blocks
 from cleaners.model import Metadata
 from cleaners.postclean import (
+    is_bio_heading,
     is_byline,
+    is_cookie_notice,
     is_copyright_line,
     is_dateline,
     is_read_also,
@@ -33,11 +35,12 @@ FIXTURES = SHARED / "fixtures" / "pages"
 WCXB = SHARED / "data" / "wcxb" / "dev"
 EVAL_SCRIPT = SHARED / "eval" / "eval_extract.py"
 
-# 120 WCXB dev articles (every 6th in id order) scored F1 0.9505 (P 0.948, R 0.953) when
-# this bar was set; trafilatura.extract(include_comments=False) scores 0.9396 on them.
+# 120 WCXB dev articles (every 6th in id order) score F1 0.9508 (P 0.949, R 0.953) with the
+# jusText fallback, bio-heading cuts and consent-banner rule; trafilatura.extract
+# (include_comments=False) scores 0.9396 on them. The bar sits just under that.
 WCXB_SAMPLE_EVERY = 6
 WCXB_SAMPLE_SIZE = 120
-WCXB_MIN_F1 = 0.94
+WCXB_MIN_F1 = 0.948
 
 
 def _page(body: str, lang: str = "en", title: str = "Story") -> bytes:
@@ -343,6 +346,111 @@ def test_extract_blocks_are_strings_with_structure() -> None:
     assert all(isinstance(b, BlockText) for b in blocks)
     assert [str(b) for b in blocks if b.link_only] == [headline]
     assert {b.kind for b in blocks} == {"head", "p"}
+
+
+# --- tail furniture: author bios, consent banners ------------------------------------
+
+BIO = ("Jane Doe covers transport and city politics for the paper. She joined the newsroom in "
+       "2015 after ten years at regional radio stations.")
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "heading"),
+    [("en", EN, "About the author"), ("en", EN, "Reviewed by"), ("de", DE, "Über den Autor"),
+     ("fr", FR, "À propos de l'auteur"), ("es", ES, "Sobre el autor"), ("ru", RU, "Об авторе")],
+)
+def test_bio_heading_cuts_tail(lang: str, body: tuple[str, ...], heading: str) -> None:
+    html = _paras(*body) + f"<h3>{heading}</h3>" + _paras(BIO)
+    _assert_clean(_clean(html, lang), body, [heading, "Jane Doe covers"])
+
+
+def test_bio_heading_early_in_text_does_not_cut() -> None:
+    # a profile that opens with the heading: the heading sits in the first half of the text
+    html = "<h2>About the author</h2>" + _paras(*EN)
+    _assert_clean(_clean(html), EN, [])
+    assert is_bio_heading("About the authors:")
+    assert not is_bio_heading("About the author of the new transport plan and her critics")
+
+
+def test_cookie_notice_removed_at_end() -> None:
+    banner = ("This website uses cookies to improve your experience while you navigate through "
+              "the website. Necessary cookies are stored on your browser.")
+    text = _clean(_paras(*EN, banner))
+    _assert_clean(text, EN, [banner])
+
+
+def test_cookie_words_in_prose_are_kept() -> None:
+    recipe = "If necessary, let the cookies cool on a rack; the cookies keep for a week in a tin."
+    assert not is_cookie_notice(recipe)
+    assert not is_cookie_notice("The site sells cookies.")
+    assert is_cookie_notice("Сайт использует куки. Продолжая, вы соглашаетесь на куки.")
+    text = _clean(_paras(*EN, recipe))
+    _assert_clean(text, (*EN, recipe), [])
+
+
+# --- second extractor when trafilatura misses the prose ----------------------------------
+
+def _long(body: tuple[str, ...]) -> tuple[str, ...]:
+    """Paragraphs of two sentences: long enough for jusText to call them good."""
+    return tuple(f"{body[i]} {body[(i + 1) % len(body)]}" for i in range(len(body)))
+
+
+def _prose_tree(lang: str, body: tuple[str, ...]):
+    from cleaners.dom import parse_html
+
+    return parse_html(_page(_paras(*_long(body)), lang).decode())
+
+
+def test_justext_fallback_replaces_a_short_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaners import extract
+
+    # trafilatura settles on a one-line box: the page's prose is many times longer
+    monkeypatch.setattr(extract, "_extract", lambda tree, url, knobs: [extract.Block("p", "Menu")])
+    blocks = extract.extract_document_blocks(_prose_tree("de", DE), "")
+    text = "\n".join(b.text for b in blocks)
+    _assert_clean(text, _long(DE), ["Menu"])
+
+
+def test_justext_fallback_keeps_trafilatura_when_not_much_better(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cleaners import extract
+
+    kept = [extract.Block("p", DE[0]), extract.Block("p", DE[1])]
+    monkeypatch.setattr(extract, "_extract", lambda tree, url, knobs: list(kept))
+    blocks = extract.extract_document_blocks(_prose_tree("de", DE), "")
+    assert [b.text for b in blocks] == [DE[0], DE[1]]
+
+
+def test_justext_fallback_needs_a_stoplist(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaners import extract, fallback
+
+    assert fallback.justext_paragraphs(_prose_tree("ja", JA), "ja") == []
+    monkeypatch.setattr(extract, "_extract", lambda tree, url, knobs: [extract.Block("p", "x")])
+    blocks = extract.extract_document_blocks(_prose_tree("ja", JA), "")
+    assert [b.text for b in blocks] == ["x"]
+
+
+def test_fallback_trigger_measures_prose_not_links() -> None:
+    from cleaners import fallback
+    from cleaners.dom import parse_html
+
+    teasers = "".join(f'<p><a href="/{i}">{EN[i % 3]}</a></p>' for i in range(6))
+    tree = parse_html(_page(teasers + _paras(EN[0])).decode())
+    assert fallback.prose_length(tree) == len(EN[0])
+    assert fallback.needs_fallback(tree, 10, 10_000) == 0  # too little prose to matter
+    tree = _prose_tree("en", EN)
+    prose = fallback.prose_length(tree)
+    assert fallback.needs_fallback(tree, 10, 10_000) == prose
+    assert fallback.needs_fallback(tree, prose, 10_000) == 0
+
+
+def test_single_blob_is_recognised() -> None:
+    from cleaners.extract import Block, _is_blob
+
+    assert _is_blob([Block("p", " ".join(EN * 8))])
+    assert not _is_blob([Block("p", "\n".join(EN * 8))])
+    assert not _is_blob([Block("p", EN[0]), Block("p", EN[1])])
 
 
 # --- shared fixture pages ---------------------------------------------------------------
