@@ -16,6 +16,9 @@ from lxml import html as lxml_html
 from .errors import NotHTMLError
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# </body> and </html> are optional, and libxml2 drops everything after them, while
+# browsers keep it in the body: templates that close early would lose the article
+_EARLY_CLOSE = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 _PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
 # the first element of a document that is XML of another kind than HTML
@@ -53,7 +56,7 @@ def parse_html(text: str, max_nodes: int = 200_000, max_depth: int = 400) -> lxm
     deeper than max_depth (or libxml2's own limit) is flattened, so later stages
     stay bounded and no text after a deep spot is lost.
     """
-    text = _XML_DECL.sub("", text.replace("\x00", ""), count=1)
+    text = _EARLY_CLOSE.sub("", _XML_DECL.sub("", text.replace("\x00", ""), count=1))
     if not text.strip():
         raise NotHTMLError("empty document")
     _refuse_other_documents(text)

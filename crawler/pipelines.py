@@ -193,7 +193,11 @@ class StorePipeline:
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.repository is None or self.run_id is None:
             return
-        counts = run_counts(self.crawler.stats.get_stats())
+        stats = self.crawler.stats
+        exact, near = self.repository.run_duplicates(self.run_id)
+        stats.set_value("cleanwire/duplicates_exact", exact)
+        stats.set_value("cleanwire/duplicates_near", near)
+        counts = run_counts(stats.get_stats())
         stored = counts.articles_new + counts.articles_updated + counts.articles_unchanged
         if reason != "finished":
             outcome = f"interrupted: {reason}"

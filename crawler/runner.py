@@ -80,6 +80,8 @@ def summary_table(result: CrawlResult) -> str:
         ("non-article pages", f"{c('non_articles')}"),
         ("skipped", f"{sum(skipped.values())}  " + _reasons(skipped)),
         ("failed", f"{sum(failed.values())}  " + _reasons(failed)),
+        ("duplicate content", f"{c('duplicates_exact') + c('duplicates_near')}  (exact copies "
+                              f"{c('duplicates_exact')}, near copies {c('duplicates_near')})"),
         ("duplicate URLs", f"{c('duplicate_urls')}  (seen again, not fetched)"),
         ("known, not fetched", f"{c('known_skipped')}  (stored before, outside the refresh "
                                "window)"),

@@ -467,6 +467,17 @@ class Repository:
             article_id = find_article_id(session.connection(), url)
             return None if article_id is None else session.get(Article, article_id)
 
+    def run_duplicates(self, run_id: int) -> tuple[int, int]:
+        """(exact copies, near copies) among the articles a crawl run stored or refreshed."""
+        query = select(
+            func.count().filter(Article.duplicate_of.is_not(None)),
+            func.count().filter(Article.duplicate_of.is_(None), Article.cluster_id.is_not(None),
+                                Article.cluster_id != Article.id),
+        ).where(Article.crawl_run_id == run_id)
+        with self._reading() as session:
+            exact, near = session.execute(query).one()
+        return int(exact or 0), int(near or 0)
+
     def count_articles(self) -> int:
         with self._reading() as session:
             return int(session.scalar(select(func.count()).select_from(Article)) or 0)
