@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from lxml.etree import XPath
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -49,6 +50,8 @@ from ..profiles import (
 from ..urls import clean_url, host_of, is_web_url, looks_binary, url_key
 
 _DISCOVERY_PRIORITY = 100
+_HREFS = XPath("//a/@href", smart_strings=False)
+_NOT_LINKS = ("#", "javascript:", "mailto:", "tel:")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -89,6 +92,7 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted({h.split(":")[0] for h in self.hosts})
         self.url_filter = UrlFilter.from_profile(profile)
         self.seen: set[str] = set()
+        self.links_seen: set[str] = set()  # absolute hrefs already handed to _follow
         self.pages_requested = 0
         self.frontier: Frontier | None = None  # stored articles (incremental re-crawls)
         self.known_passed: set[str] = set()  # stored articles not fetched this time
@@ -184,9 +188,13 @@ class NewsSpider(scrapy.Spider):
         return (is_web_url(url) and host_of(url) in self.hosts and not looks_binary(url)
                 and self.url_filter.accepts(url))
 
+    def _follows(self, depth: int) -> bool:
+        """Whether links found at this depth are followed at all."""
+        return self.mode != "scrape" and not (self.max_depth and depth > self.max_depth)
+
     def _follow(self, urls: Iterator[str] | list[str], depth: int,
                 lastmods: dict[str, str | None] | None = None) -> Iterator[scrapy.Request]:
-        if self.mode == "scrape" or (self.max_depth and depth > self.max_depth):
+        if not self._follows(depth):
             return
         for raw in urls:
             yield from self._refuse_scheme(raw)
@@ -289,7 +297,8 @@ class NewsSpider(scrapy.Spider):
         yield self._page_item(response, final_url)
         if isinstance(response, TextResponse):
             depth = response.meta.get("cw_depth", 0) + 1
-            yield from self._follow(self._hrefs(response), depth)
+            if self._follows(depth):
+                yield from self._follow(self._new_hrefs(response), depth)
 
     def on_error(self, failure: Failure) -> Iterator[FetchItem]:
         request = failure.request
@@ -323,11 +332,33 @@ class NewsSpider(scrapy.Spider):
     def _wanted_discovery(self, url: str) -> bool:
         return is_web_url(url) and host_of(url) in self.hosts
 
-    @staticmethod
-    def _hrefs(response: TextResponse) -> list[str]:
+    def _new_hrefs(self, response: TextResponse) -> Iterator[str]:
+        """Absolute link targets of a page not handed to _follow before.
+
+        Navigation, footers and related-story boxes repeat the same links on every page:
+        remembering each absolute href once keeps URL normalisation off the hot path.
+        """
         base = response.url
-        return [urljoin(base, h) for h in response.xpath("//a/@href").getall()
-                if not h.startswith(("#", "javascript:", "mailto:", "tel:"))]
+        parts = urlsplit(base)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        repeats = 0
+        for raw in _HREFS(response.selector.root):
+            href = raw.strip()
+            if not href or href.startswith(_NOT_LINKS):
+                continue
+            if href.startswith(("http://", "https://")):
+                absolute = href
+            elif href.startswith("/") and not href.startswith("//"):
+                absolute = origin + href
+            else:
+                absolute = urljoin(base, href)
+            if absolute in self.links_seen:
+                repeats += 1
+                continue
+            self.links_seen.add(absolute)
+            yield absolute
+        if repeats:
+            self.crawler.stats.inc_value("cleanwire/duplicate_urls", repeats)
 
     @staticmethod
     def _feed_hrefs(response: TextResponse) -> list[str]:
