@@ -54,8 +54,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "wcxb" / "dev"
-if not DEFAULT_DATA.exists():
-    DEFAULT_DATA = Path("/work/shared/data/wcxb/dev")
 
 FIELDS = ("title", "author", "date")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',

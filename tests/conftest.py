@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fixture_site import FixtureServer
+from pg_helpers import pg_admin_url, scratch_database
 
 
 @pytest.fixture
@@ -15,3 +17,19 @@ def fixture_site() -> Iterator[FixtureServer]:
     it (default 5 s)."""
     with FixtureServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def pg_base_url() -> str:
+    """The local PostgreSQL server's admin URL; the test is skipped when none answers."""
+    return pg_admin_url()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database on each backend: a SQLite file, then a scratch PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/cleanwire.db"
+        return
+    with scratch_database(request.getfixturevalue("pg_base_url")) as url:
+        yield url

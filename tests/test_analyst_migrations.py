@@ -8,10 +8,7 @@ that reached head while 0002 was still empty.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -24,42 +21,7 @@ from storage.repository import FetchRecord, PageRecord, Repository
 from storage.schema_objects import ARTICLE_VIEW, FTS_TABLE, FTS_TRIGGERS, PG_SEARCH_COLUMN
 from storage.search import search
 
-PG_HOST = "127.0.0.1:5432"
-PG_USERS = ("postgres", "root")
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture(scope="session")
-def pg_base_url() -> str:
-    import psycopg
-
-    errors = []
-    for user in PG_USERS:
-        try:
-            with psycopg.connect(f"postgresql://{user}@{PG_HOST}/test", connect_timeout=3):
-                return f"postgresql+psycopg://{user}@{PG_HOST}"
-        except psycopg.Error as exc:
-            errors.append(f"{user}: {str(exc).strip().splitlines()[0]}")
-    pytest.skip(f"PostgreSQL not reachable at {PG_HOST}: {'; '.join(errors)}")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/cleanwire.db"
-        return
-    import psycopg
-
-    base_url = request.getfixturevalue("pg_base_url")
-    name = f"cleanwire_test_{uuid.uuid4().hex[:12]}"
-    admin = base_url.replace("postgresql+psycopg://", "postgresql://") + "/test"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{base_url}/{name}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def record(url: str, title: str, body: str, at: datetime = T0) -> PageRecord:

@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import re
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
@@ -21,13 +20,12 @@ from typing import Any
 import pytest
 from cli_helpers import ROOT, assert_one_line_error, cleanwire
 from fixture_site import FixtureServer, FixtureSite
+from pg_helpers import pg_admin_url, scratch_database
 
 from crawler.cli import main
 
 pytestmark = pytest.mark.slow
 
-PG_HOST = "127.0.0.1:5432"
-PG_USERS = ("postgres", "root")
 
 
 @dataclass(frozen=True)
@@ -42,19 +40,6 @@ def cli(*args: str) -> Ran:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(args))
     return Ran(code, out.getvalue(), err.getvalue())
-
-
-def _pg_admin_url() -> str:
-    import psycopg
-
-    errors = []
-    for user in PG_USERS:
-        try:
-            with psycopg.connect(f"postgresql://{user}@{PG_HOST}/test", connect_timeout=3):
-                return f"postgresql+psycopg://{user}@{PG_HOST}"
-        except psycopg.Error as exc:
-            errors.append(f"{user}: {str(exc).strip().splitlines()[0]}")
-    pytest.skip(f"PostgreSQL not reachable at {PG_HOST}: {'; '.join(errors)}")
 
 
 @dataclass(frozen=True)
@@ -72,24 +57,11 @@ class PgCrawl:
 
 @pytest.fixture(scope="module")
 def pg() -> Iterator[PgCrawl]:
-    import psycopg
-
-    base_url = _pg_admin_url()
-    name = f"cleanwire_test_{uuid.uuid4().hex[:12]}"
-    admin = base_url.replace("postgresql+psycopg://", "postgresql://") + "/test"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{base_url}/{name}"
-    try:
-        with FixtureServer(slow_seconds=1) as server:
-            proc = cleanwire("crawl", server.url("/"), "--db", url, "--timeout", "2",
-                             "--max-page-bytes", "1000000")
-            assert proc.returncode == 0, proc.stderr
-            crawl = PgCrawl(url, server.site, server.base_url)
-        yield crawl
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(pg_admin_url()) as url, FixtureServer(slow_seconds=1) as server:
+        proc = cleanwire("crawl", server.url("/"), "--db", url, "--timeout", "2",
+                         "--max-page-bytes", "1000000")
+        assert proc.returncode == 0, proc.stderr
+        yield PgCrawl(url, server.site, server.base_url)
 
 
 def run_json(*args: str) -> Any:

@@ -1,6 +1,6 @@
 """Duplicates: URL variants -> one row, exact copies -> duplicate_of, near copies -> cluster_id.
 
-Real text: /work/shared/seeds (five outlets' versions of one Reuters story: 003 and 004
+Real text: ../shared/seeds (five outlets' versions of one Reuters story: 003 and 004
 wire copies with different boilerplate, 002 a rewrite, 000/001 topic pages sharing
 teaser sentences). Runs on SQLite and, when reachable, PostgreSQL (test_storage's
 fixtures). The default threshold (0.5) is the one under test.
@@ -15,8 +15,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pg_helpers import scratch_database
 from sqlalchemy import Engine, func, select, text
-from test_storage import T0, _pg_admin_url, _pg_database, make_page, make_record
+from test_storage import T0, make_page, make_record
 
 from cleaners.fingerprint import content_hash
 from storage.dedup import DEFAULT_NEAR_DUP_THRESHOLD, Signer, estimated_jaccard
@@ -25,8 +26,9 @@ from storage.errors import WriteError
 from storage.models import Article, ArticleMinHash, ArticleUrl
 from storage.repository import PageRecord, Repository
 
-SEEDS = Path("/work/shared/seeds")
-PAGES = Path("/work/shared/fixtures/pages")
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+SEEDS = SHARED / "seeds"
+PAGES = SHARED / "fixtures" / "pages"
 UNIQUE = "duplicate_of IS NULL AND (cluster_id IS NULL OR cluster_id = id)"
 
 
@@ -81,19 +83,6 @@ def article(engine: Engine, url: str) -> Article:
 def unique_ids(engine: Engine) -> set[int]:
     with engine.connect() as conn:
         return set(conn.scalars(text(f"SELECT id FROM articles WHERE {UNIQUE}")))
-
-
-@pytest.fixture(scope="session")
-def pg_base_url() -> str:
-    return _pg_admin_url()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/data/cleanwire.db"
-    else:
-        yield from _pg_database(request.getfixturevalue("pg_base_url"))
 
 
 @pytest.fixture
@@ -361,8 +350,8 @@ def two_fresh_urls(db_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
     if db_url.startswith("sqlite"):
         yield db_url, f"sqlite:///{tmp_path}/second.db"
         return
-    base = db_url.rsplit("/", 1)[0]
-    yield from ((db_url, second) for second in _pg_database(base))
+    with scratch_database(db_url.rsplit("/", 1)[0]) as second:
+        yield db_url, second
 
 
 @pytest.mark.parametrize("batches", [1, 3])

@@ -20,8 +20,6 @@ from cleaners.model import Metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-if not SHARED.exists():
-    SHARED = Path("/work/shared")
 FIXTURE_PAGES = SHARED / "fixtures" / "pages"
 WCXB_DEV = SHARED / "data" / "wcxb" / "dev"
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,53 +28,10 @@ from storage.repository import (
     parse_timestamp,
 )
 
-PG_HOST = "127.0.0.1:5432"
-PG_USERS = ("postgres", "root")
 T0 = datetime(2026, 11, 23, 12, 0, 0, 123456, tzinfo=UTC)
 
 
 # --- fixtures ---------------------------------------------------------------
-
-
-def _pg_admin_url() -> str:
-    """A psycopg URL with rights to create databases, or pytest.skip."""
-    import psycopg
-
-    errors = []
-    for user in PG_USERS:
-        try:
-            with psycopg.connect(f"postgresql://{user}@{PG_HOST}/test", connect_timeout=3):
-                return f"postgresql+psycopg://{user}@{PG_HOST}"
-        except psycopg.Error as exc:
-            errors.append(f"{user}: {str(exc).strip().splitlines()[0]}")
-    pytest.skip(f"PostgreSQL not reachable at {PG_HOST}: {'; '.join(errors)}")
-
-
-@pytest.fixture(scope="session")
-def pg_base_url() -> str:
-    return _pg_admin_url()
-
-
-def _pg_database(base_url: str) -> Iterator[str]:
-    import psycopg
-
-    name = f"cleanwire_test_{uuid.uuid4().hex[:12]}"
-    admin = base_url.replace("postgresql+psycopg://", "postgresql://") + "/test"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{base_url}/{name}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/data/cleanwire.db"
-    else:
-        yield from _pg_database(request.getfixturevalue("pg_base_url"))
 
 
 @pytest.fixture
