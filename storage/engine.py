@@ -12,6 +12,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -136,6 +137,20 @@ def sqlite_read_only_authorizer(
     return sqlite3.SQLITE_OK
 
 
+def _set_wal(cursor: sqlite3.Cursor) -> None:
+    """PRAGMA journal_mode = WAL, retried: switching a new file's journal needs a lock
+    that SQLite does not wait for, so processes opening it at once may see "locked"."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _install_sqlite_listeners(engine: Engine, *, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -152,7 +167,7 @@ def _install_sqlite_listeners(engine: Engine, *, read_only: bool) -> None:
                 cursor.execute("PRAGMA schema_version")
                 dbapi_connection.set_authorizer(sqlite_read_only_authorizer)
             else:
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _set_wal(cursor)
                 cursor.execute("PRAGMA synchronous = NORMAL")
                 # Migrations rebuild tables (Alembic batch mode: copy, drop, rename); the
                 # modern RENAME refuses while article_view names the dropped table. The
