@@ -568,7 +568,7 @@ class Deduplicator:
         """Join the clusters the edges connect; each takes its earliest member's id."""
         members = _members(connection, {i for edge in edges for i in edge})
         clusters = {m.cluster_id for m in members.values() if m.cluster_id is not None}
-        members.update(_cluster_members(connection, clusters))
+        members.update(_members(connection, clusters, column="cluster_id"))
         parent = {article_id: article_id for article_id in members}
 
         def find(i: int) -> int:
@@ -599,25 +599,14 @@ class Deduplicator:
         _apply(connection, Article.__table__.c.cluster_id, changes)
 
 
-def _members(connection: Connection, ids: set[int]) -> dict[int, _Member]:
+def _members(connection: Connection, ids: set[int], column: str = "id") -> dict[int, _Member]:
+    """The articles whose `column` (id or cluster_id) is one of ids."""
     table = Article.__table__
     found: dict[int, _Member] = {}
     for chunk in _chunks(sorted(ids)):
         for article_id, url, first_seen_at, cluster_id in connection.execute(
             select(table.c.id, table.c.url, table.c.first_seen_at, table.c.cluster_id)
-            .where(table.c.id.in_(chunk))
-        ):
-            found[article_id] = _Member(article_id, url, first_seen_at, cluster_id)
-    return found
-
-
-def _cluster_members(connection: Connection, clusters: set[int]) -> dict[int, _Member]:
-    table = Article.__table__
-    found: dict[int, _Member] = {}
-    for chunk in _chunks(sorted(clusters)):
-        for article_id, url, first_seen_at, cluster_id in connection.execute(
-            select(table.c.id, table.c.url, table.c.first_seen_at, table.c.cluster_id)
-            .where(table.c.cluster_id.in_(chunk))
+            .where(table.c[column].in_(chunk))
         ):
             found[article_id] = _Member(article_id, url, first_seen_at, cluster_id)
     return found

@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 from fixture_site import FixtureServer
 from pg_helpers import pg_admin_url, scratch_database
+from sqlalchemy import Engine
+
+from storage.engine import open_engine
+from storage.repository import Repository
 
 
 @pytest.fixture
@@ -33,3 +37,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     with scratch_database(request.getfixturevalue("pg_base_url")) as url:
         yield url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on db_url, migrated to head, disposed afterwards."""
+    engine = open_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def repo(engine: Engine) -> Repository:
+    return Repository(engine)

@@ -7,10 +7,8 @@ minus the start-up; a few run as `python -m crawler.cli` subprocesses (`cleanwir
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
-import io
 import json
 import os
 import re
@@ -20,16 +18,13 @@ import sqlite3
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import ROOT, TEST_ENV, assert_one_line_error, cleanwire, rows
+from cli_helpers import ROOT, TEST_ENV, Ran, assert_one_line_error, cleanwire, cli, rows
 from fixture_site import ArticleSpec, FixtureServer, FixtureSite
-
-from crawler.cli import main
 
 pytestmark = pytest.mark.slow
 
@@ -41,23 +36,6 @@ HOSTILE = [
     "\x00",
     "%' UNION SELECT sql FROM sqlite_master --",
 ]
-
-
-@dataclass(frozen=True)
-class Ran:
-    """What a command printed and returned (shaped like subprocess.CompletedProcess)."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def cli(*args: str) -> Ran:
-    """crawler.cli.main(args) in this process, with stdout and stderr captured."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return Ran(code, out.getvalue(), err.getvalue())
 
 
 class Crawled:

@@ -6,9 +6,7 @@ skipped (with the reason) when the server is not reachable.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -18,28 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import ROOT, assert_one_line_error, cleanwire
+from cli_helpers import ROOT, assert_one_line_error, cleanwire, cli
 from fixture_site import FixtureServer, FixtureSite
 from pg_helpers import pg_admin_url, scratch_database
 
-from crawler.cli import main
-
 pytestmark = pytest.mark.slow
 
-
-
-@dataclass(frozen=True)
-class Ran:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def cli(*args: str) -> Ran:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return Ran(code, out.getvalue(), err.getvalue())
 
 
 @dataclass(frozen=True)

@@ -85,16 +85,6 @@ def unique_ids(engine: Engine) -> set[int]:
         return set(conn.scalars(text(f"SELECT id FROM articles WHERE {UNIQUE}")))
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = open_engine(db_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def repo(engine: Engine) -> Repository:
-    return Repository(engine)
 
 
 # --- real text: seeds ---------------------------------------------------------------

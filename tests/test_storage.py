@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,16 +33,6 @@ T0 = datetime(2026, 11, 23, 12, 0, 0, 123456, tzinfo=UTC)
 # --- fixtures ---------------------------------------------------------------
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = open_engine(db_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def repo(engine: Engine) -> Repository:
-    return Repository(engine)
 
 
 def make_page(
