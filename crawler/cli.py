@@ -14,12 +14,12 @@ import sys
 from cleaners import CleanError
 from storage.errors import DatabaseError, QueryError
 
-from .commands import analyst, clean, crawl, db, duplicates, schedule
-from .commands.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
+from .commands import analyst, clean, crawl, db, duplicates, schedule, worker
+from .commands.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError, WorkFailed
 from .config import ConfigError
 from .profiles import ProfileError
 
-COMMAND_MODULES = (crawl, clean, db, analyst, schedule, duplicates)
+COMMAND_MODULES = (crawl, clean, db, analyst, schedule, duplicates, worker)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ProfileError, ConfigError) as exc:
         print(f"cleanwire: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (DatabaseError, QueryError, CleanError) as exc:
+    except (DatabaseError, QueryError, CleanError, WorkFailed) as exc:
         print(f"cleanwire: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

@@ -42,30 +42,43 @@ def build_settings(overrides: dict[str, Any]) -> Settings:
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
     settings.setdict({k: v for k, v in overrides.items() if v is not None}, priority="cmdline")
+    if settings.get("CLEANWIRE_REDIS_URL"):  # --redis: a shared crawl
+        settings.setdict(default_settings.SHARED_QUEUE_SETTINGS, priority="cmdline")
     return settings
 
 
 def run_crawls(profiles: list[SiteProfile], overrides: dict[str, Any], mode: str = "crawl",
-               keep_items: bool = False) -> list[CrawlResult]:
+               keep_items: bool = False,
+               site_settings: dict[str, dict[str, Any]] | None = None) -> list[CrawlResult]:
     """Crawl every profile concurrently in one process; blocks until all are done."""
     process = CrawlerProcess(build_settings(overrides))
     runs: list[tuple[SiteProfile, Any, list[Any]]] = []
     for profile in profiles:
-        per_site = dict(profile.scrapy_settings())
-        crawler = process.create_crawler(NewsSpider)
-        crawler.settings.setdict(per_site, priority="spider") if per_site else None
-        collected: list[Any] = []
-        if keep_items:
-            def _keep(item: Any, sink: list[Any] = collected, **_: Any) -> None:
-                sink.append(item)
-            crawler.signals.connect(_keep, signal=signals.item_scraped, weak=False)
-        process.crawl(crawler, profile=profile, mode=mode)
+        extra = (site_settings or {}).get(profile.name, {})
+        crawler, collected = start_crawl(process, profile, extra, mode=mode,
+                                         keep_items=keep_items)[1:]
         runs.append((profile, crawler, collected))
     started = time.monotonic()
     process.start()
     elapsed = time.monotonic() - started
     return [CrawlResult(profile.name, crawler.stats.get_stats() if crawler.stats else {},
                         elapsed, collected) for profile, crawler, collected in runs]
+
+
+def start_crawl(process: CrawlerProcess, profile: SiteProfile, extra: dict[str, Any],
+                keep_items: bool = False, **spider_kwargs: Any) -> tuple[Any, Any, list[Any]]:
+    """Add one site's crawler to process: (its Deferred, the crawler, the kept items)."""
+    per_site = {**profile.scrapy_settings(), **extra}
+    crawler = process.create_crawler(NewsSpider)
+    if per_site:
+        crawler.settings.setdict(per_site, priority="spider")
+    collected: list[Any] = []
+    if keep_items:
+        def _keep(item: Any, sink: list[Any] = collected, **_: Any) -> None:
+            sink.append(item)
+        crawler.signals.connect(_keep, signal=signals.item_scraped, weak=False)
+    deferred = process.crawl(crawler, profile=profile, **spider_kwargs)
+    return deferred, crawler, collected
 
 
 def summary_table(result: CrawlResult) -> str:

@@ -72,6 +72,15 @@ CLEANWIRE_REFRESH_AFTER = ""  # duration overriding every profile's refresh_afte
 CLEANWIRE_LOCK_STALE_AFTER = 600.0  # seconds without heartbeat before a crawl lock is stale
 CLEANWIRE_LOCK_HEARTBEAT = 30.0  # seconds between heartbeats of a held crawl lock
 CLEANWIRE_LOCKED_SITES = ""  # set by `cleanwire crawl`: sites whose lock this process holds
+# a shared crawl (crawler/redis_*.py): many workers, one request queue in Redis
+CLEANWIRE_REDIS_URL = None  # e.g. redis://127.0.0.1:6379/0; None: a crawl of one process
+CLEANWIRE_REDIS_PREFIX = "cleanwire"  # Redis key prefix (one crawl family per prefix)
+CLEANWIRE_REDIS_WORK = True  # False: only seed the queue (start URLs, feeds, sitemaps)
+CLEANWIRE_REDIS_IDLE = 30.0  # seconds with nothing queued or in flight before a worker stops
+CLEANWIRE_REDIS_HEARTBEAT_TTL = 15.0  # a worker silent this long is dead: requeue its requests
+CLEANWIRE_REDIS_POLL = 1.0  # seconds between an idle worker's looks at the queue
+CLEANWIRE_REDIS_CRAWL_ID = ""  # set per site by the seeder / worker (from the crawl spec)
+CLEANWIRE_WORKER_ID = ""  # this process's name in a shared crawl ("": host-pid)
 
 # CLEANWIRE_* environment variables win over the defaults above.
 from crawler.config import environment_overrides  # noqa: E402
@@ -89,3 +98,13 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares_retry.BackoffRetryMiddleware": 550,
 }
 USER_AGENT = f"cleanwire/0.1 (+{CLEANWIRE_CONTACT_URL}; news research crawler)"
+
+# A shared crawl: scrapy-redis's scheduler and dupefilter (nothing Redis-related is
+# imported unless CLEANWIRE_REDIS_URL is set, here from the environment or by --redis).
+SHARED_QUEUE_SETTINGS = {
+    "SCHEDULER": "crawler.redis_scheduler.SharedScheduler",
+    "SPIDER_MIDDLEWARES": {"crawler.redis_scheduler.InflightMiddleware": 10},
+    "EXTENSIONS": {**EXTENSIONS, "crawler.redis_worker.WorkerLifecycle": 520},
+}
+if CLEANWIRE_REDIS_URL:
+    globals().update(SHARED_QUEUE_SETTINGS)

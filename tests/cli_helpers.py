@@ -22,12 +22,24 @@ TEST_ENV = {
 }
 
 
-def cleanwire(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-              timeout: float = 180) -> subprocess.CompletedProcess[str]:
+def cli_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a test's cleanwire process: ours without CLEANWIRE_*, plus TEST_ENV."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("CLEANWIRE_")}
     full_env.update({**TEST_ENV, **(env or {})})
+    return full_env
+
+
+def cleanwire(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
+              timeout: float = 180) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, input=stdin,
-                          capture_output=True, text=True, timeout=timeout, env=full_env)
+                          capture_output=True, text=True, timeout=timeout, env=cli_env(env))
+
+
+def cleanwire_process(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """cleanwire started in the background (stdout and stderr captured)."""
+    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=cli_env(env))
 
 
 def rows(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:

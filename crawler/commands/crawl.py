@@ -22,20 +22,25 @@ def register(sub: Any) -> None:
                             "from sites.toml")
     crawl.add_argument("--all", action="store_true", help="crawl every site in the sites file")
     crawl.add_argument("--sites", help="sites file (default $CLEANWIRE_SITES or ./sites.toml)")
-    _common_crawl_flags(crawl)
+    common_crawl_flags(crawl)
     crawl.add_argument("--max-pages", type=int, default=None, help="stop after N page requests")
     crawl.add_argument("--max-depth", type=int, default=None, help="follow links N hops deep")
+    crawl.add_argument("--redis", metavar="URL",
+                       help="a shared crawl: queue the start URLs, feeds and sitemaps in Redis "
+                            "(default $CLEANWIRE_REDIS_URL) for `cleanwire worker` processes")
+    crawl.add_argument("--work", action="store_true",
+                       help="with --redis: also work on the queue in this process")
     crawl.set_defaults(func=cmd_crawl)
 
     scrape = sub.add_parser("scrape", help="fetch, clean and store exactly these pages")
     scrape.add_argument("urls", nargs="+", metavar="URL")
-    _common_crawl_flags(scrape)
+    common_crawl_flags(scrape)
     scrape.add_argument("--format", choices=("json", "text"), default="json")
     scrape.add_argument("--no-store", action="store_true", help="print only, store nothing")
     scrape.set_defaults(func=cmd_scrape)
 
 
-def _common_crawl_flags(parser: argparse.ArgumentParser) -> None:
+def common_crawl_flags(parser: argparse.ArgumentParser) -> None:
     add_db_flag(parser)
     parser.add_argument("--workers", type=int, default=None,
                         help="cleaning processes (default: one per core)")
@@ -67,7 +72,7 @@ def _profiles(args: argparse.Namespace) -> list[SiteProfile]:
     return profiles
 
 
-def _overrides(args: argparse.Namespace, command: str, store: bool = True) -> dict[str, Any]:
+def crawl_overrides(args: argparse.Namespace, command: str, store: bool = True) -> dict[str, Any]:
     for name in ("max_pages", "max_depth", "workers", "timeout", "max_page_bytes"):
         value = getattr(args, name, None)
         if value is not None and value < 0:
@@ -96,7 +101,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from ..scheduler import site_locks
 
     profiles = _profiles(args)
-    overrides = _overrides(args, "crawl " + " ".join(args.targets or ["--all"]))
+    redis_url = args.redis or defaults.CLEANWIRE_REDIS_URL
+    if args.work and not redis_url:
+        raise UsageError("--work needs --redis URL (or CLEANWIRE_REDIS_URL)")
+    if redis_url:
+        return shared_crawl(args, profiles, redis_url)
+    overrides = crawl_overrides(args, "crawl " + " ".join(args.targets or ["--all"]))
     stale_after = defaults.CLEANWIRE_LOCK_STALE_AFTER
     with site_locks(profiles, overrides["CLEANWIRE_DATABASE_URL"], stale_after,
                     lambda line: print(f"cleanwire: {line}", file=sys.stderr)) as locked:
@@ -113,13 +123,47 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def shared_crawl(args: argparse.Namespace, profiles: list[SiteProfile], redis_url: str) -> int:
+    """Seed a crawl shared through Redis (and, with --work, work on it too)."""
+    from .. import settings as defaults
+    from ..redis_crawl import connect, default_worker_id, publish, redact_redis_url
+    from ..runner import run_crawls, summary_table
+
+    overrides = crawl_overrides(args, "crawl " + " ".join(args.targets or ["--all"]),
+                                store=args.work)
+    server = connect(redis_url)
+    prefix = defaults.CLEANWIRE_REDIS_PREFIX
+    specs = [publish(server, prefix, p, overrides["CLEANWIRE_MAX_PAGES"] or 0,
+                     overrides["CLEANWIRE_MAX_DEPTH"] or 0) for p in profiles]
+    overrides.update(CLEANWIRE_REDIS_URL=redis_url, CLEANWIRE_REDIS_WORK=args.work,
+                     CLEANWIRE_WORKER_ID=default_worker_id(),
+                     CLEANWIRE_MAX_PAGES=None, CLEANWIRE_MAX_DEPTH=None)
+    if not args.work:  # a seeder cleans and stores nothing
+        overrides["ITEM_PIPELINES"] = {}
+    results = run_crawls(
+        [spec.profile for spec in specs], overrides,
+        site_settings={s.profile.name: {"CLEANWIRE_REDIS_CRAWL_ID": s.crawl_id,
+                                        "CLEANWIRE_MAX_PAGES": s.max_pages,
+                                        "CLEANWIRE_MAX_DEPTH": s.max_depth} for s in specs})
+    where = redact_redis_url(redis_url)
+    for spec, result in zip(specs, results, strict=True):
+        queued = int(result.stats.get("scheduler/enqueued/redis", 0) or 0)
+        print(f"{spec.profile.name}: crawl {spec.crawl_id}: {queued} start requests queued "
+              f"in {where}")
+        if args.work:
+            print(summary_table(result))
+    if not args.work:
+        print(f"work on it with: cleanwire worker --redis {where} --db DATABASE")
+    return EXIT_OK
+
+
 def cmd_scrape(args: argparse.Namespace) -> int:
     from ..runner import run_crawls
 
     bad = [u for u in args.urls if not is_web_url(u)]
     if bad:
         raise UsageError(f"not an http(s) URL: {bad[0]}")
-    overrides = _overrides(args, "scrape", store=not args.no_store)
+    overrides = crawl_overrides(args, "scrape", store=not args.no_store)
     results = run_crawls([adhoc_profile(args.urls)], overrides, mode="scrape", keep_items=True)
     order = {url_key(u): i for i, u in enumerate(args.urls)}
     items = sorted((i for i in results[0].items if isinstance(i, PageItem | FetchItem)),

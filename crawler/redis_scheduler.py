@@ -1,0 +1,240 @@
+"""scrapy-redis's scheduler and dupefilter, per site, with requests acked only once stored.
+
+Enabled by CLEANWIRE_REDIS_URL (`cleanwire crawl --redis URL`, `cleanwire worker`):
+SharedScheduler replaces Scrapy's scheduler so that every process crawling a site
+shares one request queue and one seen-set in Redis (crawler/redis_queue.py).
+
+A popped request stays in the worker's in-flight set until what it produced is
+durable: its callback has run, every item it yielded has passed the pipelines, and
+the StorePipeline has committed the batch holding them (signals.batch_stored). A
+request that leads to another (a redirect, a retry) is acked once its successor is
+in the shared queue. Whatever is still in flight when the worker closes goes back
+to the queue; a worker that dies has its in-flight requests requeued by the others
+(crawler/redis_worker.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.scheduler import Scheduler
+
+from . import signals as cw_signals
+from .redis_crawl import connect, worker_id
+from .redis_queue import SharedQueue, SiteKeys
+from .urls import url_key
+
+logger = logging.getLogger(__name__)
+
+TOKEN = "cw_inflight"  # request.meta key: the popped request's in-flight token
+
+
+class UrlKeyDupeFilter(RFPDupeFilter):
+    """The shared seen-set, keyed like the spider's own: http/https, www., a trailing
+    slash and tracking parameters do not make a URL new (crawler/urls.py:url_key)."""
+
+    def request_fingerprint(self, request: Request) -> str:
+        return hashlib.sha1(url_key(request.url).encode("utf-8")).hexdigest()
+
+
+class SharedScheduler(Scheduler):
+    """Requests of one site's crawl go to, and come from, the shared Redis queue."""
+
+    def __init__(self, crawler: Any, server: Any) -> None:
+        settings = crawler.settings
+        super().__init__(server, persist=True)
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.prefix = settings.get("CLEANWIRE_REDIS_PREFIX")
+        self.worker = worker_id(settings)
+        self.work = settings.getbool("CLEANWIRE_REDIS_WORK")
+        self.storing = settings.getbool("CLEANWIRE_STORE")
+        self.queue: SharedQueue | None = None
+        self.max_pages = 0
+        self._open: dict[bytes, int] = {}  # token -> outputs not through the pipelines yet
+        self._had_items: set[bytes] = set()
+        self._item_tokens: dict[int, bytes] = {}  # id(item) -> token
+        self._waiting: list[bytes] = []  # finished, to ack once the next batch commits
+        self._store_failed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SharedScheduler:
+        scheduler = cls(crawler, connect(crawler.settings.get("CLEANWIRE_REDIS_URL")))
+        engine = crawler.engine
+        if engine is not None and hasattr(engine, "_SLOT_HEARTBEAT_INTERVAL"):
+            # an idle worker looks at the shared queue this often (Scrapy's default: 5 s)
+            engine._SLOT_HEARTBEAT_INTERVAL = crawler.settings.getfloat("CLEANWIRE_REDIS_POLL")
+        connect_signal = crawler.signals.connect
+        connect_signal(scheduler._output_item, signal=cw_signals.output_item)
+        connect_signal(scheduler._output_done, signal=cw_signals.output_done)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            connect_signal(scheduler._item_done, signal=signal)
+        connect_signal(scheduler._batch_stored, signal=cw_signals.batch_stored)
+        connect_signal(scheduler._batch_failed, signal=cw_signals.batch_failed)
+        return scheduler
+
+    # ---- Scrapy's scheduler interface ---------------------------------------------------
+
+    def open(self, spider: Any) -> None:
+        self.spider = spider
+        keys = SiteKeys(self.prefix, spider.profile.name)
+        self.queue = SharedQueue(self.server, spider, keys, self.worker)
+        self.df = UrlKeyDupeFilter(self.server, key=keys.seen)
+        self.max_pages = spider.max_pages
+        queued = len(self.queue)
+        if queued and self.work:
+            logger.info("joining the crawl of %s: %d requests queued", keys.site, queued)
+
+    def close(self, reason: str) -> None:
+        assert self.queue is not None
+        if not self._store_failed:
+            self.queue.ack(self._waiting)
+        self._waiting = []
+        returned = self.queue.requeue_own()
+        if returned:
+            logger.info("returned %d unfinished requests to the shared queue", returned)
+            self.stats.set_value("cleanwire/requeued_on_close", returned)
+
+    def enqueue_request(self, request: Request) -> bool:
+        assert self.queue is not None
+        token = request.meta.pop(TOKEN, None)  # a redirect or retry of a popped request
+        try:
+            if not request.dont_filter and self.df.request_seen(request):
+                self.stats.inc_value("cleanwire/duplicate_urls")
+                return False
+            if self._over_budget(request):
+                self.stats.inc_value("cleanwire/over_budget")
+                return False
+            self.queue.push(request)
+            self.stats.inc_value("scheduler/enqueued/redis")
+            return True
+        finally:
+            if token is not None:  # its successor is queued (or was seen): hand-off done
+                self.queue.ack([token])
+
+    def next_request(self) -> Request | None:
+        if not self.work or self.queue is None:
+            return None
+        popped = self.queue.pop()
+        if popped is None:
+            return None
+        request, token = popped
+        request.meta[TOKEN] = token
+        request.meta["cw_started"] = time.monotonic()
+        self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def has_pending_requests(self) -> bool:
+        return self.work and self.queue is not None and len(self.queue) > 0
+
+    def _over_budget(self, request: Request) -> bool:
+        """max_pages counts page requests of all workers together."""
+        if not self.max_pages or request.meta.get("cw_kind", "page") != "page":
+            return False
+        assert self.queue is not None
+        return int(self.server.incr(self.queue.keys.pages)) > self.max_pages
+
+    # ---- acking: a request is finished once what it produced is stored -------------------
+
+    def _output_item(self, token: bytes, item: Any) -> None:
+        self._open[token] = self._open.get(token, 1) + 1
+        self._had_items.add(token)
+        self._item_tokens[id(item)] = token
+
+    def _output_done(self, token: bytes) -> None:
+        self._open[token] = self._open.get(token, 1) - 1
+        self._settle(token)
+
+    def _item_done(self, item: Any, response: Any = None, **_: Any) -> None:
+        token = self._item_tokens.pop(id(item), None)
+        if token is not None:
+            self._open[token] -= 1
+            self._settle(token)
+            return
+        # an errback's item (errback output bypasses spider middlewares): one per request
+        request = getattr(response, "request", None)  # a Response, or the errback's Failure
+        token = request.meta.get(TOKEN) if isinstance(request, Request) else None
+        if token is not None and token not in self._open:
+            self._had_items.add(token)
+            self._open[token] = 0
+            self._settle(token)
+
+    def _settle(self, token: bytes) -> None:
+        if self._open.get(token, 1) > 0:
+            return
+        del self._open[token]
+        assert self.queue is not None
+        if self.storing and token in self._had_items:
+            self._waiting.append(token)
+        else:
+            self.queue.ack([token])
+        self._had_items.discard(token)
+
+    def _batch_stored(self) -> None:
+        if self._waiting and self.queue is not None and not self._store_failed:
+            self.queue.ack(self._waiting)
+            self.stats.inc_value("cleanwire/acked", len(self._waiting))
+        self._waiting = []
+
+    def _batch_failed(self) -> None:
+        self._store_failed = True  # what waits is requeued at close and done again
+
+
+class InflightMiddleware:
+    """Spider middleware: tells the scheduler which items a popped request produced and
+    when its callback has produced everything."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> InflightMiddleware:
+        return cls(crawler)
+
+    def _token(self, response: Any) -> bytes | None:
+        request = getattr(response, "request", None)
+        return request.meta.get(TOKEN) if request is not None else None
+
+    def _item(self, token: bytes, element: Any) -> None:
+        if not isinstance(element, Request):
+            self.crawler.signals.send_catch_log(cw_signals.output_item, token=token,
+                                                item=element)
+
+    def _done(self, token: bytes) -> None:
+        self.crawler.signals.send_catch_log(cw_signals.output_done, token=token)
+
+    def process_spider_output(self, response: Any, result: Any, spider: Any = None) -> Any:
+        token, finished = self._token(response), False
+        try:
+            for element in result:
+                if token is not None:
+                    self._item(token, element)
+                yield element
+            finished = True
+        except Exception:
+            finished = True
+            raise
+        finally:  # also when the callback raised (no endless retries); not when cut off
+            if token is not None and finished:
+                self._done(token)
+
+    async def process_spider_output_async(self, response: Any, result: Any,
+                                          spider: Any = None) -> Any:
+        token, finished = self._token(response), False
+        try:
+            async for element in result:
+                if token is not None:
+                    self._item(token, element)
+                yield element
+            finished = True
+        except Exception:
+            finished = True
+            raise
+        finally:
+            if token is not None and finished:
+                self._done(token)
