@@ -22,13 +22,32 @@ must not be able to run code in the workers.
 from __future__ import annotations
 
 import base64
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from redis import RedisError
 from scrapy_redis.queue import Base
 
 _SKIP = object()
+_T = TypeVar("_T")
+
+
+class QueueUnavailable(RuntimeError):
+    """Redis did not answer a queue operation (one line: what failed and why)."""
+
+
+def _redis_call(method: Callable[..., _T]) -> Callable[..., _T]:
+    @functools.wraps(method)
+    def call(self: Any, *args: Any, **kwargs: Any) -> _T:
+        try:
+            return method(self, *args, **kwargs)
+        except RedisError as exc:
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise QueueUnavailable(f"shared queue unreachable: {first}") from exc
+    return call
 
 
 # ---- keys -------------------------------------------------------------------------------
@@ -197,18 +216,18 @@ class SharedQueue(Base):
         self._pending = server.register_script(_PENDING)
         self._finish = server.register_script(_FINISH)
 
+    @_redis_call
     def __len__(self) -> int:
         return int(self.server.zcard(self.key))
-
-    def encode(self, request: Any) -> bytes:
-        return self._encode_request(request)
 
     def push(self, request: Any) -> None:
         self.push_encoded(self._encode_request(request), request.priority)
 
+    @_redis_call
     def push_encoded(self, data: bytes, priority: int) -> None:
         self.server.execute_command("ZADD", self.key, -priority, data)
 
+    @_redis_call
     def pop(self, timeout: int = 0) -> tuple[Any, bytes] | None:  # type: ignore[override]
         """The next request and its in-flight token (the stored bytes), or None."""
         data = self._pop(keys=[self.key, self.keys.inflight(self.worker), self.keys.workers],
@@ -217,26 +236,31 @@ class SharedQueue(Base):
             return None
         return self._decode_request(data), data
 
+    @_redis_call
     def ack(self, tokens: list[bytes]) -> None:
         if tokens:
             self.server.zrem(self.keys.inflight(self.worker), *tokens)
 
+    @_redis_call
     def requeue_own(self) -> int:
         """Everything this worker took and did not finish goes back to the queue."""
         return int(self._requeue_own(
             keys=[self.key, self.keys.inflight(self.worker), self.keys.workers],
             args=[self.worker]))
 
+    @_redis_call
     def reap(self) -> int:
         """Requeue the in-flight requests of workers whose heartbeat has expired."""
         return int(self._reap(keys=[self.key, self.keys.workers],
                               args=[self.keys.inflight_prefix, self.keys.heartbeat_prefix]))
 
+    @_redis_call
     def pending(self) -> int:
         """Requests queued or in flight anywhere: the crawl is over when this is 0."""
         return int(self._pending(keys=[self.key, self.keys.workers],
                                  args=[self.keys.inflight_prefix]))
 
+    @_redis_call
     def finish(self, crawl_id: str) -> bool:
         """End the site's crawl (forget its seen URLs) if nothing is queued or in flight."""
         k = self.keys

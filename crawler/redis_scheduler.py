@@ -20,13 +20,16 @@ import logging
 import time
 from typing import Any
 
+from redis import RedisError
 from scrapy import Request, signals
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
+from twisted.internet import reactor
 
 from . import signals as cw_signals
 from .redis_crawl import connect, worker_id
-from .redis_queue import SharedQueue, SiteKeys
+from .redis_queue import QueueUnavailable, SharedQueue, SiteKeys
 from .urls import url_key
 
 logger = logging.getLogger(__name__)
@@ -61,6 +64,7 @@ class SharedScheduler(Scheduler):
         self._item_tokens: dict[int, bytes] = {}  # id(item) -> token
         self._waiting: list[bytes] = []  # finished, to ack once the next batch commits
         self._store_failed = False
+        self.lost: str | None = None  # why the shared queue stopped answering
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedScheduler:
@@ -92,35 +96,62 @@ class SharedScheduler(Scheduler):
 
     def close(self, reason: str) -> None:
         assert self.queue is not None
-        if not self._store_failed:
-            self.queue.ack(self._waiting)
-        self._waiting = []
-        returned = self.queue.requeue_own()
+        if self.lost:
+            return  # what this worker held is requeued by the others once its heartbeat ends
+        try:
+            if not self._store_failed:
+                self.queue.ack(self._waiting)
+            self._waiting = []
+            returned = self.queue.requeue_own()
+        except QueueUnavailable as exc:
+            self._lose(exc)
+            return
         if returned:
             logger.info("returned %d unfinished requests to the shared queue", returned)
             self.stats.set_value("cleanwire/requeued_on_close", returned)
 
+    def _lose(self, exc: Exception) -> None:
+        """Redis stopped answering: say so once and stop this crawl (nothing is lost: the
+        requests in flight stay in Redis, for this worker's next start or another worker)."""
+        if self.lost is None:
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            self.lost = first if isinstance(exc, QueueUnavailable) else (
+                f"shared queue unreachable: {first}")
+            logger.warning("%s; stopping", self.lost)
+            self.stats.set_value("cleanwire/queue_error", self.lost)
+            reactor.callLater(0, lambda: deferred_from_coro(self.crawler.stop_async()))
+
     def enqueue_request(self, request: Request) -> bool:
         assert self.queue is not None
         token = request.meta.pop(TOKEN, None)  # a redirect or retry of a popped request
+        if self.lost:
+            return False
         try:
             if not request.dont_filter and self.df.request_seen(request):
                 self.stats.inc_value("cleanwire/duplicate_urls")
-                return False
-            if self._over_budget(request):
+                queued = False
+            elif self._over_budget(request):
                 self.stats.inc_value("cleanwire/over_budget")
-                return False
-            self.queue.push(request)
-            self.stats.inc_value("scheduler/enqueued/redis")
-            return True
-        finally:
+                queued = False
+            else:
+                self.queue.push(request)
+                self.stats.inc_value("scheduler/enqueued/redis")
+                queued = True
             if token is not None:  # its successor is queued (or was seen): hand-off done
                 self.queue.ack([token])
+        except (QueueUnavailable, RedisError) as exc:
+            self._lose(exc)
+            return False
+        return queued
 
     def next_request(self) -> Request | None:
-        if not self.work or self.queue is None:
+        if not self.work or self.queue is None or self.lost:
             return None
-        popped = self.queue.pop()
+        try:
+            popped = self.queue.pop()
+        except QueueUnavailable as exc:
+            self._lose(exc)
+            return None
         if popped is None:
             return None
         request, token = popped
@@ -130,7 +161,13 @@ class SharedScheduler(Scheduler):
         return request
 
     def has_pending_requests(self) -> bool:
-        return self.work and self.queue is not None and len(self.queue) > 0
+        if not self.work or self.queue is None or self.lost:
+            return False
+        try:
+            return len(self.queue) > 0
+        except QueueUnavailable as exc:
+            self._lose(exc)
+            return False
 
     def _over_budget(self, request: Request) -> bool:
         """max_pages counts page requests of all workers together."""
@@ -172,14 +209,21 @@ class SharedScheduler(Scheduler):
         if self.storing and token in self._had_items:
             self._waiting.append(token)
         else:
-            self.queue.ack([token])
+            self._ack([token])
         self._had_items.discard(token)
 
     def _batch_stored(self) -> None:
-        if self._waiting and self.queue is not None and not self._store_failed:
-            self.queue.ack(self._waiting)
-            self.stats.inc_value("cleanwire/acked", len(self._waiting))
+        if self._waiting and not self._store_failed:
+            self._ack(self._waiting)
         self._waiting = []
+
+    def _ack(self, tokens: list[bytes]) -> None:
+        if self.queue is None or self.lost:
+            return
+        try:
+            self.queue.ack(tokens)
+        except QueueUnavailable as exc:
+            self._lose(exc)
 
     def _batch_failed(self) -> None:
         self._store_failed = True  # what waits is requeued at close and done again

@@ -20,13 +20,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from redis import RedisError
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet.task import LoopingCall
 
 from .redis_crawl import active_specs, connect, worker_id
-from .redis_queue import SharedQueue, SiteKeys
+from .redis_queue import QueueUnavailable, SharedQueue, SiteKeys
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,10 @@ class WorkerLifecycle:
 
     def _reap(self) -> None:
         assert self.queue is not None
-        moved = self.queue.reap()
+        try:
+            moved = self.queue.reap()
+        except QueueUnavailable:
+            return  # the scheduler reports it and stops the crawl
         if moved:
             logger.warning("requeued %d requests of a worker that stopped answering", moved)
             self.crawler.stats.inc_value("cleanwire/requeued_from_dead_workers", moved)
@@ -96,6 +100,14 @@ class WorkerLifecycle:
     def spider_idle(self, spider: Any) -> None:
         if not self.work or self.queue is None:
             return  # a seeder: done once the start requests are queued
+        try:
+            self._keep_open()
+        except QueueUnavailable as exc:  # close; the worker reports it
+            self.crawler.stats.set_value("cleanwire/queue_error", str(exc))
+
+    def _keep_open(self) -> None:
+        """Raise DontCloseSpider while the site's crawl has work anywhere."""
+        assert self.queue is not None
         self._reap()
         if self.queue.pending() > 0:
             self.idle_since = None
@@ -116,9 +128,10 @@ class WorkerLifecycle:
 
 
 def run_worker(process: CrawlerProcess, start: Callable[[Any], Any], prefix: str,
-               idle: float, forever: bool, poll: float, only: frozenset[str]) -> None:
+               idle: float, forever: bool, poll: float, only: frozenset[str]) -> str | None:
     """Start a spider (start(spec)) for each active site, again whenever one is seeded anew;
-    stop the reactor once no spider runs and no site has had work for `idle` seconds."""
+    stop the reactor once no spider runs and no site has had work for `idle` seconds.
+    Returns why it stopped early (Redis unreachable), or None."""
     from scrapy.utils.reactor import install_reactor, is_reactor_installed
 
     settings = process.settings
@@ -129,6 +142,7 @@ def run_worker(process: CrawlerProcess, start: Callable[[Any], Any], prefix: str
     server = connect(process.settings.get("CLEANWIRE_REDIS_URL"))
     running: set[str] = set()
     idle_since = [time.monotonic()]
+    lost: list[str] = []
 
     def finished(_: Any, site: str) -> None:
         running.discard(site)
@@ -137,10 +151,10 @@ def run_worker(process: CrawlerProcess, start: Callable[[Any], Any], prefix: str
     def tick() -> None:
         try:
             specs = active_specs(server, prefix)
-        except Exception as exc:  # Redis went away: stop (spiders return their requests)
-            logger.error("shared queue unreachable: %s", str(exc).splitlines()[0])
+        except RedisError as exc:  # Redis went away: stop; the queue keeps what was in flight
+            lost.append(f"shared queue unreachable: {(str(exc).splitlines() or [''])[0]}")
             loop.stop()
-            process.stop()
+            process.stop().addBoth(lambda _: reactor.stop())
             return
         for site, spec in specs.items():
             if site in running or (only and site not in only):
@@ -156,3 +170,4 @@ def run_worker(process: CrawlerProcess, start: Callable[[Any], Any], prefix: str
     loop = LoopingCall(tick)
     reactor.callWhenRunning(loop.start, poll, True)
     process.start(stop_after_crawl=False)
+    return lost[0] if lost else None

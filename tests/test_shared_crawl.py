@@ -264,3 +264,72 @@ def test_a_plain_crawl_imports_nothing_of_the_shared_queue(site, tmp_path):
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, env=cli_env())
     assert proc.stdout.strip().splitlines()[-1] == "0 []", proc.stdout + proc.stderr
+
+
+def test_redis_going_away_ends_the_worker_in_one_line(site, tmp_path):
+    """A private Redis, shut down mid-crawl: the worker stops, says why in one line, exits 1,
+    and what it stored is intact."""
+    import shutil
+    import socket
+
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server not installed (needed to start a Redis of this test's own)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    redis_proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1",
+                                   "--save", "", "--appendonly", "no"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    db = tmp_path / "news.db"
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        site.slow_seconds = 2
+        proc = cleanwire("crawl", site.url("/"), "--redis", url)
+        assert proc.returncode == 0, proc.stderr
+        work = cleanwire_process("worker", "--redis", url, "--db", str(db), "--idle", "30")
+        deadline = time.monotonic() + 60
+        while len(site.request_log) < 8:
+            assert time.monotonic() < deadline and work.poll() is None
+            time.sleep(0.05)
+    finally:
+        redis_proc.terminate()
+        redis_proc.wait(timeout=10)
+    out, err = work.communicate(timeout=120)
+    assert_one_line_error(subprocess.CompletedProcess(work.args, work.returncode, out, err), 1,
+                          "shared queue unreachable")
+    assert rows(db, "pragma integrity_check") == [("ok",)]
+    assert rows(db, "select count(*) from fetches")[0][0] >= 1
+
+
+def test_a_stopped_worker_leaves_the_rest_of_the_crawl_to_others(site, shared, pg_db):
+    seed(site, shared)
+    keys = shared.keys(site_name(site))
+    first = worker(pg_db, shared, "stopped")
+    deadline = time.monotonic() + 60
+    while len(site.request_log) < 6:
+        assert time.monotonic() < deadline and first.poll() is None
+        time.sleep(0.05)
+    first.send_signal(signal.SIGTERM)
+    out = finish(first)  # a graceful stop: exit 0, its summary printed
+    assert "crawl of" in out
+    assert shared.client.zcard(keys.requests) > 0  # the rest is still queued
+    assert not shared.client.exists(keys.inflight("stopped"))  # it kept nothing
+
+    finish(worker(pg_db, shared, "other"))
+    expected = {a.url(site.base_url) for a in site.site.articles}
+    stored = {u for (u,) in query(pg_db, "select url from articles")}
+    assert expected <= stored, sorted(expected - stored)
+    runs = {r[0]["worker"]: r[1] for r in shared_runs(pg_db)}
+    assert runs == {"stopped": "interrupted: shutdown", "other": "ok"}

@@ -8,7 +8,7 @@ from typing import Any
 
 from storage.engine import redact_url
 
-from .base import EXIT_OK, UsageError
+from .base import EXIT_OK, UsageError, WorkFailed
 from .crawl import common_crawl_flags, crawl_overrides
 
 
@@ -68,10 +68,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
         return deferred.addBoth(record)
 
-    run_worker(process, start, process.settings.get("CLEANWIRE_REDIS_PREFIX"),
-               process.settings.getfloat("CLEANWIRE_REDIS_IDLE"), args.forever,
-               process.settings.getfloat("CLEANWIRE_REDIS_POLL"), frozenset(args.site))
+    lost = run_worker(process, start, process.settings.get("CLEANWIRE_REDIS_PREFIX"),
+                      process.settings.getfloat("CLEANWIRE_REDIS_IDLE"), args.forever,
+                      process.settings.getfloat("CLEANWIRE_REDIS_POLL"), frozenset(args.site))
     print(f"worker {overrides['CLEANWIRE_WORKER_ID']}: {len(results)} site crawl(s) from "
           f"{redact_redis_url(redis_url)}; "
           f"database: {redact_url(overrides['CLEANWIRE_DATABASE_URL'])}")
+    lost = lost or next((str(r.stats["cleanwire/queue_error"]) for r in results
+                         if r.stats.get("cleanwire/queue_error")), None)
+    if lost:
+        raise WorkFailed(f"{lost} ({redact_redis_url(redis_url)})")
     return EXIT_OK
