@@ -252,23 +252,8 @@ class InflightMiddleware:
     def _done(self, token: bytes) -> None:
         self.crawler.signals.send_catch_log(cw_signals.output_done, token=token)
 
-    def process_spider_output(self, response: Any, result: Any, spider: Any = None) -> Any:
-        token, finished = self._token(response), False
-        try:
-            for element in result:
-                if token is not None:
-                    self._item(token, element)
-                yield element
-            finished = True
-        except Exception:
-            finished = True
-            raise
-        finally:  # also when the callback raised (no endless retries); not when cut off
-            if token is not None and finished:
-                self._done(token)
-
-    async def process_spider_output_async(self, response: Any, result: Any,
-                                          spider: Any = None) -> Any:
+    async def process_spider_output(self, response: Any, result: Any,
+                                    spider: Any = None) -> Any:
         token, finished = self._token(response), False
         try:
             async for element in result:
@@ -279,6 +264,6 @@ class InflightMiddleware:
         except Exception:
             finished = True
             raise
-        finally:
+        finally:  # also when the callback raised (no endless retries); not when cut off
             if token is not None and finished:
                 self._done(token)
