@@ -286,6 +286,11 @@ class Shown:
         """
         return any(_near_day(shown, machine) for shown in self.stated)
 
+    def labels_update(self, found: str) -> bool:
+        """Is found shown next to the headline only behind an "Updated" label?"""
+        return bool(self.modified) and _day(found) == _day(self.modified) and not any(
+            _day(day) == _day(found) for day in self.stated)
+
 
 def month_first(tree: HtmlElement) -> bool:
     """Numeric dates are month first on US-English (or undeclared) pages."""
@@ -437,15 +442,40 @@ def _dom_dates(tree: HtmlElement, index: ClassIndex) -> DomDates:
     return out
 
 
+# local time zones span UTC-12:00 to UTC+14:00
+_EARLIEST_ZONE, _LATEST_ZONE = timedelta(hours=-12), timedelta(hours=14)
+
+
+def _local_days(machine: str) -> tuple[date, date] | None:
+    """The first and last local day a zoned timestamp can fall on anywhere on Earth."""
+    if len(machine) <= 19 or machine[10] != "T":
+        return None
+    try:
+        instant = datetime.fromisoformat(machine.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if instant.tzinfo is None:
+        return None
+    utc = instant.astimezone(UTC).replace(tzinfo=None)
+    return (utc + _EARLIEST_ZONE).date(), (utc + _LATEST_ZONE).date()
+
+
 def _near_day(shown: str, machine: str | None) -> bool:
-    """Same day give or take one (time zones), or the same date with day and month swapped."""
+    """The same day in some time zone, or the same date with day and month swapped.
+
+    A zoned timestamp (2025-12-19T22:02:58Z) is shown as 12-19 or 12-20
+    somewhere on Earth, never as 12-18; without a zone, one day either way.
+    """
     if not machine:
         return False
     try:
         want, day = date.fromisoformat(machine[:10]), date.fromisoformat(shown[:10])
     except ValueError:
         return False
-    if abs((day - want).days) <= 1:
+    span = _local_days(machine)
+    if span and span[0] <= day <= span[1]:
+        return True
+    if span is None and abs((day - want).days) <= 1:
         return True
     return day.day <= 12 and _valid(day.year, day.day, day.month) == want
 
@@ -527,10 +557,12 @@ def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: J
     replaces it; a declared publication date later than the declared update
     is skipped.  A machine date one day off the URL's /2025/01/12/ date is a
     UTC shift: the URL's local day is kept.  Without machine dates: an
-    "Originally published" date, <time>/date-classed elements, inline JSON
-    state, the URL, an unlabelled date above the headline, and last an
-    "Updated" date shown on the page.  A modified date the page does not
-    show is never used as the published one.
+    "Originally published" date, <time>/date-classed elements (not one the
+    headline area shows only as "Updated ..."), inline JSON state, the URL,
+    an unlabelled date above the headline, and last an "Updated" date shown
+    on the page.  A shown date agrees with a zoned machine timestamp only if
+    some real time zone (UTC-12 to UTC+14) puts the instant on that day.
+    A modified date the page does not show is never used as the published one.
     """
     modified = (_jsonld_date(ld, ("dateModified",)) or _first_meta(meta, MODIFIED_META)
                 or _itemprop_date(tree, _ITEMPROP_MODIFIED) or _any_modified_meta(meta))
@@ -571,6 +603,8 @@ def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: J
              ("modified", lambda: shown.modified or found_dom.modified))
     for name, read in later:
         if found := read():
+            if name == "dom" and shown.labels_update(found):
+                continue  # the page shows it as "Updated ...": a later date may be the first
             if name in ("dom", "above-headline"):
                 found = _swap_by_url(found, url)
             return Dates(found, modified, name)

@@ -112,7 +112,8 @@ def noise_region_of(node: HtmlElement, stop_at_article: bool = True) -> HtmlElem
     Walking up stops at <article>/<main> when stop_at_article is set: noise
     above the article container does not make its byline noise.  An <aside>
     or <footer> inside an <article> (a date/author column, the article's own
-    footer line, as HTML defines them) is not noise.
+    footer line, as HTML defines them) is not noise, nor is an element there
+    whose class names nothing but a footer ("article-footer", "post-footer").
     """
     current: HtmlElement | None = node
     while current is not None and isinstance(current.tag, str):
@@ -124,7 +125,8 @@ def noise_region_of(node: HtmlElement, stop_at_article: bool = True) -> HtmlElem
         if tag == "body":
             return None
         attrs = f"{current.get('class', '')} {current.get('id', '')}"
-        if attrs.strip() and _NOISE_WORDS.search(attrs.lower()):
+        words = {m[0] for m in _NOISE_WORDS.finditer(attrs.lower())} if attrs.strip() else None
+        if words and not (words == {"footer"} and _inside_article(current)):
             return current
         current = current.getparent()
     return None

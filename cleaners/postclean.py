@@ -3,7 +3,8 @@
 Owns the line rules that need the text rather than the DOM: cut at terminal
 headings (a "Related News" / "Comments" heading that opens teasers or a
 comment area, an "About the author" heading in the second half of the text),
-drop cookie-consent paragraphs in the second half, link-only headlines, "read
+drop cookie-consent and disclaimer paragraphs in the second half, an author
+bio opening with the byline's name among the last blocks, link-only headlines, "read
 also" paragraphs, widget remnants, ticker lines, datelines, bylines, copyright
 lines, a truncated copy of the first paragraph, the title, repeated runs of
 blocks and lines learned as site boilerplate. Vocabularies are data in
@@ -20,6 +21,7 @@ from functools import lru_cache
 from .model import Metadata
 from .vocab import (
     BIO_HEADINGS,
+    BIO_VERBS,
     BYLINE_PREFIXES,
     BYLINE_SUFFIXES,
     COMMENT_HEADINGS,
@@ -29,6 +31,7 @@ from .vocab import (
     COPYRIGHT_SIGNS,
     DATE_LABELS,
     DATE_WORDS,
+    DISCLAIMER_PATTERNS,
     READ_ALSO_PREFIXES,
     TERMINAL_HEADINGS,
     TERMINAL_PREFIXES,
@@ -78,6 +81,10 @@ _COOKIE_CONTEXT = re.compile(
     + r")(?!\w)"
 )
 
+_DISCLAIMER = re.compile("|".join(DISCLAIMER_PATTERNS))
+_BIO_VERB = re.compile(
+    r"\s*(?:,[^,.]{1,80},)?\s*(?:" + "|".join(map(re.escape, BIO_VERBS)) + r")\b")
+
 # a heading is at most this many words
 HEADING_WORDS = 8
 # after a terminal heading, cut when at least this share of the following blocks
@@ -96,6 +103,11 @@ TRAILING_LINKS = 2
 BIO_CUT_SHARE = 0.5
 # the standfirst is compared with the next this many blocks
 STANDFIRST_LOOKAHEAD = 3
+# a disclaimer is a paragraph of at most this many characters
+DISCLAIMER_CHARS = 800
+# an author bio is one of the last BIO_TAIL_BLOCKS blocks, at most BIO_CHARS long
+BIO_TAIL_BLOCKS = 3
+BIO_CHARS = 1000
 
 
 @lru_cache(maxsize=8192)
@@ -268,6 +280,23 @@ def _is_standfirst_copy(block: str, following: list[str]) -> bool:
     return any(normalise_line(b).startswith(stem) for b in following)
 
 
+def is_disclaimer(block: str) -> bool:
+    """"For informational purposes only", "does not constitute legal advice", "views ...
+    do not necessarily reflect ...": the site's disclaimer paragraph."""
+    return len(block) <= DISCLAIMER_CHARS and bool(_DISCLAIMER.search(normalise_line(block)))
+
+
+def is_author_bio(block: str, authors: list[str]) -> bool:
+    """A paragraph opening with a byline's full name and a bio verb ("Jane Doe is ...")."""
+    if len(block) > BIO_CHARS:
+        return False
+    for name in authors:
+        if len(name.split()) >= 2 and block.startswith(name) and _BIO_VERB.match(
+                block[len(name):]):
+            return True
+    return False
+
+
 def is_noise_line(block: str) -> bool:
     """Site-independent one-line noise: widgets, tickers, datelines, bylines, rights."""
     return (
@@ -311,7 +340,9 @@ def postclean(
             continue
         if i in repeated or _is_link_paragraph(block) or is_noise_line(block):
             continue
-        if i >= len(blocks) // 2 and is_cookie_notice(block):
+        if i >= len(blocks) // 2 and (is_cookie_notice(block) or is_disclaimer(block)):
+            continue
+        if i >= len(blocks) - BIO_TAIL_BLOCKS and is_author_bio(block, meta.authors):
             continue
         if _is_standfirst_copy(block, blocks[i + 1:i + 1 + STANDFIRST_LOOKAHEAD]):
             continue

@@ -4,8 +4,10 @@ Owns the container-level rules that run before trafilatura: site selectors,
 widget tags, ARIA roles and class/id vocabularies (vocab.py). A container is
 only dropped when it is furniture-sized: it holds a small share of the page's
 text, and is short or link-dense. A wrapper named 'article-share-wrapper' or
-a <form> around the whole page therefore survives. Works in place on the tree
-that metadata extraction has already read.
+a <form> around the whole page therefore survives. A <figure> holding a
+<blockquote> is a quotation, not an image: it becomes a plain container so
+its text is extracted. Works in place on the tree that metadata extraction
+has already read.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
 
-from .vocab import NOISE_ROLES, NOISE_TOKENS, STRICT_NOISE_TOKENS
+from .vocab import EMBED_CLASS_WORDS, NOISE_ROLES, NOISE_TOKENS, STRICT_NOISE_TOKENS
 
 
 def _token_regex(tokens: frozenset[str]) -> re.Pattern[str]:
@@ -40,6 +42,11 @@ _TEXT_LEN = XPath("string-length(normalize-space(.))")
 _ANCHORS = XPath(".//a")
 _BODY = XPath("//body")
 _KEEP = frozenset({"html", "body", "main", "article"})
+# <figure> around a <blockquote>: a quotation (pull quote, testimonial) as HTML defines it,
+# not an illustration; social-media embeds (tweets, posts) stay figures
+_EMBED_CLASS = " or ".join(f"contains(@class, '{word}')" for word in EMBED_CLASS_WORDS)
+_QUOTE_FIGURES = XPath(
+    f"//figure[.//blockquote][not({_EMBED_CLASS})][not(.//blockquote[{_EMBED_CLASS}])]")
 
 # a furniture container holds at most this share of the page's text ...
 MAX_SHARE = 0.3
@@ -118,3 +125,5 @@ def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = 
             continue
         if (strict and _text_len(node) <= STRICT_MAX_SHARE * total) or _is_furniture(node, total):
             _drop(node)
+    for figure in _QUOTE_FIGURES(tree):
+        figure.tag = "div"  # trafilatura treats figures as images and drops their text

@@ -230,4 +230,29 @@ def headline_node(tree: HtmlElement, title: str | None,
     for node in _H1(tree)[:MAX_H1S]:
         if not in_noise_region(node) and text_of(node):
             return node
+    return _reworded_heading(tree, title) if title else None
+
+
+# without an <h1>, a heading holding this share of the title's words is the headline
+# reworded ("Introducing X" shown as "Introducing X: the next-generation ..."), if it is
+# at most HEADING_MAX_WORDS times as long
+HEADING_WORD_SHARE = 0.8
+HEADING_MAX_WORDS = 3
+
+
+def _words(text: str) -> list[str]:
+    return _NON_WORD.sub(" ", _key(text)).split()
+
+
+def _reworded_heading(tree: HtmlElement, title: str) -> HtmlElement | None:
+    """The first <h2> (or itemprop=headline) outside noise that shares most of the title's words."""
+    wanted = set(_words(title))
+    if len(wanted) < H1_MIN_WORDS:
+        return None
+    for node in _HEADINGS(tree)[:MAX_HEADING_SCAN]:
+        words = _words(text_of(node))
+        if (words and len(words) <= HEADING_MAX_WORDS * len(wanted)
+                and len(wanted & set(words)) >= HEADING_WORD_SHARE * len(wanted)
+                and not in_noise_region(node)):
+            return node
     return None

@@ -15,7 +15,12 @@ NOISE_TOKENS: frozenset[str] = frozenset({
     "cookies", "consent", "gdpr", "advert", "advertisement", "ad", "ads", "sponsored",
     "outbrain", "taboola", "breadcrumb", "breadcrumbs", "crumbs", "nav", "navbar", "menu",
     "footer", "sidebar", "signup", "paywall", "byline", "tags",
+    "author", "authors", "authorbox", "bio", "biography", "disclaimer", "disclosure",
 })
+
+# class words of social-media embeds (a tweet or post quoted in a <figure>/<blockquote>):
+# such figures are not turned into text containers
+EMBED_CLASS_WORDS: tuple[str, ...] = ("embed", "tweet", "instagram", "tiktok", "facebook")
 
 # ARIA roles of non-content regions
 NOISE_ROLES: frozenset[str] = frozenset({
@@ -102,6 +107,31 @@ BIO_HEADINGS: frozenset[str] = frozenset({
     "o autorze", "over de auteur", "om forfatteren", "om författaren", "yazar hakkında",
     "작성자 소개", "著者について", "关于作者",
 })
+
+# a paragraph in the second half of the text matching one of these is a legal or
+# editorial disclaimer of the site, not the story (regular expressions, lower case)
+DISCLAIMER_PATTERNS: tuple[str, ...] = (
+    r"\bfor (?:general )?(?:informational|information|educational)"
+    r"(?: (?:and|or) (?:informational|educational))? purposes only\b",
+    r"\b(?:does|do|is|are) not (?:intended to )?(?:constitute|be construed as|a substitute for)"
+    r"\b.{0,40}\badvice\b",
+    r"\b(?:views|opinions)\b.{0,80}\bdo(?:es)? not necessarily (?:reflect|represent)\b",
+    r"\bdient (?:nur|ausschließlich|lediglich) (?:der|zur) (?:allgemeinen )?information\b",
+    r"\bstellt? keine (?:\w*beratung|(?:medizinische|rechtliche|finanzielle) beratung) dar\b",
+    r"\bà (?:titre|des fins) (?:purement )?informati(?:f|ves)\b",
+    r"\bne constitue(?:nt)? pas un conseil\b",
+    r"\b(?:con|a) (?:fines|título) (?:meramente |exclusivamente )?informativos?\b",
+    r"\bno constituye(?:n)? (?:un )?asesoramiento\b",
+)
+
+# an author bio after the story opens with the byline's full name and one of these verbs
+# ("Jane Doe is a health writer ...", "Jane Doe, a reporter at X, covers ...")
+BIO_VERBS: tuple[str, ...] = (
+    "is", "was", "has", "have", "writes", "covers", "holds", "joined", "serves", "leads",
+    "specializes", "specialises", "brings", "co-founded", "founded", "started", "lives",
+    "worked", "works", "earned", "received", "reports",
+    "ist", "war", "schreibt", "arbeitet", "est", "a", "écrit", "es", "escribe", "é",
+)
 
 # a consent banner's paragraph names cookies at least twice and one of these words
 COOKIE_WORDS: tuple[str, ...] = ("cookie", "куки", "쿠키", "クッキー")

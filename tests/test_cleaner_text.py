@@ -17,11 +17,13 @@ from cleaners import CleanOptions, clean_page
 from cleaners.extract import BlockText, extract_blocks
 from cleaners.model import Metadata
 from cleaners.postclean import (
+    is_author_bio,
     is_bio_heading,
     is_byline,
     is_cookie_notice,
     is_copyright_line,
     is_dateline,
+    is_disclaimer,
     is_read_also,
     is_terminal_heading,
     is_ticker_line,
@@ -386,6 +388,83 @@ def test_cookie_words_in_prose_are_kept() -> None:
     assert is_cookie_notice("Сайт использует куки. Продолжая, вы соглашаетесь на куки.")
     text = _clean(_paras(*EN, recipe))
     _assert_clean(text, (*EN, recipe), [])
+
+
+@pytest.mark.parametrize(("lang", "body", "disclaimer"), [
+    ("en", EN, "The information included here is designed for informational purposes only. "
+               "It is not legal, tax, financial or investment advice."),
+    ("en", EN, "The views expressed by the authors of this blog are their own and do not "
+               "necessarily reflect the views of the association."),
+    ("de", DE, "Dieser Artikel dient ausschließlich der allgemeinen Information und stellt "
+               "keine Rechtsberatung dar."),
+    ("fr", FR, "Cet article est fourni à titre informatif et ne constitue pas un conseil "
+               "juridique."),
+])
+def test_disclaimer_removed_at_end(lang: str, body: tuple[str, ...], disclaimer: str) -> None:
+    _assert_clean(_clean(_paras(*body, disclaimer), lang), body, [disclaimer])
+
+
+def test_disclaimer_words_early_in_the_story_are_kept() -> None:
+    lead = ("Regulators said the leaflets were for informational purposes only, which critics "
+            "called a loophole that lets lenders avoid responsibility.")
+    _assert_clean(_clean(_paras(lead, *EN)), (lead, *EN), [])
+    assert not is_disclaimer("The council's advice on parking is available online.")
+    assert not is_disclaimer("The poll does not necessarily reflect the mood of all voters.")
+    assert is_disclaimer("Dieser Text stellt keine medizinische Beratung dar.")
+
+
+def test_author_bio_after_the_story_removed() -> None:
+    bio = ("Jane Doe is a transport reporter who has covered city hall since 2015. She lives "
+           "in the northern districts.")
+    meta = Metadata(authors=["Jane Doe"])
+    assert postclean([*EN, bio], meta) == list(EN)
+    assert is_author_bio("Jane Doe, a reporter at the Daily, covers transport.", ["Jane Doe"])
+    # the name opening a paragraph of the story itself, or an unknown name, is not a bio
+    quote = "Jane Doe is among the residents who asked for evening buses at the meeting."
+    assert postclean([quote, *EN], meta) == [quote, *EN]
+    assert postclean([*EN, bio], Metadata(authors=["John Roe"])) == [*EN, bio]
+    assert not is_author_bio("Jane Doesn't like buses.", ["Jane Doe"])
+
+
+@pytest.mark.parametrize("name", [
+    "by-author-container", "elementor-author-box__bio", "post_author bio", "affiliate-disclosure",
+    "entry-disclaimer",
+])
+def test_author_box_and_disclaimer_containers_pruned(name: str) -> None:
+    from cleaners.dom import parse_html
+    from cleaners.preclean import prune_noise
+
+    box = "Jane Doe × Senior Contributor · 867 published articles · we may earn a commission"
+    html = (f'<html><body><main><h1>Story</h1>{_paras(*EN)}<div class="{name}"><p>{box}</p>'
+            f'</div></main></body></html>')
+    tree = parse_html(html)
+    prune_noise(tree)
+    text = " ".join(tree.text_content().split())
+    assert "Senior Contributor" not in text
+    assert all(p in text for p in EN)
+
+
+def test_quotation_in_a_figure_is_text() -> None:
+    quote = ("Optimizing for search engines is not that different from what it used to be: be "
+             "original, answer the question people asked, and show your own data.")
+    html = (f'<!DOCTYPE html><html lang="en"><head><title>Story</title></head><body><main>'
+            f'<article><h1>Story</h1>{_paras(EN[0])}<figure class="quote"><img src="a.png" '
+            f'alt=""><blockquote><p>{quote}</p></blockquote><figcaption>Pat Lee, analyst'
+            f'</figcaption></figure>{_paras(*EN[1:])}</article></main></body></html>').encode()
+    text = clean_page(html, "https://news.example.org/story/1").text
+    _assert_clean(text, (*EN, quote), [])
+
+
+def test_embedded_post_in_a_figure_stays_a_figure() -> None:
+    from cleaners.dom import parse_html
+    from cleaners.preclean import prune_noise
+
+    html = ('<html><body><main><figure class="wp-block-embed-twitter"><blockquote '
+            'class="twitter-tweet"><p>Tweet text</p></blockquote></figure><figure><blockquote>'
+            '<p>A quotation.</p></blockquote></figure></main></body></html>')
+    tree = parse_html(html)
+    prune_noise(tree)
+    assert [f.get("class") for f in tree.iter("figure")] == ["wp-block-embed-twitter"]
 
 
 # --- second extractor when trafilatura misses the prose ----------------------------------

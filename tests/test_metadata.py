@@ -389,6 +389,50 @@ def test_published_label_in_a_side_column() -> None:
 
 # --- other fields ------------------------------------------------------------
 
+def test_shown_date_no_time_zone_can_reach_is_not_the_machine_date() -> None:
+    # 22:02 UTC on the 19th is the 19th or the 20th somewhere on Earth, never the 18th:
+    # the shown date is a different (earlier) day, not a time-zone rendering of it
+    ld = {"@type": "BlogPosting", "headline": "A new standard",
+          "datePublished": "2025-12-19T22:02:58.705Z"}
+    head = f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
+    body = "<article><h1>A new standard</h1><p>Dec 18, 2025</p><p>Body text.</p></article>"
+    assert meta_of(page("<title>A new standard</title>" + head, body)).published == "2025-12-18"
+
+
+def test_shown_date_a_time_zone_away_keeps_the_machine_date() -> None:
+    head = "<meta property='article:published_time' content='2025-12-02T23:00:55+00:00'>"
+    body = "<article><h1>Ethical brands</h1><p>Dec 3, 2025</p><p>Body text.</p></article>"
+    meta = meta_of(page("<title>Ethical brands</title>" + head, body))
+    assert meta.published == "2025-12-02T23:00:55+00:00"
+
+
+def test_dateline_pair_with_update_keeps_the_first_date() -> None:
+    body = ("<article><header><div class='article-dateline-wrapper'><a class='category' "
+            "href='/c/mental-health'>Mental Health</a><span class='dateline'>DECEMBER 22, 2022"
+            "</span><span class='dateline updated'>Updated: JANUARY 02, 2026</span></div>"
+            "<h1>Ten ways meditation helps</h1></header><p>Body text.</p></article>")
+    meta = meta_of(page("<title>Ten ways meditation helps</title>", body))
+    assert meta.published == "2022-12-22"
+    assert meta.modified == "2026-01-02"
+
+
+def test_footer_classed_block_inside_the_article_is_the_articles_own() -> None:
+    body = ("<main><article><div class='article-body'>Post body text.</div>"
+            "<div class='article-template-footer'><span class='article-date'>"
+            "<time datetime='2025-08-12T11:15:06Z'>August 12, 2025</time></span></div>"
+            "</article></main><div class='site-footer'><time datetime='2025-01-01'>Jan 1</time>"
+            "</div>")
+    assert meta_of(page("", body)).published == "2025-08-12T11:15:06Z"
+
+
+def test_headline_reworded_in_an_h2_carries_the_date() -> None:
+    body = ("<div class='cart'><h2>Your cart is empty</h2></div><section>"
+            "<h3>blog | February 01, 2022</h3><h2>7 Ways to Help You Transition to a Plant Based"
+            " Diet</h2><p>Body text.</p></section>")
+    meta = meta_of(page("<title>7 Ways to Transition to a Plant-Based Diet</title>", body))
+    assert meta.published == "2022-02-01"
+
+
 def test_section_from_breadcrumbs() -> None:
     crumbs = {"@type": "BreadcrumbList", "itemListElement": [
         {"@type": "ListItem", "position": 1, "name": "Home", "item": "https://x.example/"},
