@@ -6,7 +6,10 @@ Serves bench/sitegen.py's site from an asyncio server in a separate process (it 
 not the bottleneck: it renders from memory, gzip level 1), runs the real CLI, and
 prints one table: pages/s and articles/s end to end, CPU ms per page by stage
 (measured on a sample of the same pages in this run), the cleaner-only ceiling
-(cores / clean cost), % of that ceiling reached, and peak RSS of the crawl.
+(cores / clean cost, where the clean cost is clean_page plus the MinHash signature
+the cleaning workers compute for the store), % of that ceiling reached, CPU ms per
+fetched page of the crawl process (the reactor: fetching, link extraction, store) and of
+its cleaning workers, and peak RSS of the crawl process and of the whole process tree.
 With --also N, a second crawl of N pages checks that memory stays flat.
 Run by hand on a quiet machine; no test depends on these numbers.
 """
@@ -15,14 +18,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import re
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -88,8 +92,10 @@ def stage_costs(site: Site, sample: int) -> dict[str, float]:
     from cleaners.pipeline import clean_page
     from cleaners.postclean import postclean
     from cleaners.preclean import prune_noise
+    from storage.dedup import text_signature
 
-    totals = dict.fromkeys(("parse", "metadata", "extract", "language", "clean_page"), 0.0)
+    totals = dict.fromkeys(("parse", "metadata", "extract", "language", "clean_page", "sign"),
+                           0.0)
     step = max(1, site.articles // sample)
     pages = [site.page(site.article_path(i))[0] for i in range(0, site.articles, step)][:sample]
     clean_page(pages[0], "http://x/")  # warm-up
@@ -104,14 +110,77 @@ def stage_costs(site: Site, sample: int) -> dict[str, float]:
         t3 = time.process_time()
         detect_language("\n\n".join(blocks))
         t4 = time.process_time()
-        clean_page(html, "http://x/")
+        page = clean_page(html, "http://x/")
         t5 = time.process_time()
-        for key, dt in zip(totals, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True):
+        text_signature(page.text)  # done in the cleaning worker too (crawler/cleaning_pool.py)
+        t6 = time.process_time()
+        for key, dt in zip(totals, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5),
+                           strict=True):
             totals[key] += dt
     return {k: v * 1000 / len(pages) for k, v in totals.items()}
 
 
 # ---- one crawl -------------------------------------------------------------------------------
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+class TreeMonitor(threading.Thread):
+    """Polls /proc for a process and its descendants (the cleaning workers, their
+    forkserver): the CPU seconds each used (last seen), the process's own peak RSS
+    (VmHWM, kept by the kernel) and the peak of the tree's summed PSS."""
+
+    def __init__(self, root: int, interval: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.root, self.interval = root, interval
+        self.cpu: dict[int, float] = {}
+        self.peak_pss_mb = 0.0
+        self.peak_rss_mb = 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.sample()
+            self.done.wait(self.interval)
+
+    def descendants(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                except OSError:
+                    continue
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry))
+        found, todo = [], [self.root]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(children.get(pid, ()))
+        return found
+
+    def sample(self) -> None:
+        pss = 0.0
+        for pid in self.descendants():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:
+                continue
+            self.cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICK
+            found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+            pss += int(found.group(1)) / 1024 if found else 0.0
+            if pid == self.root:
+                with contextlib.suppress(OSError, AttributeError):
+                    status = Path(f"/proc/{pid}/status").read_text()
+                    hwm = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+                    self.peak_rss_mb = max(self.peak_rss_mb, int(hwm.group(1)) / 1024)
+        self.peak_pss_mb = max(self.peak_pss_mb, pss)
+
+    def others_cpu(self) -> float:
+        return sum(cpu for pid, cpu in self.cpu.items() if pid != self.root)
+
 
 def run_crawl(pages: int, workers: int) -> dict[str, float]:
     queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
@@ -127,19 +196,29 @@ def run_crawl(pages: int, workers: int) -> dict[str, float]:
             cmd += ["--workers", str(workers)]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
+        crawl = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, env=env)
+        monitor = TreeMonitor(crawl.pid)
+        monitor.start()
+        stdout, stderr = crawl.communicate()
         elapsed = time.perf_counter() - started
+        monitor.done.set()
+        monitor.join()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     server.terminate()
-    if proc.returncode != 0:
-        sys.exit(f"bench: crawl failed ({proc.returncode}): {proc.stderr[-800:]}")
-    fetched = int(re.search(r"pages fetched\s+(\d+)", proc.stdout).group(1))
-    stored = int(re.search(r"articles stored\s+(\d+)", proc.stdout).group(1))
+    server.join()
+    if crawl.returncode != 0:
+        sys.exit(f"bench: crawl failed ({crawl.returncode}): {stderr[-800:]}")
+    fetched = int(re.search(r"pages fetched\s+(\d+)", stdout).group(1))
+    stored = int(re.search(r"articles stored\s+(\d+)", stdout).group(1))
     return {
         "pages": pages, "elapsed": elapsed, "fetched": fetched, "stored": stored,
         "pages_s": fetched / elapsed, "articles_s": stored / elapsed,
+        # the crawl process alone: its workers are the forkserver's children, not waited for
         "cpu_s": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
-        "peak_rss_mb": after.ru_maxrss / 1024,
+        "workers_cpu_s": monitor.others_cpu(),
+        "peak_rss_mb": monitor.peak_rss_mb,  # not ru_maxrss: that is any reaped child's
+        "tree_pss_mb": monitor.peak_pss_mb,
     }
 
 
@@ -154,25 +233,38 @@ def main() -> None:
     cores = os.cpu_count() or 1
 
     costs = stage_costs(Site(args.pages, base="http://127.0.0.1:1"), args.sample)
-    ceiling = cores * 1000 / costs["clean_page"]
+    clean_cost = costs["clean_page"] + costs["sign"]  # both run in the cleaning workers
+    ceiling = cores * 1000 / clean_cost
     print(f"# {cores} cores; stage costs on {args.sample} pages of the same site (CPU ms/page)")
     for name, ms in costs.items():
         print(f"  {name:<12} {ms:7.2f}")
+    print(f"  ceiling = {cores} cores / (clean_page + sign = {clean_cost:.2f} ms)"
+          f" = {ceiling:.1f} pages/s")
     runs = [run_crawl(args.pages, args.workers)]
     if args.also:
         runs.append(run_crawl(args.also, args.workers))
+    print("\nCPU ms per fetched page: 'crawl' is the crawl process (reactor, link extraction, "
+          "store),\n'workers' its cleaning processes; peak RSS is the crawl process's, tree PSS "
+          "the sum over\nthe crawl process and its workers (shared pages counted once).")
     print(f"\n{'pages':>7} {'fetched':>8} {'stored':>7} {'elapsed s':>10} {'pages/s':>8} "
-          f"{'articles/s':>10} {'CPU ms/page':>11} {'ceiling/s':>9} {'% ceiling':>9} "
-          f"{'peak RSS MB':>11}")
+          f"{'articles/s':>10} {'ceiling/s':>9} {'% ceiling':>9} {'crawl ms':>8} "
+          f"{'workers ms':>10} {'peak RSS MB':>11} {'tree PSS MB':>11}")
     for run in runs:
+        fetched = max(1, run["fetched"])
         print(f"{run['pages']:>7} {run['fetched']:>8} {run['stored']:>7} {run['elapsed']:>10.1f} "
-              f"{run['pages_s']:>8.1f} {run['articles_s']:>10.1f} "
-              f"{run['cpu_s'] * 1000 / max(1, run['fetched']):>11.1f} {ceiling:>9.1f} "
-              f"{100 * run['articles_s'] / ceiling:>8.0f}% {run['peak_rss_mb']:>11.0f}")
+              f"{run['pages_s']:>8.1f} {run['articles_s']:>10.1f} {ceiling:>9.1f} "
+              f"{100 * run['articles_s'] / ceiling:>8.0f}% "
+              f"{run['cpu_s'] * 1000 / fetched:>8.1f} "
+              f"{run['workers_cpu_s'] * 1000 / fetched:>10.1f} "
+              f"{run['peak_rss_mb']:>11.0f} {run['tree_pss_mb']:>11.0f}")
     if len(runs) == 2:
         growth = runs[1]["peak_rss_mb"] / runs[0]["peak_rss_mb"] - 1
-        print(f"\npeak RSS {runs[1]['pages']} vs {runs[0]['pages']} pages: {growth:+.0%}")
-    print(f"median stage split: {statistics.median(costs.values()):.1f} ms")
+        tree = runs[1]["tree_pss_mb"] / max(1.0, runs[0]["tree_pss_mb"]) - 1
+        print(f"\npeak RSS {runs[1]['pages']} vs {runs[0]['pages']} pages: {growth:+.0%} "
+              f"(tree PSS {tree:+.0%})")
+    load = os.getloadavg()
+    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+          f"(over {cores} means others shared the cores)")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,10 @@ more to the new one; a page whose own worker died (a crash, or a second kill)
 is reported as "clean: worker crashed", and any other exception as
 "clean: internal error: <Type>". Workers exit by themselves when the crawl
 process disappears (kill -9), so they never linger as orphans.
+
+clean_signed() also returns an article's MinHash signature, computed in the
+worker (storage.dedup.text_signature: the worker holds the text already), so the
+store in the crawl process does not spend its time on it.
 """
 
 from __future__ import annotations
@@ -27,13 +31,17 @@ import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from cleaners import CleanError, CleanOptions, CleanPage, clean_page
+from storage.dedup import text_signature
 
 logger = logging.getLogger(__name__)
 
 Result = tuple[CleanPage | None, str | None]
+Signed = tuple[CleanPage | None, str | None, bytes | None]  # ... and the article's signature
 _QUEUE_POLL = 0.05  # seconds between looks at whether a queued page has reached a worker
+_IN_FLIGHT_PER_WORKER = 2  # pages handed to the executor per worker; the rest wait here
 _PARENT_POLL = 1.0  # seconds between a worker's looks at whether the crawl process still exists
 
 
@@ -45,6 +53,7 @@ def _init_worker(crawl_pid: int = 0) -> None:
     from cleaners.language import detect_language
 
     detect_language("warm up the language profiles before freezing the heap")
+    text_signature("make the MinHash permutations before freezing the heap")
     gc.freeze()
 
 
@@ -73,6 +82,20 @@ def _clean(body: bytes, url: str, options: CleanOptions, charset: str | None) ->
         return None, f"clean: internal error: {type(exc).__name__}"
 
 
+def _clean_signed(body: bytes, url: str, options: CleanOptions, charset: str | None
+                  ) -> Signed:
+    """_clean, plus text_signature(page.text) for an article (None when signing fails:
+    the store then computes it)."""
+    page, error = _clean(body, url, options, charset)
+    signature = None
+    if page is not None and page.page_type == "article" and page.text:
+        try:
+            signature = text_signature(page.text)
+        except Exception:  # the store signs it instead
+            signature = None
+    return page, error, signature
+
+
 class CleaningPool:
     """clean() awaits a worker's result; errors come back as reason strings."""
 
@@ -81,6 +104,9 @@ class CleaningPool:
         self.timeout = timeout
         self.replaced = 0  # executors killed because a page ran out of time
         self._executor: ProcessPoolExecutor | None = None
+        # pages handed to the executor at once: enough to keep every worker busy, few enough
+        # that waiting pages sleep on the semaphore instead of polling (see _result)
+        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     def start(self) -> None:
         if self._executor is not None:
@@ -97,35 +123,56 @@ class CleaningPool:
 
     async def clean(self, body: bytes, url: str, options: CleanOptions,
                     charset: str | None = None) -> Result:
+        outcome = await self._run(_clean, body, url, options, charset)
+        return (None, outcome) if isinstance(outcome, str) else outcome
+
+    async def clean_signed(self, body: bytes, url: str, options: CleanOptions,
+                           charset: str | None = None) -> Signed:
+        """clean(), plus the article's storage.dedup.text_signature (None if not an article)."""
+        outcome = await self._run(_clean_signed, body, url, options, charset)
+        return (None, outcome, None) if isinstance(outcome, str) else outcome
+
+    def _in_flight(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, asyncio.Semaphore(self.workers * _IN_FLIGHT_PER_WORKER))
+        return self._slots[1]
+
+    async def _run(self, function: Any, *args: Any) -> Any:
+        """function(*args) in a worker: its result, or the reason string when it got none."""
+        async with self._in_flight():
+            return await self._submit(function, *args)
+
+    async def _submit(self, function: Any, *args: Any) -> Any:
         for attempt in (1, 2):
             self.start()
             executor = self._executor
             assert executor is not None
-            future = executor.submit(_clean, body, url, options, charset)
+            future = executor.submit(function, *args)
             try:
                 return await self._result(future)
             except TimeoutError:
                 if attempt == 1 and executor is not self._executor:
                     continue  # the pool was replaced under us (another page hung): once more
                 self._replace(executor, future)
-                return None, "timeout:clean"
+                return "timeout:clean"
             except BrokenProcessPool:
                 if attempt == 1 and executor is not self._executor:
                     continue  # killed for another page's timeout: once more on the new pool
                 self._replace(executor)
-                return None, "clean: worker crashed"
+                return "clean: worker crashed"
             except Exception as exc:  # e.g. a result that does not unpickle: this page only
-                return None, f"clean: internal error: {type(exc).__name__}"
-        return None, "clean: worker crashed"
+                return f"clean: internal error: {type(exc).__name__}"
+        return "clean: worker crashed"
 
-    async def _result(self, future: Future[Result]) -> Result:
+    async def _result(self, future: Future[Any]) -> Any:
         """The future's result; the clock starts when a worker takes the page, not in the queue."""
         waiter = asyncio.wrap_future(future)
         while not (future.running() or future.done()):
             await asyncio.wait({waiter}, timeout=_QUEUE_POLL)
         return await asyncio.wait_for(waiter, self.timeout)
 
-    def _replace(self, executor: ProcessPoolExecutor, future: Future[Result] | None = None
+    def _replace(self, executor: ProcessPoolExecutor, future: Future[Any] | None = None
                  ) -> None:
         """Kill executor's workers (a hung page holds one) and start a fresh pool."""
         if executor is not self._executor:

@@ -27,6 +27,7 @@ class PageItem:
     aliases: tuple[str, ...] = ()  # URLs that redirected here
     clean: CleanPage | None = None
     error: str | None = None  # set by the cleaner stage: why it has no clean page
+    signature: bytes | None = None  # set by the cleaner stage: storage.dedup.text_signature
 
 
 @dataclass

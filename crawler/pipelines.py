@@ -1,7 +1,9 @@
 """Item pipelines: clean pages in the process pool, then store them in batches.
 
 CleanPipeline (300) turns each PageItem's bytes into a CleanPage off the
-reactor. StorePipeline (800) writes articles, non-article pages and failed
+reactor; when the crawl stores, the worker also computes the article's MinHash
+signature (PageItem.signature), which the store uses instead of signing the
+text in this process. StorePipeline (800) writes articles, non-article pages and failed
 fetches in one transaction per batch and records the crawl run.
 """
 
@@ -24,6 +26,7 @@ from storage.errors import StorageError
 from storage.frontier import NOT_MODIFIED
 from storage.repository import FetchRecord, PageRecord, Repository, RunCounts
 
+from . import signals as cw_signals
 from .cleaning_pool import CleaningPool
 from .items import FetchItem, PageItem
 
@@ -37,6 +40,7 @@ class CleanPipeline:
         self.crawler = crawler
         self.pool = CleaningPool(workers, timeout)
         self.options = CleanOptions()
+        self.sign = bool(crawler.settings.getbool("CLEANWIRE_STORE"))  # only a store needs it
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CleanPipeline:
@@ -74,8 +78,12 @@ class CleanPipeline:
     async def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, PageItem):
             started = time.perf_counter()
-            item.clean, item.error = await self.pool.clean(
-                item.body, item.url, self.options, item.http_charset)
+            if self.sign:
+                item.clean, item.error, item.signature = await self.pool.clean_signed(
+                    item.body, item.url, self.options, item.http_charset)
+            else:
+                item.clean, item.error = await self.pool.clean(
+                    item.body, item.url, self.options, item.http_charset)
             stats = self.crawler.stats
             stats.inc_value("cleanwire/clean_ms", round((time.perf_counter() - started) * 1000))
             if item.clean is None:
@@ -137,6 +145,10 @@ class StorePipeline:
             "database": redact_url(self.database_url),
             "pid": os.getpid(), "host": socket.gethostname(),  # see storage.locks
         }
+        settings = self.crawler.settings
+        if settings.get("CLEANWIRE_REDIS_CRAWL_ID"):  # one of several workers of a shared crawl
+            arguments["shared_crawl"] = settings.get("CLEANWIRE_REDIS_CRAWL_ID")
+            arguments["worker"] = settings.get("CLEANWIRE_WORKER_ID")
         self.run_id = self.repository.start_run(
             self.crawler.settings.get("CLEANWIRE_COMMAND"), arguments,
             site_name=profile.name, site_host=next(iter(sorted(profile.all_hosts)), None))
@@ -164,10 +176,13 @@ class StorePipeline:
             self.pages.append(PageRecord(
                 page=page, fetch=_fetch_record(item, "article", None), site_name=item.site,
                 site_host=item.site_host, etag=item.etag, last_modified=item.last_modified,
-                aliases=item.aliases))
+                aliases=item.aliases, signature=item.signature))
 
     def flush(self) -> None:
-        if not (self.pages or self.fetches) or self.repository is None or self.run_id is None:
+        if self.repository is None or self.run_id is None:
+            return
+        if not (self.pages or self.fetches):  # everything handed over so far is committed
+            self.crawler.signals.send_catch_log(signal=cw_signals.batch_stored)
             return
         pages, fetches = self.pages, self.fetches
         self.pages, self.fetches = [], []
@@ -178,7 +193,9 @@ class StorePipeline:
             logger.error("could not store %d rows: %s", len(pages) + len(fetches),
                          str(exc).splitlines()[0])
             stats.inc_value("cleanwire/failed/store error", len(pages))
+            self.crawler.signals.send_catch_log(signal=cw_signals.batch_failed)
             return
+        self.crawler.signals.send_catch_log(signal=cw_signals.batch_stored)
         for outcome in outcomes:
             stats.inc_value(f"cleanwire/articles_{outcome}")
         confirmed = sum(1 for fetch in fetches if fetch.outcome == NOT_MODIFIED)
@@ -227,6 +244,8 @@ def run_counts(stats: dict[str, Any]) -> RunCounts:
     )
 
 
-# incremental-crawl counters kept in crawl_runs.counts (see crawler/incremental.py)
+# counters kept in crawl_runs.counts (see crawler/incremental.py, crawler/redis_worker.py)
 _INCREMENTAL_COUNTERS = ("known_articles", "known_skipped", "not_modified",
-                         "refetch_conditional", "refetch_forced")
+                         "refetch_conditional", "refetch_forced",
+                         # shared crawls (crawler/redis_*.py)
+                         "requeued_from_dead_workers", "requeued_on_close")

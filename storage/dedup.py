@@ -97,6 +97,24 @@ class Signer:
         return self.from_values(from_bytes(blob))
 
 
+_SIGNER: Signer | None = None  # text_signature's permutations, made on first use
+
+
+def text_signature(text: str) -> bytes | None:
+    """The stored form (to_bytes) of text's MinHash signature with the default Signer, or
+    None for a text without words.
+
+    What Deduplicator writes to article_minhash for an article with this exact text: a
+    caller that already holds the text elsewhere (a cleaning worker process) computes it
+    there and hands it over as PageRecord.signature, so store() does not have to.
+    """
+    global _SIGNER
+    if _SIGNER is None:
+        _SIGNER = Signer()
+    values = _SIGNER.signature(text)
+    return None if values is None else to_bytes(values)
+
+
 def to_bytes(values: np.ndarray) -> bytes:
     return values.astype(SIGNATURE_DTYPE).tobytes()
 
@@ -246,6 +264,16 @@ class LshIndex:
         self.pending.add(article_id)
 
 
+def _given_signatures(pages: Sequence[PageRecord]) -> dict[str, bytes]:
+    """text -> signature of the pages that carry one (PageRecord.signature, made by
+    text_signature from page.text). Keyed by the text itself: a signature is used only for
+    a stored text equal to the one it was computed from, whatever the batch's URL merging
+    or the column's clean-up did; a blob of the wrong size is ignored."""
+    size = NUM_PERM * SIGNATURE_DTYPE.itemsize
+    return {record.page.text: record.signature for record in pages
+            if record.signature is not None and len(record.signature) == size}
+
+
 def _existing_ids(connection: Connection, ids: Iterable[int]) -> set[int]:
     table = ArticleMinHash.__table__
     found: set[int] = set()
@@ -315,6 +343,8 @@ class Deduplicator:
         self.threshold = threshold
         self.signer = Signer()
         self.index = LshIndex(threshold)
+        self.signatures_given = 0  # taken from PageRecord.signature (tests, bench)
+        self.signatures_computed = 0  # computed here from the stored text
         self._aliases: dict[str, list[tuple[str, str]]] = {}  # row url -> (url, kind)
 
     # -- before staging -------------------------------------------------------
@@ -411,7 +441,7 @@ class Deduplicator:
         changed = [row for row in articles if row["outcome"] in CHANGED]
         changed += self._unsigned(connection, [r for r in articles if r["outcome"] not in CHANGED])
         changed.sort(key=lambda row: (row["first_seen_at"], row["url"]))
-        signatures = self._write_signatures(connection, changed)
+        signatures = self._write_signatures(connection, changed, _given_signatures(pages))
         self._link_exact(connection, [row["id"] for row in articles])
         self._cluster(connection, changed, signatures)
 
@@ -463,11 +493,21 @@ class Deduplicator:
         return [row for row in rows if row["id"] not in have]
 
     def _write_signatures(
-        self, connection: Connection, rows: list[dict[str, Any]]
+        self, connection: Connection, rows: list[dict[str, Any]],
+        given: dict[str, bytes] | None = None,
     ) -> dict[int, np.ndarray]:
+        """Sign rows' stored texts; a signature handed in for that exact text is used as is."""
         signatures: dict[int, np.ndarray] = {}
+        usable = (given if given and (self.signer.num_perm, self.signer.seed)
+                  == (NUM_PERM, MINHASH_SEED) else {})
         for row in rows:
-            values = self.signer.signature(row["text"])
+            blob = usable.get(row["text"])
+            if blob is not None:
+                values = from_bytes(blob)
+                self.signatures_given += 1
+            else:
+                values = self.signer.signature(row["text"])
+                self.signatures_computed += 1
             if values is not None:
                 signatures[row["id"]] = values
         if signatures:

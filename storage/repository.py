@@ -67,6 +67,9 @@ class PageRecord:
     etag: str | None = None
     last_modified: str | None = None
     aliases: tuple[str, ...] = ()  # other URLs that led here (redirects), tracking-free
+    # storage.dedup.text_signature(page.text) when the caller computed it already (the
+    # crawler does, in its cleaning workers); None: store() computes it
+    signature: bytes | None = None
 
 
 @dataclass

@@ -12,13 +12,15 @@ with conditional GETs; discovery documents and listings are always read.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from lxml.etree import XPath
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -38,6 +40,7 @@ from ..discovery import (
 from ..failures import failure_reason
 from ..incremental import Frontier
 from ..items import FetchItem, PageItem
+from ..links import page_hrefs
 from ..middlewares_retry import blocked_reason
 from ..profiles import (
     SiteProfile,
@@ -50,7 +53,9 @@ from ..profiles import (
 from ..urls import clean_url, host_of, is_web_url, looks_binary, url_key
 
 _DISCOVERY_PRIORITY = 100
-_HREFS = XPath("//a/@href", smart_strings=False)
+# sitemap pages wait in the spider's backlog until Scrapy's queue holds fewer than LOW
+# requests, then enough are handed over to bring it to HIGH
+_BACKLOG_LOW, _BACKLOG_HIGH = 256, 512
 _NOT_LINKS = ("#", "javascript:", "mailto:", "tel:")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -71,6 +76,7 @@ class NewsSpider(scrapy.Spider):
         mode: str = "crawl",
         max_pages: int | str = 0,
         max_depth: int | str = 0,
+        seed: bool | str = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -86,6 +92,9 @@ class NewsSpider(scrapy.Spider):
                 raise ValueError("give -a start=URL[,URL...] or -a site=NAME")
         self.profile = profile
         self.mode = mode  # "crawl": discover and follow; "scrape": exactly the start URLs
+        # False: a worker of a shared crawl, whose start requests a seeder queued already
+        self.seed = seed not in (False, "0", "false", "no")
+        self.shared_queue = False  # set from settings: Redis dedups across workers
         self.max_pages = _as_int(max_pages) or profile.max_pages
         self.max_depth = _as_int(max_depth) or profile.max_depth
         self.hosts = profile.all_hosts
@@ -93,6 +102,9 @@ class NewsSpider(scrapy.Spider):
         self.url_filter = UrlFilter.from_profile(profile)
         self.seen: set[str] = set()
         self.links_seen: set[str] = set()  # absolute hrefs already handed to _follow
+        # sitemap pages claimed but not yet handed to Scrapy: (url, depth, headers), released
+        # as the scheduler drains (a 50,000-URL sitemap is 50,000 Request objects otherwise)
+        self.backlog: deque[tuple[str, int, dict[str, str] | None]] = deque()
         self.pages_requested = 0
         self.frontier: Frontier | None = None  # stored articles (incremental re-crawls)
         self.known_passed: set[str] = set()  # stored articles not fetched this time
@@ -105,12 +117,15 @@ class NewsSpider(scrapy.Spider):
         if settings.get("CLEANWIRE_SITES"):
             kwargs.setdefault("sites", settings.get("CLEANWIRE_SITES"))
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.shared_queue = bool(settings.get("CLEANWIRE_REDIS_URL"))
         return spider
 
     # ---- start --------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.frontier = self._load_frontier()
+        if not self.seed:
+            return
         for request in self._start_requests():
             yield request
 
@@ -164,8 +179,11 @@ class NewsSpider(scrapy.Spider):
         priority = 0 if kind == "page" else _DISCOVERY_PRIORITY
         if headers:  # a conditional GET: let its 304 through to the callback
             meta = {**(meta or {}), "handle_httpstatus_list": [304], "cw_conditional": True}
+        # the spider's seen-set dedups a crawl of its own; a shared crawl's requests also
+        # go through the shared dupefilter in Redis (crawler/redis_scheduler.py)
         return scrapy.Request(
-            url, callback=callback, errback=self.on_error, dont_filter=True, priority=priority,
+            url, callback=callback, errback=self.on_error, dont_filter=not self.shared_queue,
+            priority=priority,
             headers=headers or None,
             meta={"cw_depth": depth, "cw_kind": kind, "cw_started": time.monotonic(),
                   **(meta or {})},
@@ -193,9 +211,13 @@ class NewsSpider(scrapy.Spider):
         return self.mode != "scrape" and not (self.max_depth and depth > self.max_depth)
 
     def _follow(self, urls: Iterator[str] | list[str], depth: int,
-                lastmods: dict[str, str | None] | None = None) -> Iterator[scrapy.Request]:
+                lastmods: dict[str, str | None] | None = None,
+                later: bool = False) -> Iterator[scrapy.Request | FetchItem]:
+        """Requests for the wanted, unseen urls; later: claim them now, but keep them in the
+        backlog (compact) and hand them to Scrapy as its queue drains (see _release)."""
         if not self._follows(depth):
             return
+        later = later and not getattr(self, "shared_queue", False)  # Redis holds the queue
         for raw in urls:
             yield from self._refuse_scheme(raw)
             url = clean_url(raw)
@@ -208,7 +230,41 @@ class NewsSpider(scrapy.Spider):
             elif self._claim(url):
                 if decision != "fetch":
                     self.crawler.stats.inc_value(f"cleanwire/refetch_{decision}")
-                yield self._request(url, self.parse_page, depth=depth, headers=headers)
+                if later:
+                    self._defer(url, depth, headers or None)
+                else:
+                    yield self._request(url, self.parse_page, depth=depth, headers=headers)
+        yield from self._release()
+
+    def _defer(self, url: str, depth: int, headers: dict[str, str] | None) -> None:
+        if not getattr(self, "_backlog_hooked", False):  # the queue may drain before a page
+            self._backlog_hooked = True  # (its _follow) releases more: spider_idle does then
+            self.crawler.signals.connect(self._release_when_idle, signal=signals.spider_idle)
+        self.backlog.append((url, depth, headers))
+
+    def _release(self, room: int | None = None) -> Iterator[scrapy.Request]:
+        """Backlog requests for Scrapy while its scheduler holds fewer than _BACKLOG_LOW."""
+        if not self.backlog:
+            return
+        if room is None:
+            stats = self.crawler.stats
+            pending = (_as_int(stats.get_value("scheduler/enqueued"))
+                       - _as_int(stats.get_value("scheduler/dequeued")))
+            if pending >= _BACKLOG_LOW:
+                return
+            room = _BACKLOG_HIGH - pending
+        for _ in range(min(room, len(self.backlog))):
+            url, depth, headers = self.backlog.popleft()
+            yield self._request(url, self.parse_page, depth=depth, headers=headers)
+        self.crawler.stats.set_value("cleanwire/backlog", len(self.backlog))
+
+    def _release_when_idle(self, spider: Any = None) -> None:
+        """spider_idle: Scrapy's queue ran dry with backlog left (no page released it)."""
+        if not self.backlog:
+            return
+        for request in self._release(room=_BACKLOG_HIGH):
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
     def _pass_known(self, url: str) -> None:
         """A stored article not fetched again (counted once per crawl)."""
@@ -259,7 +315,7 @@ class NewsSpider(scrapy.Spider):
                     yield self._request(entry.url, self.parse_sitemap, kind="sitemap")
         else:
             yield from self._follow([e.url for e in entries], depth=1,
-                                    lastmods={e.url: e.lastmod for e in entries})
+                                    lastmods={e.url: e.lastmod for e in entries}, later=True)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         if document_kind(response.body[:2048], self._content_type(response)) != "feed":
@@ -342,7 +398,7 @@ class NewsSpider(scrapy.Spider):
         parts = urlsplit(base)
         origin = f"{parts.scheme}://{parts.netloc}"
         repeats = 0
-        for raw in _HREFS(response.selector.root):
+        for raw in page_hrefs(response.text):  # no Selector: crawler/links.py
             href = raw.strip()
             if not href or href.startswith(_NOT_LINKS):
                 continue

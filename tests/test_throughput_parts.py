@@ -1,0 +1,224 @@
+"""The pieces that keep the crawl process light (issue 8, bench/crawl.py):
+
+* the MinHash signature is computed in the cleaning worker and handed to the store,
+  which uses it only for the exact text it was made from, else signs the text itself;
+* page links come from one lxml parse (crawler/links.py), the same hrefs parsel gives;
+* sitemap URLs wait in the spider's compact backlog, not as Scrapy Requests, and all of
+  them are requested exactly once (the crawl tests check the stored articles end to end).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from bad_inputs.corpus import bad_inputs, by_name
+from fixture_site.site import FixtureSite
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import HtmlResponse, Request, XmlResponse
+from scrapy.utils.test import get_crawler
+from sqlalchemy import Engine, select
+from test_storage import T0, make_page, make_record
+
+from cleaners import CleanOptions
+from crawler.cleaning_pool import _clean, _clean_signed
+from crawler.links import page_hrefs
+from crawler.spiders import news
+from crawler.spiders.news import NewsSpider
+from storage.dedup import NUM_PERM, Signer, text_signature, to_bytes
+from storage.models import Article, ArticleMinHash
+from storage.repository import Repository
+
+BASE = "http://127.0.0.1:8000"
+WORDS = ["council", "tram", "network", "northern", "districts", "plan", "debated", "decade",
+         "budget", "residents", "officials", "region", "warned", "delays", "project",
+         "schedule", "answers", "minister", "railway"]
+
+
+def _text(seed: int, words: int = 400) -> str:
+    """A text of random words (deterministic): unrelated texts share almost no shingles."""
+    import random
+
+    rng = random.Random(seed)
+    return " ".join(rng.choice(WORDS) for _ in range(words)) + "."
+
+
+def _stored_signatures(engine: Engine) -> dict[str, bytes]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(Article.url, ArticleMinHash.signature)
+                            .join(ArticleMinHash, ArticleMinHash.article_id == Article.id))
+        return {url: bytes(blob) for url, blob in rows}
+
+
+# --- signatures: computed by the worker, used by the store ----------------------------------
+
+
+def test_text_signature_is_what_the_store_computes() -> None:
+    text = _text(1)
+    values = Signer().signature(text)
+    assert values is not None
+    assert text_signature(text) == to_bytes(values)
+    assert len(text_signature(text) or b"") == NUM_PERM * 4
+    assert text_signature("") is None and text_signature(" ... !! ") is None
+
+
+def test_a_given_signature_is_used_and_a_missing_one_computed(engine: Engine) -> None:
+    repo = Repository(engine)
+    signed, unsigned = _text(1), _text(2)
+    first = make_record(make_page("https://news.example/signed", signed))
+    first.signature = text_signature(signed)
+    second = make_record(make_page("https://news.example/unsigned", unsigned))
+    assert repo.store(None, [first, second]) == ["new", "new"]
+    stored = _stored_signatures(engine)
+    assert stored["https://news.example/signed"] == text_signature(signed)
+    assert stored["https://news.example/unsigned"] == text_signature(unsigned)
+    assert (repo._dedup.signatures_given, repo._dedup.signatures_computed) == (1, 1)
+
+
+def test_the_store_trusts_the_given_signature_without_recomputing(engine: Engine) -> None:
+    repo = Repository(engine)
+    record = make_record(make_page("https://news.example/a", _text(1)))
+    record.signature = text_signature(_text(3))  # a caller's (wrong) signature is not redone
+    repo.store(None, [record])
+    assert _stored_signatures(engine)["https://news.example/a"] == text_signature(_text(3))
+    assert repo._dedup.signatures_computed == 0
+
+
+def test_a_signature_of_another_text_or_size_is_ignored(engine: Engine) -> None:
+    repo = Repository(engine)
+    nul = make_record(make_page("https://news.example/nul", _text(1) + "\x00 tail"))
+    nul.signature = text_signature(nul.page.text)  # the stored text loses its NUL
+    short = make_record(make_page("https://news.example/short", _text(2)))
+    short.signature = b"\x00" * 12
+    repo.store(None, [nul, short])
+    stored = _stored_signatures(engine)
+    assert stored["https://news.example/nul"] == text_signature(_text(1) + " tail")
+    assert stored["https://news.example/short"] == text_signature(_text(2))
+    assert (repo._dedup.signatures_given, repo._dedup.signatures_computed) == (0, 2)
+
+
+def test_near_copies_cluster_with_given_signatures(engine: Engine) -> None:
+    repo = Repository(engine)
+    original = _text(5, 600)
+    copy = original + " Editor's note: this story was updated with new figures."
+    records = []
+    for minute, (url, body) in enumerate((("https://a.example/story", original),
+                                          ("https://b.example/copy", copy),
+                                          ("https://c.example/other", _text(6, 600)))):
+        record = make_record(make_page(url, body), T0 + timedelta(minutes=minute))
+        record.signature = text_signature(body)
+        records.append(record)
+    for record in records:  # one batch each: the index, not the batch, finds the pair
+        repo.store(None, [record])
+    assert repo._dedup.signatures_computed == 0
+    clusters = {url: (repo.get_article(url).cluster_id, repo.get_article(url).id)
+                for url in ("https://a.example/story", "https://b.example/copy",
+                            "https://c.example/other")}
+    story_cluster, story_id = clusters["https://a.example/story"]
+    assert clusters["https://b.example/copy"][0] == story_cluster == story_id
+    assert clusters["https://c.example/other"][0] in (None, clusters["https://c.example/other"][1])
+
+
+def test_the_worker_signs_articles_only() -> None:
+    site = FixtureSite()
+    resources = site.render(BASE)
+    story = site.linked_articles[0]
+    body = resources[story.path].body
+    page, error, signature = _clean_signed(body, story.url(BASE), CleanOptions(), None)
+    assert error is None and page is not None and page.page_type == "article"
+    assert signature == text_signature(page.text)
+    assert (page, error) == _clean(body, story.url(BASE), CleanOptions(), None)
+    front, error, signature = _clean_signed(resources["/"].body, BASE + "/", CleanOptions(), None)
+    assert front is not None and front.page_type != "article" and signature is None
+    nothing, error, signature = _clean_signed(b"", BASE + "/empty", CleanOptions(), None)
+    assert nothing is None and error and signature is None
+
+
+# --- links: one lxml parse, the hrefs parsel gives ---------------------------------------------
+
+
+def _response(body: bytes, content_type: str = "text/html; charset=utf-8") -> HtmlResponse:
+    return HtmlResponse(BASE + "/a/b", body=body, headers={"Content-Type": content_type})
+
+
+def test_page_hrefs_are_parsels_on_the_fixture_site() -> None:
+    compared = 0
+    for path, resource in FixtureSite().render(BASE).items():
+        if not resource.content_type.startswith("text/html"):
+            continue
+        response = _response(resource.body, resource.content_type)
+        assert page_hrefs(response.text) == response.xpath("//a/@href").getall(), path
+        compared += 1
+    assert compared > 20
+
+
+@pytest.mark.parametrize("bad", [b for b in bad_inputs() if b.name != "many-attributes"],
+                         ids=lambda b: b.name)
+def test_page_hrefs_are_parsels_on_bad_inputs(bad: Any) -> None:
+    response = _response(bad.body, bad.content_type)
+    try:
+        expected = response.xpath("//a/@href").getall()
+    except (ValueError, AttributeError, TypeError):
+        expected = []  # parsel refuses the document: no links either way
+    assert page_hrefs(response.text) == expected
+
+
+def test_a_tag_with_50000_attributes_does_not_hold_the_reactor() -> None:
+    response = _response(by_name("many-attributes").body)
+    started = time.monotonic()
+    assert page_hrefs(response.text) == []
+    assert time.monotonic() - started < 5.0  # libxml2 alone: ~30 s (quadratic dedup)
+
+
+# --- sitemap URLs: a compact backlog, each requested once ---------------------------------------
+
+
+class _Engine:
+    def __init__(self) -> None:
+        self.crawled: list[Request] = []
+
+    def crawl(self, request: Request) -> None:
+        self.crawled.append(request)
+
+
+def _spider() -> NewsSpider:
+    crawler = get_crawler(NewsSpider, {"TWISTED_REACTOR": None, "CLEANWIRE_STORE": False})
+    spider = NewsSpider.from_crawler(crawler, start=BASE + "/")
+    crawler.spider = spider
+    crawler.engine = _Engine()  # type: ignore[assignment]
+    return spider
+
+
+def _sitemap(count: int) -> XmlResponse:
+    urls = "".join(f"<url><loc>{BASE}/news/2025/story-{i}/</loc></url>" for i in range(count))
+    body = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"{urls}</urlset>").encode()
+    return XmlResponse(BASE + "/sitemap.xml", body=body,
+                       request=Request(BASE + "/sitemap.xml", meta={"cw_depth": 0}))
+
+
+def test_sitemap_urls_wait_in_the_backlog_and_all_are_requested_once() -> None:
+    spider = _spider()
+    out = list(spider.parse_sitemap(_sitemap(2000)))
+    requests = [r for r in out if isinstance(r, Request)]
+    assert len(requests) == news._BACKLOG_HIGH  # the rest are claimed, not Requests yet
+    assert len(spider.backlog) == 2000 - news._BACKLOG_HIGH
+    stats = spider.crawler.stats
+    stats.set_value("scheduler/enqueued", len(requests))
+    stats.set_value("scheduler/dequeued", len(requests) - news._BACKLOG_LOW)  # not low yet
+    assert list(spider._follow([], depth=2)) == []
+    stats.set_value("scheduler/dequeued", len(requests) - 10)  # a page's links top it up
+    topped = list(spider._follow([], depth=2))
+    assert len(topped) == news._BACKLOG_HIGH - 10
+    requests += topped
+    engine = spider.crawler.engine
+    while spider.backlog:  # the queue ran dry: spider_idle hands over the rest
+        with pytest.raises(DontCloseSpider):
+            spider._release_when_idle(spider)
+    spider._release_when_idle(spider)  # nothing left: the spider may close
+    urls = [r.url for r in requests + engine.crawled]
+    assert sorted(urls) == sorted(f"{BASE}/news/2025/story-{i}/" for i in range(2000))
+    # a page linking to a sitemap URL does not request it again
+    assert list(spider._follow([f"{BASE}/news/2025/story-7/"], depth=2)) == []
