@@ -15,6 +15,7 @@ and never stores them as articles. The markers are data (CHALLENGE_MARKERS).
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -49,13 +50,25 @@ _SCAN_BYTES = 32_768
 _SHORT_PAGE_BYTES = 12_000
 
 
+def _any_of(markers: tuple[str, ...]) -> re.Pattern[bytes]:
+    return re.compile(b"|".join(re.escape(m.encode("ascii")) for m in markers), re.IGNORECASE)
+
+
+_CHALLENGE = _any_of(CHALLENGE_MARKERS)
+_CAPTCHA = _any_of(CAPTCHA_MARKERS)
+_FORM = _any_of(("<form",))
+
+
 def blocked_reason(status: int, body: bytes) -> str | None:
-    """'blocked: challenge' / 'blocked: 403' / 'blocked: 429' for a refusal, else None."""
-    head = body[:_SCAN_BYTES].decode("utf-8", errors="replace").lower()
-    if any(marker in head for marker in CHALLENGE_MARKERS):
+    """'blocked: challenge' / 'blocked: 403' / 'blocked: 429' for a refusal, else None.
+
+    The markers are ASCII, so the page's first bytes are searched as they are (one
+    case-insensitive pattern), not decoded and lower-cased: this runs on every page."""
+    head = body[:_SCAN_BYTES]
+    if _CHALLENGE.search(head):
         return "blocked: challenge"
-    if len(body) < _SHORT_PAGE_BYTES and status != 304 and any(
-            marker in head for marker in CAPTCHA_MARKERS) and "<form" in head:
+    if len(body) < _SHORT_PAGE_BYTES and status != 304 and _CAPTCHA.search(head) and (
+            _FORM.search(head)):
         return "blocked: challenge"
     if status in BLOCKED_CODES:
         return f"blocked: {status}"

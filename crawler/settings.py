@@ -24,6 +24,9 @@ ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# items and requests a response yields, processed at once; a page yields one item and its
+# links, and Scrapy's default (100) costs ~0.9 ms of reactor time per response in tasks
+CONCURRENT_ITEMS = 8
 DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
