@@ -15,8 +15,9 @@ from cleaners import CleanError
 from storage.errors import DatabaseError, QueryError
 
 from .commands import analyst, clean, crawl, db, duplicates, schedule, worker
-from .commands.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError, WorkFailed
+from .commands.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
 from .config import ConfigError
+from .errors import WorkFailed
 from .profiles import ProfileError
 
 COMMAND_MODULES = (crawl, clean, db, analyst, schedule, duplicates, worker)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .commands.base import WorkFailed
+from .errors import WorkFailed
 from .profiles import SiteProfile
 from .redis_queue import SiteKeys
 

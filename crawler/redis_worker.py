@@ -141,12 +141,13 @@ def run_worker(process: CrawlerProcess, start: Callable[[Any], Any], prefix: str
 
     server = connect(process.settings.get("CLEANWIRE_REDIS_URL"))
     running: set[str] = set()
-    idle_since = [time.monotonic()]
+    idle_since = time.monotonic()
     lost: list[str] = []
 
     def finished(_: Any, site: str) -> None:
+        nonlocal idle_since
         running.discard(site)
-        idle_since[0] = time.monotonic()
+        idle_since = time.monotonic()
 
     def tick() -> None:
         try:
@@ -163,7 +164,7 @@ def run_worker(process: CrawlerProcess, start: Callable[[Any], Any], prefix: str
             start(spec).addBoth(finished, site)
         if running:
             return
-        if not forever and time.monotonic() - idle_since[0] >= idle:
+        if not forever and time.monotonic() - idle_since >= idle:
             loop.stop()
             reactor.stop()
 

@@ -21,6 +21,7 @@ caught up with rows other writers added.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -97,7 +98,10 @@ class Signer:
         return self.from_values(from_bytes(blob))
 
 
-_SIGNER: Signer | None = None  # text_signature's permutations, made on first use
+@functools.cache
+def default_signer() -> Signer:
+    """The default Signer, its permutations made once per process on first use."""
+    return Signer()
 
 
 def text_signature(text: str) -> bytes | None:
@@ -108,10 +112,7 @@ def text_signature(text: str) -> bytes | None:
     caller that already holds the text elsewhere (a cleaning worker process) computes it
     there and hands it over as PageRecord.signature, so store() does not have to.
     """
-    global _SIGNER
-    if _SIGNER is None:
-        _SIGNER = Signer()
-    values = _SIGNER.signature(text)
+    values = default_signer().signature(text)
     return None if values is None else to_bytes(values)
 
 

@@ -16,11 +16,6 @@ class UsageError(Exception):
     """Bad arguments: printed as one line, exit 2."""
 
 
-class WorkFailed(RuntimeError):
-    """The work could not start or go on (e.g. the shared queue is unreachable): one line,
-    exit 1."""
-
-
 class Parser(argparse.ArgumentParser):
     """argparse that raises UsageError instead of printing usage and exiting."""
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from storage.engine import redact_url
 
-from .base import EXIT_OK, UsageError, WorkFailed
+from ..errors import WorkFailed
+from .base import EXIT_OK, UsageError
 from .crawl import common_crawl_flags, crawl_overrides
 
 
