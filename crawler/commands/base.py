@@ -9,11 +9,22 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..errors import WorkFailed
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class UsageError(Exception):
     """Bad arguments: printed as one line, exit 2."""
+
+
+def require_shared_queue() -> None:
+    """Shared crawls need the 'scale' extra; say so in one line instead of an ImportError."""
+    try:
+        import redis  # noqa: F401
+        import scrapy_redis  # noqa: F401
+    except ImportError as exc:
+        raise WorkFailed(f"shared crawls need {exc.name}: pip install 'cleanwire[scale]'") from exc
 
 
 class Parser(argparse.ArgumentParser):

@@ -11,7 +11,7 @@ from storage.engine import open_engine, redact_url, resolve_database_url
 from ..items import FetchItem, PageItem
 from ..profiles import SiteProfile, adhoc_profile, load_profiles, sites_path
 from ..urls import is_web_url, url_key
-from .base import EXIT_FAILED, EXIT_OK, UsageError, add_db_flag
+from .base import EXIT_FAILED, EXIT_OK, UsageError, add_db_flag, require_shared_queue
 from .clean import render_page
 
 
@@ -126,6 +126,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 def shared_crawl(args: argparse.Namespace, profiles: list[SiteProfile], redis_url: str) -> int:
     """Seed a crawl shared through Redis (and, with --work, work on it too)."""
     from .. import settings as defaults
+
+    require_shared_queue()
     from ..redis_crawl import connect, default_worker_id, publish, redact_redis_url
     from ..runner import run_crawls, summary_table
 

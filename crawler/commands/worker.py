@@ -9,7 +9,7 @@ from typing import Any
 from storage.engine import redact_url
 
 from ..errors import WorkFailed
-from .base import EXIT_OK, UsageError
+from .base import EXIT_OK, UsageError, require_shared_queue
 from .crawl import common_crawl_flags, crawl_overrides
 
 
@@ -35,6 +35,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
 
     from .. import settings as defaults
+
+    require_shared_queue()
     from ..redis_crawl import CrawlSpec, connect, default_worker_id, redact_redis_url
     from ..redis_worker import run_worker
     from ..runner import CrawlResult, build_settings, start_crawl, summary_table
