@@ -6,6 +6,7 @@ noise selectors, learned boilerplate lines) comes in through CleanOptions.
 
 from .errors import CleanError, NotHTMLError
 from .model import CleanOptions, CleanPage, Metadata
-from .pipeline import clean_page
+from .pipeline import clean_page, clean_page_and_links
 
-__all__ = ["CleanError", "CleanOptions", "CleanPage", "Metadata", "NotHTMLError", "clean_page"]
+__all__ = ["CleanError", "CleanOptions", "CleanPage", "Metadata", "NotHTMLError", "clean_page",
+           "clean_page_and_links"]

@@ -2,17 +2,22 @@
 
 decode -> parse -> metadata + page shape (original tree) -> prune noise ->
 extract blocks -> post-clean -> page type -> language -> fingerprint.
+clean_page_and_links also returns the page's link targets, read off the same tree
+before the noise (navigation included) is pruned.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urljoin
 
+from lxml.html import HtmlElement
+
 from .decode import decode_html
 from .dom import parse_html
 from .extract import extract_blocks
 from .fingerprint import content_hash
 from .language import detect_language
+from .links import page_links
 from .metadata import extract_metadata
 from .model import CleanOptions, CleanPage
 from .pagetype import classify_page, page_shape
@@ -30,7 +35,27 @@ def clean_page(
 ) -> CleanPage:
     """Clean one page. Raises cleaners.errors.CleanError for non-HTML input."""
     opts = options or DEFAULT_OPTIONS
-    tree = parse_html(decode_html(html, http_charset), opts.max_nodes, opts.max_depth)
+    return _clean_tree(_parse(html, opts, http_charset), url, opts)
+
+
+def clean_page_and_links(
+    html: bytes | str,
+    url: str = "",
+    options: CleanOptions | None = None,
+    http_charset: str | None = None,
+) -> tuple[CleanPage, tuple[str, ...]]:
+    """clean_page, plus the absolute targets of the page's links (cleaners.links)."""
+    opts = options or DEFAULT_OPTIONS
+    tree = _parse(html, opts, http_charset)
+    links = page_links(tree, url)
+    return _clean_tree(tree, url, opts), links
+
+
+def _parse(html: bytes | str, opts: CleanOptions, http_charset: str | None) -> HtmlElement:
+    return parse_html(decode_html(html, http_charset), opts.max_nodes, opts.max_depth)
+
+
+def _clean_tree(tree: HtmlElement, url: str, opts: CleanOptions) -> CleanPage:
     meta = extract_metadata(tree, url)
     shape = page_shape(tree, url)
     prune_noise(tree, opts.extra_noise_selectors)

@@ -13,9 +13,10 @@ is reported as "clean: worker crashed", and any other exception as
 "clean: internal error: <Type>". Workers exit by themselves when the crawl
 process disappears (kill -9), so they never linger as orphans.
 
-clean_signed() also returns an article's MinHash signature, computed in the
-worker (storage.dedup.text_signature: the worker holds the text already), so the
-store in the crawl process does not spend its time on it.
+On request the worker also returns an article's MinHash signature
+(storage.dedup.text_signature: the worker holds the text already) and the page's
+link targets (read off the tree it parsed anyway), so the crawl process spends
+its time on neither.
 """
 
 from __future__ import annotations
@@ -31,15 +32,13 @@ import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, NamedTuple
 
-from cleaners import CleanError, CleanOptions, CleanPage, clean_page
+from cleaners import CleanError, CleanOptions, CleanPage, clean_page, clean_page_and_links
 from storage.dedup import text_signature
 
 logger = logging.getLogger(__name__)
 
-Result = tuple[CleanPage | None, str | None]
-Signed = tuple[CleanPage | None, str | None, bytes | None]  # ... and the article's signature
 _QUEUE_POLL = 0.05  # seconds between looks at whether a queued page has reached a worker
 _IN_FLIGHT_PER_WORKER = 2  # pages handed to the executor per worker; the rest wait here
 _PARENT_POLL = 1.0  # seconds between a worker's looks at whether the crawl process still exists
@@ -69,35 +68,43 @@ def _exit_with(crawl_pid: int) -> None:
             continue
 
 
-def _clean(body: bytes, url: str, options: CleanOptions, charset: str | None) -> Result:
+class Cleaned(NamedTuple):
+    """What a worker sends back for one page: the page or the reason there is none, the
+    article's signature when asked to sign (None when signing fails: the store then
+    signs the text itself), and the page's link targets when asked for them."""
+
+    page: CleanPage | None
+    error: str | None
+    signature: bytes | None = None
+    links: tuple[str, ...] = ()
+
+
+def _clean(body: bytes, url: str, options: CleanOptions, charset: str | None,
+           sign: bool = False, links: bool = False) -> Cleaned:
     try:
-        return clean_page(body, url, options, http_charset=charset), None
+        if links:
+            page, found = clean_page_and_links(body, url, options, http_charset=charset)
+        else:
+            page, found = clean_page(body, url, options, http_charset=charset), ()
     except CleanError as exc:
-        return None, f"clean: {exc}"
+        return Cleaned(None, f"clean: {exc}")
     except RecursionError:
-        return None, "clean: document too deeply nested"
+        return Cleaned(None, "clean: document too deeply nested")
     except MemoryError:
-        return None, "clean: out of memory"
+        return Cleaned(None, "clean: out of memory")
     except Exception as exc:  # a cleaner bug must not cost the crawl: one reason per page
-        return None, f"clean: internal error: {type(exc).__name__}"
-
-
-def _clean_signed(body: bytes, url: str, options: CleanOptions, charset: str | None
-                  ) -> Signed:
-    """_clean, plus text_signature(page.text) for an article (None when signing fails:
-    the store then computes it)."""
-    page, error = _clean(body, url, options, charset)
+        return Cleaned(None, f"clean: internal error: {type(exc).__name__}")
     signature = None
-    if page is not None and page.page_type == "article" and page.text:
+    if sign and page.page_type == "article" and page.text:
         try:
             signature = text_signature(page.text)
         except Exception:  # the store signs it instead
             signature = None
-    return page, error, signature
+    return Cleaned(page, None, signature, found)
 
 
 class CleaningPool:
-    """clean() awaits a worker's result; errors come back as reason strings."""
+    """clean() awaits a worker's result; errors come back as reason strings in it."""
 
     def __init__(self, workers: int = 0, timeout: float = 30.0) -> None:
         self.workers = workers or os.cpu_count() or 1
@@ -122,15 +129,12 @@ class CleaningPool:
         return {p.pid for p in _processes(executor) if p.is_alive()} if executor else set()
 
     async def clean(self, body: bytes, url: str, options: CleanOptions,
-                    charset: str | None = None) -> Result:
-        outcome = await self._run(_clean, body, url, options, charset)
-        return (None, outcome) if isinstance(outcome, str) else outcome
-
-    async def clean_signed(self, body: bytes, url: str, options: CleanOptions,
-                           charset: str | None = None) -> Signed:
-        """clean(), plus the article's storage.dedup.text_signature (None if not an article)."""
-        outcome = await self._run(_clean_signed, body, url, options, charset)
-        return (None, outcome, None) if isinstance(outcome, str) else outcome
+                    charset: str | None = None, *, sign: bool = False,
+                    links: bool = False) -> Cleaned:
+        """The page cleaned in a worker; sign: with its storage.dedup.text_signature (for
+        an article); links: with its link targets."""
+        outcome = await self._run(_clean, body, url, options, charset, sign, links)
+        return Cleaned(None, outcome) if isinstance(outcome, str) else outcome
 
     def _in_flight(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()

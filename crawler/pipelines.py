@@ -3,8 +3,11 @@
 CleanPipeline (300) turns each PageItem's bytes into a CleanPage off the
 reactor; when the crawl stores, the worker also computes the article's MinHash
 signature (PageItem.signature), which the store uses instead of signing the
-text in this process. StorePipeline (800) writes articles, non-article pages and failed
-fetches in one transaction per batch and records the crawl run.
+text in this process, and when the spider follows the page's links, the worker
+reads them off its parse and the pipeline hands them to the spider
+(NewsSpider.follow_links), so the reactor never parses a page. StorePipeline
+(800) writes articles, non-article pages and failed fetches in one transaction
+per batch and records the crawl run.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import socket
 import time
 from typing import Any
 
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
@@ -49,7 +52,10 @@ class CleanPipeline:
                    settings.getfloat("CLEANWIRE_CLEAN_TIMEOUT"))
 
     def open_spider(self, spider: Any = None) -> None:
-        profile = getattr(self.crawler.spider, "profile", None)
+        spider = self.crawler.spider
+        if hasattr(spider, "follow_links"):  # the workers read each page's links for it
+            spider.links_by_cleaner = True
+        profile = getattr(spider, "profile", None)
         if profile is not None:
             self.options = CleanOptions(extra_noise_selectors=profile.noise_selectors,
                                         boilerplate_lines=self._learned(profile.name))
@@ -78,20 +84,28 @@ class CleanPipeline:
     async def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, PageItem):
             started = time.perf_counter()
-            if self.sign:
-                item.clean, item.error, item.signature = await self.pool.clean_signed(
-                    item.body, item.url, self.options, item.http_charset)
-            else:
-                item.clean, item.error = await self.pool.clean(
-                    item.body, item.url, self.options, item.http_charset)
+            cleaned = await self.pool.clean(item.body, item.url, self.options, item.http_charset,
+                                            sign=self.sign, links=item.follow_depth is not None)
+            item.clean, item.error, item.signature = cleaned.page, cleaned.error, cleaned.signature
             stats = self.crawler.stats
             stats.inc_value("cleanwire/clean_ms", round((time.perf_counter() - started) * 1000))
             if item.clean is None:
                 stats.inc_value(f"cleanwire/{page_error_outcome(item.error)}/{item.error}")
             elif item.clean.page_type != "article":
                 stats.inc_value("cleanwire/non_articles")
+            if cleaned.links and item.follow_depth is not None:
+                self._follow(item, cleaned.links, item.follow_depth)
             item.body = b""  # the bytes are not needed past this point
         return item
+
+    def _follow(self, item: PageItem, links: tuple[str, ...], depth: int) -> None:
+        """Hand the page's links to the spider; schedule the requests it makes of them."""
+        engine = self.crawler.engine
+        for found in self.crawler.spider.follow_links(links, depth):
+            if isinstance(found, Request):
+                engine.crawl(found)
+            else:  # a link refused (another scheme): recorded with the page
+                item.link_fetches.append(found)
 
 
 def page_error_outcome(reason: str | None) -> str:
@@ -166,6 +180,7 @@ class StorePipeline:
         return item
 
     def _add_page(self, item: PageItem) -> None:
+        self.fetches.extend(_fetch_record(f, f.outcome, f.error) for f in item.link_fetches)
         page = item.clean
         if page is None:
             reason = item.error or "clean: no result"

@@ -211,9 +211,9 @@ _SMALL = by_name("truncated").body
 
 
 def test_pool_worker_turns_unexpected_exceptions_into_a_reason():
-    page, reason = _clean(b"<html><body><p>x</p></body></html>", "http://x.test/",
-                          "not options", None)  # type: ignore[arg-type]
-    assert page is None and reason == "clean: internal error: AttributeError"
+    cleaned = _clean(b"<html><body><p>x</p></body></html>", "http://x.test/",
+                     "not options", None)  # type: ignore[arg-type]
+    assert cleaned.page is None and cleaned.error == "clean: internal error: AttributeError"
 
 
 @pytest.mark.slow
@@ -239,22 +239,22 @@ def test_pool_replaces_a_worker_hung_past_the_timeout():
         pool = CleaningPool(workers=1, timeout=120)
         options = CleanOptions()
         try:
-            page, reason = await pool.clean(_SMALL, "http://x.test/warm", options)
-            assert reason is None and page is not None  # warm: forkserver and worker up
+            warm = await pool.clean(_SMALL, "http://x.test/warm", options)
+            assert warm.error is None and warm.page is not None  # warm: forkserver and worker up
             before = pool.worker_pids()
             pool.timeout = 3.0
             started = time.monotonic()
-            (hung, hung_reason), (queued, queued_reason) = await asyncio.gather(
+            hung, queued = await asyncio.gather(
                 pool.clean(slow, "http://x.test/slow", options),
                 pool.clean(_SMALL, "http://x.test/queued", options))
-            assert hung is None and hung_reason == "timeout:clean"
+            assert hung.page is None and hung.error == "timeout:clean"
             assert time.monotonic() - started < 60
             # the page queued behind the hung one went to the new pool
-            assert queued_reason is None and queued is not None, queued_reason
+            assert queued.error is None and queued.page is not None, queued.error
             assert pool.replaced == 1
             assert before and not before & pool.worker_pids()  # the hung worker is gone
-            page, reason = await pool.clean(_SMALL, "http://x.test/after", options)
-            assert reason is None and page is not None
+            after = await pool.clean(_SMALL, "http://x.test/after", options)
+            assert after.error is None and after.page is not None
         finally:
             pool.close(wait=False)
 

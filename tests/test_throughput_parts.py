@@ -2,7 +2,8 @@
 
 * the MinHash signature is computed in the cleaning worker and handed to the store,
   which uses it only for the exact text it was made from, else signs the text itself;
-* page links come from one lxml parse (crawler/links.py), the same hrefs parsel gives;
+* page links are read in the cleaning worker off the tree it parses anyway
+  (cleaners/links.py): the hrefs parsel gives, absolute, each once;
 * sitemap URLs wait in the spider's compact backlog, not as Scrapy Requests, and all of
   them are requested exactly once (the crawl tests check the stored articles end to end).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 from bad_inputs.corpus import bad_inputs, by_name
@@ -22,9 +24,10 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import Engine, select
 from test_storage import T0, make_page, make_record
 
-from cleaners import CleanOptions
-from crawler.cleaning_pool import _clean, _clean_signed
-from crawler.links import page_hrefs
+from cleaners import CleanOptions, clean_page, clean_page_and_links
+from cleaners.errors import CleanError
+from cleaners.links import NOT_DESTINATIONS
+from crawler.cleaning_pool import _clean
 from crawler.spiders import news
 from crawler.spiders.news import NewsSpider
 from storage.dedup import NUM_PERM, Signer, text_signature, to_bytes
@@ -126,49 +129,80 @@ def test_the_worker_signs_articles_only() -> None:
     resources = site.render(BASE)
     story = site.linked_articles[0]
     body = resources[story.path].body
-    page, error, signature = _clean_signed(body, story.url(BASE), CleanOptions(), None)
+    page, error, signature, links = _clean(body, story.url(BASE), CleanOptions(), None, sign=True)
     assert error is None and page is not None and page.page_type == "article"
-    assert signature == text_signature(page.text)
-    assert (page, error) == _clean(body, story.url(BASE), CleanOptions(), None)
-    front, error, signature = _clean_signed(resources["/"].body, BASE + "/", CleanOptions(), None)
+    assert signature == text_signature(page.text) and links == ()
+    assert _clean(body, story.url(BASE), CleanOptions(), None) == (page, None, None, ())
+    front, error, signature, _ = _clean(resources["/"].body, BASE + "/", CleanOptions(), None,
+                                        sign=True)
     assert front is not None and front.page_type != "article" and signature is None
-    nothing, error, signature = _clean_signed(b"", BASE + "/empty", CleanOptions(), None)
+    nothing, error, signature, _ = _clean(b"", BASE + "/empty", CleanOptions(), None, sign=True)
     assert nothing is None and error and signature is None
 
 
-# --- links: one lxml parse, the hrefs parsel gives ---------------------------------------------
+# --- links: read off the cleaner's own parse, the hrefs parsel gives ---------------------------
 
 
 def _response(body: bytes, content_type: str = "text/html; charset=utf-8") -> HtmlResponse:
     return HtmlResponse(BASE + "/a/b", body=body, headers={"Content-Type": content_type})
 
 
-def test_page_hrefs_are_parsels_on_the_fixture_site() -> None:
+def _parsel_links(response: HtmlResponse) -> tuple[str, ...]:
+    """What the spider followed when it parsed pages itself: parsel's hrefs, absolute."""
+    hrefs = (h.strip() for h in response.xpath("//a/@href").getall())
+    return tuple(dict.fromkeys(urljoin(response.url, h) for h in hrefs
+                               if h and not h.lower().startswith(NOT_DESTINATIONS)))
+
+
+def test_worker_links_are_parsels_on_the_fixture_site() -> None:
     compared = 0
     for path, resource in FixtureSite().render(BASE).items():
         if not resource.content_type.startswith("text/html"):
             continue
         response = _response(resource.body, resource.content_type)
-        assert page_hrefs(response.text) == response.xpath("//a/@href").getall(), path
+        page, error, _, links = _clean(resource.body, response.url, CleanOptions(), "utf-8",
+                                       links=True)
+        assert error is None and page == clean_page(resource.body, response.url,
+                                                    http_charset="utf-8"), path
+        assert links == _parsel_links(response), path
         compared += 1
     assert compared > 20
 
 
+def test_worker_links_are_absolute_once_each_and_keep_schemes_to_refuse() -> None:
+    html = (b"<html><body><nav><a href='/a'>A</a><a href=' b/c '>B</a><a href='#top'>T</a>"
+            b"<a href='JavaScript:void(0)'>J</a><a href='mailto:x@y.z'>M</a></nav>"
+            b"<p><a href='https://other.example/x'>X</a><a href='/a'>again</a>"
+            b"<a href='ftp://files.example/f'>F</a><a href='data:text/html,x'>D</a></p>"
+            b"<p>" + b"Words of the story. " * 30 + b"</p></body></html>")
+    page, links = clean_page_and_links(html, BASE + "/news/story")
+    assert links == (BASE + "/a", BASE + "/news/b/c", "https://other.example/x",
+                     "ftp://files.example/f", "data:text/html,x")
+    assert page == clean_page(html, BASE + "/news/story")
+
+
 @pytest.mark.parametrize("bad", [b for b in bad_inputs() if b.name != "many-attributes"],
                          ids=lambda b: b.name)
-def test_page_hrefs_are_parsels_on_bad_inputs(bad: Any) -> None:
+def test_worker_links_are_parsels_on_bad_inputs(bad: Any) -> None:
+    """Where the cleaner takes the document as HTML, its links are parsel's (a page cut
+    at the node cap keeps the links before the cut); where it refuses the document
+    (binary, a feed), the page is recorded as skipped and its links are not followed."""
     response = _response(bad.body, bad.content_type)
     try:
-        expected = response.xpath("//a/@href").getall()
+        expected = _parsel_links(response)
     except (ValueError, AttributeError, TypeError):
-        expected = []  # parsel refuses the document: no links either way
-    assert page_hrefs(response.text) == expected
+        expected = ()  # parsel refuses the document: no links either way
+    try:
+        links = clean_page_and_links(bad.body, response.url)[1]
+    except CleanError:
+        return
+    assert links == expected[:len(links)]
+    assert len(links) == len(expected) or len(links) >= 100_000
 
 
-def test_a_tag_with_50000_attributes_does_not_hold_the_reactor() -> None:
-    response = _response(by_name("many-attributes").body)
+def test_a_tag_with_50000_attributes_does_not_hold_the_worker() -> None:
     started = time.monotonic()
-    assert page_hrefs(response.text) == []
+    assert clean_page_and_links(by_name("many-attributes").body, BASE + "/a/b")[1] == ()
     assert time.monotonic() - started < 5.0  # libxml2 alone: ~30 s (quadratic dedup)
 
 

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -24,6 +24,9 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from cleaners.dom import parse_html
+from cleaners.errors import CleanError
+from cleaners.links import page_links
 from storage.engine import resolve_database_url
 from storage.errors import StorageError
 from storage.frontier import NOT_MODIFIED
@@ -40,7 +43,6 @@ from ..discovery import (
 from ..failures import failure_reason
 from ..incremental import Frontier
 from ..items import FetchItem, PageItem
-from ..links import page_hrefs
 from ..middlewares_retry import blocked_reason
 from ..profiles import (
     SiteProfile,
@@ -56,7 +58,6 @@ _DISCOVERY_PRIORITY = 100
 # sitemap pages wait in the spider's backlog until Scrapy's queue holds fewer than LOW
 # requests, then enough are handed over to bring it to HIGH
 _BACKLOG_LOW, _BACKLOG_HIGH = 256, 512
-_NOT_LINKS = ("#", "javascript:", "mailto:", "tel:")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -101,7 +102,9 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted({h.split(":")[0] for h in self.hosts})
         self.url_filter = UrlFilter.from_profile(profile)
         self.seen: set[str] = set()
-        self.links_seen: set[str] = set()  # absolute hrefs already handed to _follow
+        self.links_seen: set[str] = set()  # absolute link targets already handed to _follow
+        # set by CleanPipeline: its workers read each page's links and hand them back
+        self.links_by_cleaner = False
         # sitemap pages claimed but not yet handed to Scrapy: (url, depth, headers), released
         # as the scheduler drains (a 50,000-URL sitemap is 50,000 Request objects otherwise)
         self.backlog: deque[tuple[str, int, dict[str, str] | None]] = deque()
@@ -350,11 +353,13 @@ class NewsSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("cleanwire/duplicate_urls")
                 return
             self.seen.add(key)
-        yield self._page_item(response, final_url)
-        if isinstance(response, TextResponse):
-            depth = response.meta.get("cw_depth", 0) + 1
-            if self._follows(depth):
-                yield from self._follow(self._new_hrefs(response), depth)
+        item = self._page_item(response, final_url)
+        depth = response.meta.get("cw_depth", 0) + 1
+        if isinstance(response, TextResponse) and self._follows(depth):
+            item.follow_depth = depth
+        yield item
+        if item.follow_depth is not None and not self.links_by_cleaner:
+            yield from self.follow_links(self._own_links(response, final_url), depth)
 
     def on_error(self, failure: Failure) -> Iterator[FetchItem]:
         request = failure.request
@@ -388,33 +393,29 @@ class NewsSpider(scrapy.Spider):
     def _wanted_discovery(self, url: str) -> bool:
         return is_web_url(url) and host_of(url) in self.hosts
 
-    def _new_hrefs(self, response: TextResponse) -> Iterator[str]:
-        """Absolute link targets of a page not handed to _follow before.
+    def follow_links(self, links: tuple[str, ...] | list[str], depth: int
+                     ) -> Iterator[scrapy.Request | FetchItem]:
+        """Requests (and refusals) for a page's link targets at depth: see _follow.
 
-        Navigation, footers and related-story boxes repeat the same links on every page:
-        remembering each absolute href once keeps URL normalisation off the hot path.
-        """
-        base = response.url
-        parts = urlsplit(base)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        repeats = 0
-        for raw in page_hrefs(response.text):  # no Selector: crawler/links.py
-            href = raw.strip()
-            if not href or href.startswith(_NOT_LINKS):
-                continue
-            if href.startswith(("http://", "https://")):
-                absolute = href
-            elif href.startswith("/") and not href.startswith("//"):
-                absolute = origin + href
-            else:
-                absolute = urljoin(base, href)
-            if absolute in self.links_seen:
-                repeats += 1
-                continue
-            self.links_seen.add(absolute)
-            yield absolute
-        if repeats:
-            self.crawler.stats.inc_value("cleanwire/duplicate_urls", repeats)
+        CleanPipeline calls this with the targets its worker read off the page
+        (cleaners.links), so the crawl process never parses a page for its links.
+        Navigation, footers and related-story boxes repeat the same links on every
+        page: each absolute target is looked at once, so URL normalisation stays off
+        the hot path."""
+        seen = self.links_seen
+        new = [link for link in links if link not in seen]
+        seen.update(new)
+        if len(links) > len(new):
+            self.crawler.stats.inc_value("cleanwire/duplicate_urls", len(links) - len(new))
+        yield from self._follow(new, depth)
+
+    @staticmethod
+    def _own_links(response: TextResponse, url: str) -> tuple[str, ...]:
+        """The page's link targets, when no CleanPipeline reads them in its workers."""
+        try:
+            return page_links(parse_html(response.text), url)
+        except CleanError:
+            return ()
 
     @staticmethod
     def _feed_hrefs(response: TextResponse) -> list[str]:
