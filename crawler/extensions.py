@@ -1,4 +1,5 @@
-"""Crawl extensions: progress lines, one-line logs for the CLI, crawl-lock heartbeats."""
+"""Crawl extensions: progress lines, one-line logs for the CLI, debug records skipped,
+crawl-lock heartbeats."""
 
 from __future__ import annotations
 
@@ -89,6 +90,31 @@ class OneLineLogs:
         # the crawler re-installs Scrapy's root handler up to here, so filter only now
         for handler in logging.getLogger().handlers:
             handler.addFilter(self.filter)
+
+
+class SkipDebugRecords:
+    """Scrapy logs every response ("Crawled (200)") and every item ("Scraped from") at
+    DEBUG. With LOG_LEVEL above DEBUG its handler drops them, but only after each record
+    has been built: about 0.1 ms of the reactor's time per page. Raising the "scrapy"
+    logger's own level to LOG_LEVEL skips them before they are made; what is shown does
+    not change."""
+
+    def __init__(self, level: int) -> None:
+        self.level = level
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SkipDebugRecords:
+        level = logging.getLevelName(str(crawler.settings.get("LOG_LEVEL", "DEBUG")).upper())
+        if not isinstance(level, int) or level <= logging.DEBUG:
+            raise NotConfigured("LOG_LEVEL shows debug records")
+        ext = cls(level)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        return ext
+
+    def spider_opened(self, spider: Any) -> None:
+        scrapy_logger = logging.getLogger("scrapy")
+        if scrapy_logger.getEffectiveLevel() < self.level:
+            scrapy_logger.setLevel(self.level)
 
 
 class LockHeartbeat:

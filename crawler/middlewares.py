@@ -8,6 +8,10 @@ RedirectMiddleware follows them (it sits above it, 650 > 600, so it sees the
 response first), so a public page cannot bounce the crawler to file:///etc/passwd
 or http://169.254.169.254/. Host names outside the profile are resolved with
 getaddrinfo; resolution failures are left to the downloader to report.
+
+MetaRefreshMiddleware is Scrapy's, minus its cost on pages without a refresh: Scrapy
+decodes and parses the start of every page for <meta http-equiv="refresh">; this one
+first looks for the word in the page's first bytes.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as _MetaRefresh
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from w3lib.url import safe_url_string
@@ -105,3 +110,19 @@ class SafeDestinationMiddleware:
             target = urljoin(request.url, safe_url_string(location.decode("latin-1")))
             self._check(target)
         return response
+
+
+# Scrapy looks at the first 4096 characters: at most 4 bytes each in UTF-8
+_REFRESH_SCAN_BYTES = 4 * 4096
+
+
+class MetaRefreshMiddleware(_MetaRefresh):
+    """Scrapy's MetaRefreshMiddleware, run only on pages whose first bytes say "refresh"
+    (or that may be in a wide encoding, where bytes tell nothing)."""
+
+    def process_response(self, request: Request, response: Response, *args: Any,
+                         **kwargs: Any) -> Request | Response:
+        head = response.body[:_REFRESH_SCAN_BYTES]
+        if b"refresh" not in head.lower() and b"\x00" not in head[:256]:
+            return response
+        return super().process_response(request, response, *args, **kwargs)

@@ -16,6 +16,7 @@ EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
     "crawler.extensions.Progress": 500,
     "crawler.extensions.OneLineLogs": 10,
+    "crawler.extensions.SkipDebugRecords": 11,
     "crawler.extensions.LockHeartbeat": 510,
 }
 
@@ -97,6 +98,8 @@ globals().update(environment_overrides(dict(globals())))
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SafeDestinationMiddleware": 650,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.MetaRefreshMiddleware": 580,  # Scrapy's, skipped without "refresh"
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares_retry.BackoffRetryMiddleware": 550,
 }

@@ -256,3 +256,56 @@ def test_sitemap_urls_wait_in_the_backlog_and_all_are_requested_once() -> None:
     assert sorted(urls) == sorted(f"{BASE}/news/2025/story-{i}/" for i in range(2000))
     # a page linking to a sitemap URL does not request it again
     assert list(spider._follow([f"{BASE}/news/2025/story-7/"], depth=2)) == []
+
+
+# --- reactor savings: meta refresh looked for only where it can be, no debug records ----------
+
+
+def _meta_refresh_middleware() -> Any:
+    from crawler.middlewares import MetaRefreshMiddleware
+
+    return MetaRefreshMiddleware.from_crawler(get_crawler(NewsSpider, {"TWISTED_REACTOR": None}))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_meta_refresh_is_still_followed(encoding: str) -> None:
+    html = ('<html><head><meta http-equiv="Refresh" content="0; url=/moved/here/"></head>'
+            "<body><p>Moved.</p></body></html>")
+    request = Request(BASE + "/old/")
+    response = HtmlResponse(request.url, body=html.encode(encoding), request=request,
+                            headers={"Content-Type": f"text/html; charset={encoding}"})
+    redirected = _meta_refresh_middleware().process_response(request, response)
+    assert isinstance(redirected, Request) and redirected.url == BASE + "/moved/here/"
+
+
+def test_a_page_without_refresh_is_passed_on_untouched() -> None:
+    request = Request(BASE + "/story/")
+    body = b"<html><body>" + b"<p>An ordinary story paragraph.</p>" * 500 + b"</body></html>"
+    response = HtmlResponse(request.url, body=body, request=request)
+    assert _meta_refresh_middleware().process_response(request, response) is response
+
+
+def test_debug_records_are_skipped_above_debug_only() -> None:
+    import logging
+
+    from scrapy.exceptions import NotConfigured
+
+    from crawler.extensions import SkipDebugRecords
+
+    with pytest.raises(NotConfigured):
+        SkipDebugRecords.from_crawler(get_crawler(NewsSpider, {"LOG_LEVEL": "DEBUG",
+                                                               "TWISTED_REACTOR": None}))
+    scrapy_logger = logging.getLogger("scrapy")
+    before = scrapy_logger.level, logging.root.level
+    try:
+        scrapy_logger.setLevel(logging.NOTSET)
+        logging.root.setLevel(logging.NOTSET)  # as Scrapy's root handler install leaves it
+        assert logging.getLogger("scrapy.core.engine").isEnabledFor(logging.DEBUG)
+        ext = SkipDebugRecords.from_crawler(get_crawler(NewsSpider, {"LOG_LEVEL": "INFO",
+                                                                     "TWISTED_REACTOR": None}))
+        ext.spider_opened(None)
+        assert not logging.getLogger("scrapy.core.engine").isEnabledFor(logging.DEBUG)
+        assert logging.getLogger("scrapy.core.engine").isEnabledFor(logging.INFO)
+    finally:
+        scrapy_logger.setLevel(before[0])
+        logging.root.setLevel(before[1])
