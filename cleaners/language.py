@@ -1,27 +1,25 @@
 """Language of the clean text: langdetect, made deterministic, on a bounded sample.
 
 Short texts fall back to the language the page declares. Codes are ISO 639-1
-(plus zh-cn / zh-tw as langdetect gives them).
+(plus zh-cn / zh-tw as langdetect gives them). The detection is langdetect's
+algorithm on its profiles, ported for speed with the same results
+(cleaners/language_detector.py).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from langdetect import DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
+from .language_detector import LanguageModel, probabilities
 
 _MIN_CHARS = 60
 
 
 @lru_cache(maxsize=1)
-def _factory() -> DetectorFactory:
-    from langdetect.detector_factory import PROFILES_DIRECTORY
-
-    factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
-    factory.set_seed(0)
-    return factory
+def language_model() -> LanguageModel:
+    """langdetect's profiles, loaded once per process (a process pool loads them before
+    it forks its workers, which then share them)."""
+    return LanguageModel.load()
 
 
 def normalise_declared(code: str | None) -> str | None:
@@ -47,9 +45,5 @@ def detect_language(text: str, declared: str | None = None, sample_chars: int = 
 def _detect(sample: str) -> str | None:
     if not sample.strip():
         return None
-    detector = _factory().create()
-    detector.append(sample)
-    try:
-        return detector.detect()
-    except LangDetectException:
-        return None
+    ranked = probabilities(language_model(), sample, seed=0)
+    return ranked[0][0] if ranked else None

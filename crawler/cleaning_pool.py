@@ -1,8 +1,9 @@
 """A process pool that runs clean_page off the reactor, one worker per core.
 
 Workers are forked from a forkserver that has already imported the cleaner
-(trafilatura, lxml, langdetect profiles), then freeze their heap with
-gc.freeze() so the garbage collector does not walk the loaded models.
+(trafilatura, lxml) and loaded the language profiles (crawler/pool_preload.py),
+then freeze their heap with gc.freeze() so the garbage collector does not walk
+the loaded models.
 
 A page that outlives the timeout (counted from when a worker takes it, not
 while it queues) is recorded as "timeout:clean"; its worker cannot be
@@ -119,7 +120,8 @@ class CleaningPool:
         if self._executor is not None:
             return
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["cleaners.pipeline", "crawler.cleaning_pool"])
+        context.set_forkserver_preload(["cleaners.pipeline", "crawler.cleaning_pool",
+                                        "crawler.pool_preload"])
         self._executor = ProcessPoolExecutor(self.workers, mp_context=context,
                                              initializer=_init_worker, initargs=(os.getpid(),))
 
