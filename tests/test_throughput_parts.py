@@ -309,3 +309,24 @@ def test_debug_records_are_skipped_above_debug_only() -> None:
     finally:
         scrapy_logger.setLevel(before[0])
         logging.root.setLevel(before[1])
+
+
+def test_backlog_released_by_a_page_while_a_sitemap_callback_is_consumed() -> None:
+    """Scrapy takes a callback's requests one by one; meanwhile the pipeline hands a
+    page's links to the spider, which releases backlog requests too: each URL once."""
+    spider = _spider()
+    consumed = spider.parse_sitemap(_sitemap(600))
+    requests = [next(r for r in consumed if isinstance(r, Request))]  # mid-release
+    stats = spider.crawler.stats
+    stats.set_value("scheduler/enqueued", 1)
+    stats.set_value("scheduler/dequeued", 1)  # the queue looks empty: a page releases more
+    page_links = [r for r in spider.follow_links([f"{BASE}/other/"], depth=2)
+                  if isinstance(r, Request)]
+    assert len(page_links) > 1  # its own link and backlog requests
+    requests += page_links + list(consumed)
+    while spider.backlog:
+        with pytest.raises(DontCloseSpider):
+            spider._release_when_idle(spider)
+    urls = [r.url for r in requests + spider.crawler.engine.crawled]
+    assert sorted(urls) == sorted([f"{BASE}/other/"] + [f"{BASE}/news/2025/story-{i}/"
+                                                         for i in range(600)])

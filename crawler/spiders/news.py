@@ -256,10 +256,12 @@ class NewsSpider(scrapy.Spider):
             if pending >= _BACKLOG_LOW:
                 return
             room = _BACKLOG_HIGH - pending
-        for _ in range(min(room, len(self.backlog))):
-            url, depth, headers = self.backlog.popleft()
-            yield self._request(url, self.parse_page, depth=depth, headers=headers)
+        # taken at once: the pipeline releases too (follow_links) while Scrapy still
+        # consumes a sitemap callback's requests one by one
+        batch = [self.backlog.popleft() for _ in range(min(room, len(self.backlog)))]
         self.crawler.stats.set_value("cleanwire/backlog", len(self.backlog))
+        for url, depth, headers in batch:
+            yield self._request(url, self.parse_page, depth=depth, headers=headers)
 
     def _release_when_idle(self, spider: Any = None) -> None:
         """spider_idle: Scrapy's queue ran dry with backlog left (no page released it)."""
