@@ -8,10 +8,11 @@ has one, else YYYY-MM-DD; a timestamp keeps its own local day.
 
 Which date is "published": the first publication.  A date the page shows
 that is the declared dateModified is an update, even when shown without a
-label, and does not replace an earlier declared datePublished ("Originally
-published ..." beats both).  Only when a page has no publication date at
-all does a shown "Updated" date stand in for it.  WCXB's truth sometimes
-takes the shown update date instead (numbers in bench/eval_metadata.py).
+label ("Originally published ..." beats both).  It stands in for the
+published date when the page shows readers no other date and the first
+publication is declared only in JSON-LD or other meta, not in Open Graph's
+article:published_time (what a reader of the page, and WCXB's truth, takes
+as its date; numbers in bench/eval_metadata.py).
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ PUBLISHED_META = (
     "date.published", "article:post_date", "datecreated", "created", "dc.date", "dcterms.date",
     "date", "og:pubdate", "release_date", "rnews:datepublished",
 )
+# Open Graph's first-publication stamp: the one declared date that shown "Updated"
+# dates do not override (JSON-LD datePublished alone often is a CMS creation stamp)
+OPEN_GRAPH_PUBLISHED = ("article:published_time", "og:article:published_time")
 MODIFIED_META = (
     "article:modified_time", "og:updated_time", "og:article:modified_time", "article:modified",
     "modified_time", "datemodified", "article.updated", "last-modified", "lastmod",
@@ -541,6 +545,30 @@ def _swap_by_url(found: str, url: str) -> str:
     return found
 
 
+def _shown_update(shown: Shown, machine: str, modified: str | None,
+                  graph: str | None) -> str | None:
+    """The update date a page shows instead of its declared first publication, or None.
+
+    A page that shows its readers only its last update ("Updated May 2,
+    2025", or an unlabelled date that is the declared dateModified) and never
+    the declared datePublished is dated by what it shows, unless Open Graph's
+    article:published_time declares a different first publication (on WCXB,
+    a declared datePublished without it gives way to the shown update on 15
+    pages and is the truth on 2).
+    """
+    if shown.agrees(machine) or (graph and _day(graph) == _day(machine)):
+        return None
+    if shown.published:
+        update_shown = bool(modified and _day(shown.published) == _day(modified)
+                            and _day(machine) < _day(modified))
+        update = shown.published if update_shown else None
+    else:
+        update = shown.modified
+    if not update or _day(update) == _day(machine):
+        return None
+    return update if not graph or _day(graph) == _day(update) else None
+
+
 def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: JsonLd,
                   headline: HtmlElement | None = None,
                   index: ClassIndex | None = None) -> Dates:
@@ -549,12 +577,14 @@ def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: J
     Machine-readable dates (JSON-LD, meta, itemprop) come first, but a
     published date written next to the headline wins when it disagrees with
     them: that is the date the page shows its readers (sites often put the
-    last-edit date in datePublished).  Exceptions: a shown date that is the
-    declared modified date (an update shown without a label) leaves an
-    earlier declared publication date standing; a declared publication
-    date stamped at the same instant as the modified one is weak, and an
-    earlier date the page marks as published (or shows above the headline)
-    replaces it; a declared publication date later than the declared update
+    last-edit date in datePublished).  Exceptions: a date the page shows as
+    an update (labelled "Updated", or the declared modified date shown
+    without a label) replaces the declared publication date only when no
+    other date is shown and Open Graph's article:published_time does not
+    declare a different first publication; a declared publication date
+    stamped at the same instant as the modified one is weak, and an earlier
+    date the page marks as published (or shows above the headline) replaces
+    it; a declared publication date later than the declared update
     is skipped.  A machine date one day off the URL's /2025/01/12/ date is a
     UTC shift: the URL's local day is kept.  Without machine dates: an
     "Originally published" date, <time>/date-classed elements (not one the
@@ -585,6 +615,9 @@ def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: J
             if original and _day(original) < _day(shown.published):
                 return Dates(original, modified, "original")
             return Dates(_swap_by_url(shown.published, url), modified, "headline")
+    graph = _first_meta(meta, OPEN_GRAPH_PUBLISHED) if machine else None
+    if machine and (update := _shown_update(shown, machine, modified, graph)):
+        return Dates(_swap_by_url(update, url), modified, "shown-update")
     if machine:
         if _same_instant(machine, modified):
             earlier = dom_dates().published or shown.early

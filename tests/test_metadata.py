@@ -331,6 +331,30 @@ def test_shown_date_equal_to_declared_update_keeps_declared_published() -> None:
     assert meta.modified == "2025-11-20T07:36:34+00:00"
 
 
+def test_update_shown_alone_replaces_a_published_date_declared_only_in_jsonld() -> None:
+    ld = {"@type": "Article", "headline": "Best rental companies",
+          "datePublished": "2020-05-13T20:03:25Z", "dateModified": "2025-01-02T15:06:08Z"}
+    head = f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
+    body = ("<article><h1>Best rental companies</h1><p>By Jane Doe</p>"
+            "<p>Updated January 2, 2025</p><p>Body text.</p></article>")
+    meta = meta_of(page("<title>Best rental companies</title>" + head, body))
+    assert meta.published == "2025-01-02"
+    assert meta.modified == "2025-01-02T15:06:08Z"
+    graph = "<meta property='article:published_time' content='2020-05-13T20:03:25Z'>"
+    meta = meta_of(page("<title>Best rental companies</title>" + head + graph, body))
+    assert meta.published == "2020-05-13T20:03:25Z"
+
+
+def test_unlabelled_update_shown_alone_replaces_a_published_date_declared_only_in_jsonld(
+) -> None:
+    ld = {"@type": "BlogPosting", "headline": "Clothing boxes",
+          "datePublished": "2025-01-01T03:00:00", "dateModified": "2025-03-05T13:25:58"}
+    head = f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
+    body = ("<article><h1>Clothing boxes</h1><p>By Kathryn Doe</p><p>Mar 5, 2025</p>"
+            "<p>Body text.</p></article>")
+    assert meta_of(page("<title>Clothing boxes</title>" + head, body)).published == "2025-03-05"
+
+
 def test_declared_published_shown_only_as_update_gives_way_to_shown_published() -> None:
     ld = {"@type": "BlogPosting", "headline": "Top companies",
           "datePublished": "2025-08-21", "dateModified": "2025-08-20"}
