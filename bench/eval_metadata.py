@@ -31,7 +31,9 @@ Conventions (learned from the ground truth, applied identically to both tools):
   it, the truth takes the shown update on 15 and the declared date on 2.
   Where a page shows its dateModified without a label, the same split holds
   weakly (with article:published_time: 7 declared, 4 shown; without: 0 and
-  2).  cleanwire follows Open Graph in both cases.  Pages with no date
+  2), and where nothing is shown next to the headline but the update is
+  shown above it or in a date element away from it, strongly (with: 5 and
+  0; without: 0 and 5).  cleanwire follows Open Graph.  Pages with no date
   shown may still have a null truth although they declare one (19 pages
   where we answer from JSON-LD/meta alone; 121 such answers match the truth).
 * Timing: "ours" is extract_metadata on an already parsed tree (the pipeline

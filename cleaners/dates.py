@@ -18,6 +18,7 @@ as its date; numbers in bench/eval_metadata.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -545,15 +546,36 @@ def _swap_by_url(found: str, url: str) -> str:
     return found
 
 
-def _shown_update(shown: Shown, machine: str, modified: str | None,
-                  graph: str | None) -> str | None:
+def _update_elsewhere(shown: Shown, dom: DomDates, machine: str,
+                      modified: str | None) -> str | None:
+    """The update date shown above the headline or in a date element away from it.
+
+    Above the headline: an unlabelled date that is the declared dateModified.
+    Elsewhere (nothing shown next to the headline): a date element labelled
+    or classed "Updated", or one that is the declared dateModified, on a page
+    whose date elements never show the declared published date.
+    """
+    if shown.early:
+        return shown.early if modified and _day(shown.early) == _day(modified) else None
+    if any(_day(found) == _day(machine) for found in (dom.published, dom.plain)):
+        return None
+    if dom.modified:
+        return dom.modified
+    return next((found for found in (dom.published, dom.plain)
+                 if found and modified and _day(found) == _day(modified)), None)
+
+
+def _shown_update(shown: Shown, dom_dates: Callable[[], DomDates], machine: str,
+                  modified: str | None, graph: str | None) -> str | None:
     """The update date a page shows instead of its declared first publication, or None.
 
     A page that shows its readers only its last update ("Updated May 2,
-    2025", or an unlabelled date that is the declared dateModified) and never
-    the declared datePublished is dated by what it shows, unless Open Graph's
-    article:published_time declares a different first publication (on WCXB,
-    a declared datePublished without it gives way to the shown update on 15
+    2025", or an unlabelled date that is the declared dateModified), next to
+    the headline or, with nothing shown there, above it or in a date element
+    away from it, and never the declared datePublished is dated by what it
+    shows, unless Open Graph's article:published_time declares a different
+    first publication (on WCXB,
+    a declared datePublished without it gives way to the shown update on 20
     pages and is the truth on 2).
     """
     if shown.agrees(machine) or (graph and _day(graph) == _day(machine)):
@@ -563,7 +585,7 @@ def _shown_update(shown: Shown, machine: str, modified: str | None,
                             and _day(machine) < _day(modified))
         update = shown.published if update_shown else None
     else:
-        update = shown.modified
+        update = shown.modified or _update_elsewhere(shown, dom_dates(), machine, modified)
     if not update or _day(update) == _day(machine):
         return None
     return update if not graph or _day(graph) == _day(update) else None
@@ -616,7 +638,7 @@ def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: J
                 return Dates(original, modified, "original")
             return Dates(_swap_by_url(shown.published, url), modified, "headline")
     graph = _first_meta(meta, OPEN_GRAPH_PUBLISHED) if machine else None
-    if machine and (update := _shown_update(shown, machine, modified, graph)):
+    if machine and (update := _shown_update(shown, dom_dates, machine, modified, graph)):
         return Dates(_swap_by_url(update, url), modified, "shown-update")
     if machine:
         if _same_instant(machine, modified):

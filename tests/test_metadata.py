@@ -355,6 +355,21 @@ def test_unlabelled_update_shown_alone_replaces_a_published_date_declared_only_i
     assert meta_of(page("<title>Clothing boxes</title>" + head, body)).published == "2025-03-05"
 
 
+def test_update_shown_away_from_the_headline_replaces_a_published_date_declared_only_in_jsonld(
+) -> None:
+    ld = {"@type": "Article", "headline": "Video production",
+          "datePublished": "2024-02-01T15:46:14Z", "dateModified": "2025-04-19T23:02:46Z"}
+    head = f"<title>Video production</title><script type='application/ld+json'>{json.dumps(ld)}"
+    head += "</script>"
+    story = "<p>Body text of the guide, long enough to fill the dateline window.</p>" * 12
+    updated = "<div class='header-update'>Updated on April 19, 2025</div>"
+    body = f"<article><h1>Video production</h1>{story}{updated}</article>"
+    assert meta_of(page(head, body)).published == "2025-04-19"
+    shown = "<span class='post-date'>February 1, 2024</span>"
+    body = f"<article><h1>Video production</h1>{story}{updated}{shown}</article>"
+    assert meta_of(page(head, body)).published == "2024-02-01T15:46:14Z"
+
+
 def test_declared_published_shown_only_as_update_gives_way_to_shown_published() -> None:
     ld = {"@type": "BlogPosting", "headline": "Top companies",
           "datePublished": "2025-08-21", "dateModified": "2025-08-20"}
