@@ -63,6 +63,7 @@ _ITEMPROP_PUBLISHED = etree.XPath(
     "or @itemprop='uploadDate']")
 _ITEMPROP_MODIFIED = etree.XPath("//*[@itemprop][@itemprop='dateModified']")
 _TIMES = etree.XPath("//time")
+_TIME_STAMPS = etree.XPath("//time/@datetime")
 _SCRIPT_DATES = etree.XPath(
     "//script[not(@src)][contains(., 'ublished') or contains(., 'ublishDate') "
     "or contains(., 'publication_date') or contains(., 'postedAt')]/text()")
@@ -282,6 +283,7 @@ class Shown:
     early: str | None = None  # unlabelled, above the headline: weak evidence
     all: list[str] = field(default_factory=list)
     stated: list[str] = field(default_factory=list)  # every date not labelled as an update
+    ambiguous: set[str] = field(default_factory=set)  # read from "02-12-2025": d/m uncertain
 
     def agrees(self, machine: str | None) -> bool:
         """Does a machine date match one shown and not labelled an update (±1 day, d/m swap)?
@@ -313,6 +315,12 @@ def _in_prose(text: str, offset: int) -> bool:
     return (len(text) if end < 0 else end) - start > PROSE_CHARS
 
 
+def _ambiguous_at(text: str, offset: int) -> bool:
+    """Is the date at offset all numbers, with both day and month 1-12 ("02-12-2025")?"""
+    match = _NUMERIC.match(text, offset)
+    return bool(match) and match[1] != match[3] and int(match[1]) <= 12 and int(match[3]) <= 12
+
+
 def near_headline(headline: HtmlElement | None, us_order: bool = True) -> Shown:
     """Dates written next to the headline element.
 
@@ -337,6 +345,8 @@ def near_headline(headline: HtmlElement | None, us_order: bool = True) -> Shown:
         if not kind and offset >= len(head) and _in_prose(text, offset):
             continue  # "the deadline is April 15, 2025." in the story's first lines
         shown.all.append(day)
+        if _ambiguous_at(text, offset):
+            shown.ambiguous.add(day)
         if kind != "modified":
             shown.stated.append(day)
         if kind == "modified":
@@ -546,6 +556,26 @@ def _swap_by_url(found: str, url: str) -> str:
     return found
 
 
+def _swapped(found: str) -> str | None:
+    day = date.fromisoformat(found[:10])
+    swapped = _valid(day.year, day.day, day.month) if day.day <= 12 else None
+    return swapped.isoformat() if swapped else None
+
+
+def _settle_order(found: str, url: str, tree: HtmlElement, ambiguous: set[str]) -> str:
+    """Day and month of an all-numeric date ("02-12-2025"), settled by the page's own evidence.
+
+    The URL's /2025/12/02/ wins; else a <time datetime> (ISO, unambiguous)
+    anywhere on the page, a "recent posts" list included, that has the
+    swapped reading and not the one taken.
+    """
+    settled = _swap_by_url(found, url)
+    if settled != found or _day(found) not in ambiguous or not (swapped := _swapped(found)):
+        return settled
+    stamps = {match[0][:10] for value in _TIME_STAMPS(tree) if (match := _ISO.match(value))}
+    return swapped if swapped in stamps and _day(found) not in stamps else found
+
+
 def _update_elsewhere(shown: Shown, dom: DomDates, machine: str,
                       modified: str | None) -> str | None:
     """The update date shown above the headline or in a date element away from it.
@@ -636,7 +666,8 @@ def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: J
             original = dom_dates().original
             if original and _day(original) < _day(shown.published):
                 return Dates(original, modified, "original")
-            return Dates(_swap_by_url(shown.published, url), modified, "headline")
+            published = _settle_order(shown.published, url, tree, shown.ambiguous)
+            return Dates(published, modified, "headline")
     graph = _first_meta(meta, OPEN_GRAPH_PUBLISHED) if machine else None
     if machine and (update := _shown_update(shown, dom_dates, machine, modified, graph)):
         return Dates(_swap_by_url(update, url), modified, "shown-update")

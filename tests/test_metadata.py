@@ -322,6 +322,13 @@ def test_url_settles_day_month_order() -> None:
     assert meta.published == "2023-10-03"
 
 
+def test_page_time_stamp_settles_day_and_month_of_a_numeric_date() -> None:
+    body = ("<article><h1>Headline of the story</h1><p>By Jane Doe</p><p>02-12-2025</p>"
+            "<p>x</p></article><aside><h3>Recent posts</h3><a href='/story'>Headline of the "
+            "story</a><time datetime='2025-12-02'>December 02, 2025</time></aside>")
+    assert meta_of(page("<title>Headline of the story</title>", body)).published == "2025-12-02"
+
+
 def test_shown_date_equal_to_declared_update_keeps_declared_published() -> None:
     head = ("<meta property='article:published_time' content='2025-11-17T12:53:27+00:00'>"
             "<meta property='article:modified_time' content='2025-11-20T07:36:34+00:00'>")
