@@ -6,6 +6,7 @@ a fixed sample of WCXB dev articles guard against regressions.
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import json
 import sys
@@ -327,6 +328,14 @@ def test_page_time_stamp_settles_day_and_month_of_a_numeric_date() -> None:
             "<p>x</p></article><aside><h3>Recent posts</h3><a href='/story'>Headline of the "
             "story</a><time datetime='2025-12-02'>December 02, 2025</time></aside>")
     assert meta_of(page("<title>Headline of the story</title>", body)).published == "2025-12-02"
+
+
+def test_jsonld_in_a_script_ld_json_meta_tag() -> None:
+    ld = {"@type": "Article", "headline": "Full EV cars",
+          "datePublished": "2025-11-17T09:00:00-05:00"}
+    head = f"<meta name='script:ld+json' content='{html.escape(json.dumps(ld))}'>"
+    meta = meta_of(page("<title>Full EV cars</title>" + head, "<h1>Full EV cars</h1><p>x</p>"))
+    assert meta.published == "2025-11-17T09:00:00-05:00"
 
 
 def test_shown_date_equal_to_declared_update_keeps_declared_published() -> None:
