@@ -64,6 +64,8 @@ _ITEMPROP_PUBLISHED = etree.XPath(
 _ITEMPROP_MODIFIED = etree.XPath("//*[@itemprop][@itemprop='dateModified']")
 _TIMES = etree.XPath("//time")
 _TIME_STAMPS = etree.XPath("//time/@datetime")
+# text that may hold a four-digit year 19xx/20xx: contains() is cheap, translate() is not
+_YEAR_TEXTS = etree.XPath("//body//text()[contains(., '20') or contains(., '19')]")
 _SCRIPT_DATES = etree.XPath(
     "//script[not(@src)][contains(., 'ublished') or contains(., 'ublishDate') "
     "or contains(., 'publication_date') or contains(., 'postedAt')]/text()")
@@ -368,6 +370,43 @@ def script_date(tree: HtmlElement) -> str | None:
     return None
 
 
+LABELLED_LINE_CHARS = 150
+MAX_LABELLED_TEXTS = 400
+
+
+def labelled_in_page(tree: HtmlElement, us_order: bool = True) -> str | None:
+    """A date labelled as the publication date anywhere outside noise regions and comments.
+
+    "Post time: 01-04-2024" under the story, far from the headline and in
+    no date-classed element: the label says whose date it is.  Read from
+    the short line (an element's text up to LABELLED_LINE_CHARS) around
+    each text node that may hold a year; the line must start with the label.
+    """
+    for text in _YEAR_TEXTS(tree)[:MAX_LABELLED_TEXTS]:
+        parent = text.getparent()
+        if parent is not None and getattr(text, "is_tail", False):
+            parent = parent.getparent()
+        if parent is None or parent.tag in ("script", "style", "noscript", "template"):
+            continue
+        line = text_of(parent)
+        if len(line) > LABELLED_LINE_CHARS:
+            continue
+        for offset, day in find_dates(line, us_order):
+            if _label_line(line[:offset]) and not in_noise_region(parent) and (
+                    not in_comments(parent)):
+                return day
+            break
+    return None
+
+
+def _label_line(before: str) -> bool:
+    """Is the text before a date just a publication label ("Post time:", "Published on")?"""
+    label = before.strip(" :|-–—•").casefold()
+    return len(label) <= LABEL_WINDOW and any(
+        label == word or label.endswith(f" {word}") for word in PUBLISHED_LABELS) and not any(
+        word in label for word in MODIFIED_LABELS)
+
+
 def _labelled(text: str, labels: tuple[str, ...]) -> bool:
     head = text[:40].casefold()
     return any(head.startswith(label) or f" {label}" in head[:30] for label in labels)
@@ -640,7 +679,9 @@ def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: J
     is skipped.  A machine date one day off the URL's /2025/01/12/ date is a
     UTC shift: the URL's local day is kept.  Without machine dates: an
     "Originally published" date, <time>/date-classed elements (not one the
-    headline area shows only as "Updated ..."), inline JSON state, the URL,
+    headline area shows only as "Updated ..."), a line anywhere outside noise
+    regions that starts with a publication label ("Post time: ..."), inline
+    JSON state, the URL,
     an unlabelled date above the headline, and last an "Updated" date shown
     on the page.  A shown date agrees with a zoned machine timestamp only if
     some real time zone (UTC-12 to UTC+14) puts the instant on that day.
@@ -684,6 +725,7 @@ def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: J
     modified = modified or found_dom.modified
     later = (("original", lambda: found_dom.original),
              ("dom", lambda: found_dom.published or found_dom.side or found_dom.plain),
+             ("labelled", lambda: labelled_in_page(tree, month_first(tree))),
              ("script", lambda: script_date(tree)),
              ("url", lambda: url_date(url)), ("above-headline", lambda: shown.early),
              ("modified", lambda: shown.modified or found_dom.modified))

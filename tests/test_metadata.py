@@ -420,6 +420,16 @@ def test_originally_published_date_wins() -> None:
     assert meta_of(page("<title>Tiny homes</title>", body, "en-AU")).published == "2019-09-26"
 
 
+def test_publication_label_line_far_from_the_headline() -> None:
+    story = "<p>Body text of the story, long enough to fill the dateline window.</p>" * 12
+    body = (f"<article><h1>Electric skateboards</h1>{story}"
+            "<p><em>Editor's note: we updated this review on March 4, 2025.</em></p>"
+            "<div style='text-align:right'>Post time: 01-04-2024</div></article>")
+    assert meta_of(page("<title>Electric skateboards</title>", body)).published == "2024-01-04"
+    body = body.replace("Post time: 01-04-2024", "")
+    assert meta_of(page("<title>Electric skateboards</title>", body)).published is None
+
+
 def test_date_in_the_story_prose_is_not_a_dateline() -> None:
     body = ("<article><h1>Guide to filing your taxes</h1><p>The deadline to file your federal "
             "tax return this year is April 15, 2025, and most people can file for free online "
