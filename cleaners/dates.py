@@ -8,15 +8,17 @@ has one, else YYYY-MM-DD; a timestamp keeps its own local day.
 
 Which date is "published": the first publication.  A date the page shows
 that is the declared dateModified is an update, even when shown without a
-label, and does not replace an earlier declared datePublished ("Originally
-published ..." beats both).  Only when a page has no publication date at
-all does a shown "Updated" date stand in for it.  WCXB's truth sometimes
-takes the shown update date instead (numbers in bench/eval_metadata.py).
+label ("Originally published ..." beats both).  It stands in for the
+published date when the page shows readers no other date and the first
+publication is declared only in JSON-LD or other meta, not in Open Graph's
+article:published_time (what a reader of the page, and WCXB's truth, takes
+as its date; numbers in bench/eval_metadata.py).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -47,6 +49,9 @@ PUBLISHED_META = (
     "date.published", "article:post_date", "datecreated", "created", "dc.date", "dcterms.date",
     "date", "og:pubdate", "release_date", "rnews:datepublished",
 )
+# Open Graph's first-publication stamp: the one declared date that shown "Updated"
+# dates do not override (JSON-LD datePublished alone often is a CMS creation stamp)
+OPEN_GRAPH_PUBLISHED = ("article:published_time", "og:article:published_time")
 MODIFIED_META = (
     "article:modified_time", "og:updated_time", "og:article:modified_time", "article:modified",
     "modified_time", "datemodified", "article.updated", "last-modified", "lastmod",
@@ -58,6 +63,9 @@ _ITEMPROP_PUBLISHED = etree.XPath(
     "or @itemprop='uploadDate']")
 _ITEMPROP_MODIFIED = etree.XPath("//*[@itemprop][@itemprop='dateModified']")
 _TIMES = etree.XPath("//time")
+_TIME_STAMPS = etree.XPath("//time/@datetime")
+# text that may hold a four-digit year 19xx/20xx: contains() is cheap, translate() is not
+_YEAR_TEXTS = etree.XPath("//body//text()[contains(., '20') or contains(., '19')]")
 _SCRIPT_DATES = etree.XPath(
     "//script[not(@src)][contains(., 'ublished') or contains(., 'ublishDate') "
     "or contains(., 'publication_date') or contains(., 'postedAt')]/text()")
@@ -277,6 +285,7 @@ class Shown:
     early: str | None = None  # unlabelled, above the headline: weak evidence
     all: list[str] = field(default_factory=list)
     stated: list[str] = field(default_factory=list)  # every date not labelled as an update
+    ambiguous: set[str] = field(default_factory=set)  # read from "02-12-2025": d/m uncertain
 
     def agrees(self, machine: str | None) -> bool:
         """Does a machine date match one shown and not labelled an update (±1 day, d/m swap)?
@@ -308,6 +317,12 @@ def _in_prose(text: str, offset: int) -> bool:
     return (len(text) if end < 0 else end) - start > PROSE_CHARS
 
 
+def _ambiguous_at(text: str, offset: int) -> bool:
+    """Is the date at offset all numbers, with both day and month 1-12 ("02-12-2025")?"""
+    match = _NUMERIC.match(text, offset)
+    return bool(match) and match[1] != match[3] and int(match[1]) <= 12 and int(match[3]) <= 12
+
+
 def near_headline(headline: HtmlElement | None, us_order: bool = True) -> Shown:
     """Dates written next to the headline element.
 
@@ -332,6 +347,8 @@ def near_headline(headline: HtmlElement | None, us_order: bool = True) -> Shown:
         if not kind and offset >= len(head) and _in_prose(text, offset):
             continue  # "the deadline is April 15, 2025." in the story's first lines
         shown.all.append(day)
+        if _ambiguous_at(text, offset):
+            shown.ambiguous.add(day)
         if kind != "modified":
             shown.stated.append(day)
         if kind == "modified":
@@ -351,6 +368,43 @@ def script_date(tree: HtmlElement) -> str | None:
         if match and (found := parse_date(match[1])):
             return found
     return None
+
+
+LABELLED_LINE_CHARS = 150
+MAX_LABELLED_TEXTS = 400
+
+
+def labelled_in_page(tree: HtmlElement, us_order: bool = True) -> str | None:
+    """A date labelled as the publication date anywhere outside noise regions and comments.
+
+    "Post time: 01-04-2024" under the story, far from the headline and in
+    no date-classed element: the label says whose date it is.  Read from
+    the short line (an element's text up to LABELLED_LINE_CHARS) around
+    each text node that may hold a year; the line must start with the label.
+    """
+    for text in _YEAR_TEXTS(tree)[:MAX_LABELLED_TEXTS]:
+        parent = text.getparent()
+        if parent is not None and getattr(text, "is_tail", False):
+            parent = parent.getparent()
+        if parent is None or parent.tag in ("script", "style", "noscript", "template"):
+            continue
+        line = text_of(parent)
+        if len(line) > LABELLED_LINE_CHARS:
+            continue
+        for offset, day in find_dates(line, us_order):
+            if _label_line(line[:offset]) and not in_noise_region(parent) and (
+                    not in_comments(parent)):
+                return day
+            break
+    return None
+
+
+def _label_line(before: str) -> bool:
+    """Is the text before a date just a publication label ("Post time:", "Published on")?"""
+    label = before.strip(" :|-–—•").casefold()
+    return len(label) <= LABEL_WINDOW and any(
+        label == word or label.endswith(f" {word}") for word in PUBLISHED_LABELS) and not any(
+        word in label for word in MODIFIED_LABELS)
 
 
 def _labelled(text: str, labels: tuple[str, ...]) -> bool:
@@ -541,6 +595,71 @@ def _swap_by_url(found: str, url: str) -> str:
     return found
 
 
+def _swapped(found: str) -> str | None:
+    day = date.fromisoformat(found[:10])
+    swapped = _valid(day.year, day.day, day.month) if day.day <= 12 else None
+    return swapped.isoformat() if swapped else None
+
+
+def _settle_order(found: str, url: str, tree: HtmlElement, ambiguous: set[str]) -> str:
+    """Day and month of an all-numeric date ("02-12-2025"), settled by the page's own evidence.
+
+    The URL's /2025/12/02/ wins; else a <time datetime> (ISO, unambiguous)
+    anywhere on the page, a "recent posts" list included, that has the
+    swapped reading and not the one taken.
+    """
+    settled = _swap_by_url(found, url)
+    if settled != found or _day(found) not in ambiguous or not (swapped := _swapped(found)):
+        return settled
+    stamps = {match[0][:10] for value in _TIME_STAMPS(tree) if (match := _ISO.match(value))}
+    return swapped if swapped in stamps and _day(found) not in stamps else found
+
+
+def _update_elsewhere(shown: Shown, dom: DomDates, machine: str,
+                      modified: str | None) -> str | None:
+    """The update date shown above the headline or in a date element away from it.
+
+    Above the headline: an unlabelled date that is the declared dateModified.
+    Elsewhere (nothing shown next to the headline): a date element labelled
+    or classed "Updated", or one that is the declared dateModified, on a page
+    whose date elements never show the declared published date.
+    """
+    if shown.early:
+        return shown.early if modified and _day(shown.early) == _day(modified) else None
+    if any(_day(found) == _day(machine) for found in (dom.published, dom.plain)):
+        return None
+    if dom.modified:
+        return dom.modified
+    return next((found for found in (dom.published, dom.plain)
+                 if found and modified and _day(found) == _day(modified)), None)
+
+
+def _shown_update(shown: Shown, dom_dates: Callable[[], DomDates], machine: str,
+                  modified: str | None, graph: str | None) -> str | None:
+    """The update date a page shows instead of its declared first publication, or None.
+
+    A page that shows its readers only its last update ("Updated May 2,
+    2025", or an unlabelled date that is the declared dateModified), next to
+    the headline or, with nothing shown there, above it or in a date element
+    away from it, and never the declared datePublished is dated by what it
+    shows, unless Open Graph's article:published_time declares a different
+    first publication (on WCXB,
+    a declared datePublished without it gives way to the shown update on 20
+    pages and is the truth on 2).
+    """
+    if shown.agrees(machine) or (graph and _day(graph) == _day(machine)):
+        return None
+    if shown.published:
+        update_shown = bool(modified and _day(shown.published) == _day(modified)
+                            and _day(machine) < _day(modified))
+        update = shown.published if update_shown else None
+    else:
+        update = shown.modified or _update_elsewhere(shown, dom_dates(), machine, modified)
+    if not update or _day(update) == _day(machine):
+        return None
+    return update if not graph or _day(graph) == _day(update) else None
+
+
 def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: JsonLd,
                   headline: HtmlElement | None = None,
                   index: ClassIndex | None = None) -> Dates:
@@ -549,16 +668,20 @@ def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: J
     Machine-readable dates (JSON-LD, meta, itemprop) come first, but a
     published date written next to the headline wins when it disagrees with
     them: that is the date the page shows its readers (sites often put the
-    last-edit date in datePublished).  Exceptions: a shown date that is the
-    declared modified date (an update shown without a label) leaves an
-    earlier declared publication date standing; a declared publication
-    date stamped at the same instant as the modified one is weak, and an
-    earlier date the page marks as published (or shows above the headline)
-    replaces it; a declared publication date later than the declared update
+    last-edit date in datePublished).  Exceptions: a date the page shows as
+    an update (labelled "Updated", or the declared modified date shown
+    without a label) replaces the declared publication date only when no
+    other date is shown and Open Graph's article:published_time does not
+    declare a different first publication; a declared publication date
+    stamped at the same instant as the modified one is weak, and an earlier
+    date the page marks as published (or shows above the headline) replaces
+    it; a declared publication date later than the declared update
     is skipped.  A machine date one day off the URL's /2025/01/12/ date is a
     UTC shift: the URL's local day is kept.  Without machine dates: an
     "Originally published" date, <time>/date-classed elements (not one the
-    headline area shows only as "Updated ..."), inline JSON state, the URL,
+    headline area shows only as "Updated ..."), a line anywhere outside noise
+    regions that starts with a publication label ("Post time: ..."), inline
+    JSON state, the URL,
     an unlabelled date above the headline, and last an "Updated" date shown
     on the page.  A shown date agrees with a zoned machine timestamp only if
     some real time zone (UTC-12 to UTC+14) puts the instant on that day.
@@ -584,7 +707,11 @@ def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: J
             original = dom_dates().original
             if original and _day(original) < _day(shown.published):
                 return Dates(original, modified, "original")
-            return Dates(_swap_by_url(shown.published, url), modified, "headline")
+            published = _settle_order(shown.published, url, tree, shown.ambiguous)
+            return Dates(published, modified, "headline")
+    graph = _first_meta(meta, OPEN_GRAPH_PUBLISHED) if machine else None
+    if machine and (update := _shown_update(shown, dom_dates, machine, modified, graph)):
+        return Dates(_swap_by_url(update, url), modified, "shown-update")
     if machine:
         if _same_instant(machine, modified):
             earlier = dom_dates().published or shown.early
@@ -598,6 +725,7 @@ def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: J
     modified = modified or found_dom.modified
     later = (("original", lambda: found_dom.original),
              ("dom", lambda: found_dom.published or found_dom.side or found_dom.plain),
+             ("labelled", lambda: labelled_in_page(tree, month_first(tree))),
              ("script", lambda: script_date(tree)),
              ("url", lambda: url_date(url)), ("above-headline", lambda: shown.early),
              ("modified", lambda: shown.modified or found_dom.modified))

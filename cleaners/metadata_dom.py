@@ -21,6 +21,9 @@ _META = etree.XPath("//meta[@content]")
 _JSONLD = etree.XPath(
     "//script[contains(translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
     "'abcdefghijklmnopqrstuvwxyz'), 'ld+json')]")
+# Remix/React Router's {"script:ld+json": {...}} meta descriptor, rendered by some
+# head managers as <meta name="script:ld+json" content="{...}"> instead of a script
+_JSONLD_META = etree.XPath("//meta[@name='script:ld+json']/@content")
 _NOISE_WORDS = re.compile("|".join(re.escape(w) for w in NOISE_REGION_WORDS))  # on lower()
 _NOISE_TAGS = frozenset({"nav", "footer", "aside", "form", "select", "option", "button",
                          "noscript", "template"})
@@ -228,8 +231,8 @@ def _score_article(obj: dict[str, Any]) -> int:
 def read_jsonld(tree: HtmlElement) -> JsonLd:
     """Parse every ld+json script (tolerantly) and pick the main article object."""
     ld = JsonLd()
-    for script in _JSONLD(tree):
-        data = _loads(script.text or "")
+    for raw in [script.text or "" for script in _JSONLD(tree)] + _JSONLD_META(tree):
+        data = _loads(raw)
         if data is not None:
             _flatten(data, ld.objects)
     for obj in ld.objects:

@@ -104,7 +104,7 @@ ROLE_WORDS: frozenset[str] = frozenset({
 # Labels in front of a date that say which date it is.
 PUBLISHED_LABELS: tuple[str, ...] = (
     "published", "posted", "posted on", "published on", "first published", "date",
-    "released", "written on", "created", "issued",
+    "released", "written on", "created", "issued", "post time", "publish time",
     "veröffentlicht", "veröffentlicht am", "erschienen", "erstellt", "publié", "publié le",
     "publicado", "publicado el", "pubblicato", "pubblicato il", "gepubliceerd",
     "publicerad", "publiceret", "publisert", "opublikowano", "опубліковано", "опубликовано",
