@@ -30,3 +30,17 @@ def test_schemes_and_binary_extensions():
     assert not is_web_url("javascript:alert(1)") and not is_web_url("ftp://a.b/x")
     assert looks_binary("https://a.b/report.PDF") and looks_binary("https://a.b/x.jpg?w=3")
     assert not looks_binary("https://a.b/news/2025/story.html")
+
+
+def test_url_set_remembers_urls_and_yields_the_new_ones_once() -> None:
+    from crawler.urls import UrlSet
+
+    seen = UrlSet()
+    assert "https://a.example/x" not in seen and len(seen) == 0
+    seen.add("https://a.example/x")
+    assert "https://a.example/x" in seen and "https://a.example/y" not in seen
+    new = seen.new(["https://a.example/x", "https://a.example/y", "https://a.example/z",
+                    "https://a.example/y"])
+    assert new == ["https://a.example/y", "https://a.example/z"]
+    assert len(seen) == 3 and all(u in seen for u in new)
+    assert seen.new(new) == []

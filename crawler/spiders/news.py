@@ -52,7 +52,7 @@ from ..profiles import (
     parse_duration,
     sites_path,
 )
-from ..urls import clean_url, host_of, is_web_url, looks_binary, url_key
+from ..urls import UrlSet, clean_url, host_of, is_web_url, looks_binary, url_key
 
 _DISCOVERY_PRIORITY = 100
 # sitemap pages wait in the spider's backlog until Scrapy's queue holds fewer than LOW
@@ -101,8 +101,8 @@ class NewsSpider(scrapy.Spider):
         self.hosts = profile.all_hosts
         self.allowed_domains = sorted({h.split(":")[0] for h in self.hosts})
         self.url_filter = UrlFilter.from_profile(profile)
-        self.seen: set[str] = set()
-        self.links_seen: set[str] = set()  # absolute link targets already handed to _follow
+        self.seen = UrlSet()  # URL keys claimed (requested, queued or in the backlog)
+        self.links_seen = UrlSet()  # absolute link targets already handed to _follow
         # set by CleanPipeline: its workers read each page's links and hand them back
         self.links_by_cleaner = False
         # sitemap pages claimed but not yet handed to Scrapy: (url, depth, headers), released
@@ -110,7 +110,7 @@ class NewsSpider(scrapy.Spider):
         self.backlog: deque[tuple[str, int, dict[str, str] | None]] = deque()
         self.pages_requested = 0
         self.frontier: Frontier | None = None  # stored articles (incremental re-crawls)
-        self.known_passed: set[str] = set()  # stored articles not fetched this time
+        self.known_passed = UrlSet()  # stored articles not fetched this time
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -404,9 +404,7 @@ class NewsSpider(scrapy.Spider):
         Navigation, footers and related-story boxes repeat the same links on every
         page: each absolute target is looked at once, so URL normalisation stays off
         the hot path."""
-        seen = self.links_seen
-        new = [link for link in links if link not in seen]
-        seen.update(new)
+        new = self.links_seen.new(links)
         if len(links) > len(new):
             self.crawler.stats.inc_value("cleanwire/duplicate_urls", len(links) - len(new))
         yield from self._follow(new, depth)
