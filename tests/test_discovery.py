@@ -74,3 +74,22 @@ def test_robots_sitemap_lines_and_feed_links():
     links = [("application/rss+xml", "/feed"), ("text/css", "/x.css"),
              ("application/atom+xml; charset=utf-8", "https://ex.com/atom")]
     assert feed_links(links, "https://ex.com/") == ["https://ex.com/feed", "https://ex.com/atom"]
+
+
+def test_sitemap_read_as_a_stream_keeps_what_a_broken_file_holds():
+    body = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+            b' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+            b"<url><loc> /a/1 </loc><lastmod><!-- c -->2025-03-03</lastmod></url>"
+            b"<url><lastmod>2025-01-01</lastmod></url>"  # no loc: skipped
+            b"<url><loc>https://x.example/n</loc><news:news><news:publication_date>2025-02-02"
+            b"</news:publication_date><news:title>T &amp; x</news:title></news:news>"
+            b"<news:news><news:title>second</news:title></news:news></url>"
+            b"<url><loc>https://x.example/cut")  # truncated mid-element
+    kind, entries = sitemap_entries(body, "https://x.example/sitemap.xml")
+    assert kind == "urlset"
+    assert [(e.url, e.lastmod, e.title) for e in entries] == [
+        ("https://x.example/a/1", "2025-03-03", None),
+        ("https://x.example/n", "2025-02-02", "T & x"),
+        ("https://x.example/cut", None, None)]
+    assert sitemap_entries(b"not xml at all", "https://x.example/")[1] == []
+

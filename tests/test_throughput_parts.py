@@ -330,3 +330,25 @@ def test_backlog_released_by_a_page_while_a_sitemap_callback_is_consumed() -> No
     urls = [r.url for r in requests + spider.crawler.engine.crawled]
     assert sorted(urls) == sorted([f"{BASE}/other/"] + [f"{BASE}/news/2025/story-{i}/"
                                                          for i in range(600)])
+
+
+def test_freed_memory_is_handed_back_on_glibc_and_the_extension_can_be_off() -> None:
+    from scrapy.exceptions import NotConfigured
+
+    from crawler.extensions import TrimMemory, _malloc_trim
+
+    with pytest.raises(NotConfigured):
+        TrimMemory.from_crawler(get_crawler(NewsSpider, {"CLEANWIRE_TRIM_MEMORY_INTERVAL": 0,
+                                                         "TWISTED_REACTOR": None}))
+    trim = _malloc_trim()
+    if trim is None:
+        pytest.skip("no glibc malloc_trim on this system")
+    junk = [bytes(200_000) for _ in range(200)]  # 40 MB, freed below
+    del junk
+    assert trim(0) in (0, 1)
+    from crawler import settings as defaults
+
+    ext = TrimMemory.from_crawler(get_crawler(NewsSpider, {
+        "CLEANWIRE_TRIM_MEMORY_INTERVAL": defaults.CLEANWIRE_TRIM_MEMORY_INTERVAL,
+        "TWISTED_REACTOR": None}))
+    assert ext.interval == 10.0 and ext.trim is not None
