@@ -99,6 +99,18 @@ def test_deep_nesting_and_many_links_stay_bounded():
     assert sum(1 for _ in tree.iter()) <= 1000
 
 
+@pytest.mark.parametrize("depth", [18, 19, 20, 21])
+def test_bounds_cut_exactly_at_the_limits(depth: int):
+    """The quick check in C (count, reach) and the walk agree at the edges."""
+    html = "<html><body>" + "<div>" * depth + "deep" + "</div>" * depth + "</body></html>"
+    tree = parse_html(html, max_depth=20)  # html 0, body 1, divs 2..depth+1
+    assert max(len(list(e.iterancestors())) for e in tree.iter()) == min(depth + 1, 20)
+    assert "deep" in tree.text_content()
+    nodes = 2 + depth  # html, body, the divs
+    assert sum(1 for _ in parse_html(html, max_nodes=nodes).iter()) == nodes
+    assert sum(1 for _ in parse_html(html, max_nodes=nodes - 1).iter()) == nodes - 1
+
+
 def test_many_attributes_parse_in_linear_time():
     started = time.perf_counter()
     tree = parse_html(by_name("many-attributes").body.decode())
