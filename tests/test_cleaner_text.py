@@ -467,6 +467,51 @@ def test_embedded_post_in_a_figure_stays_a_figure() -> None:
     assert [f.get("class") for f in tree.iter("figure")] == ["wp-block-embed-twitter"]
 
 
+# --- text after the article's container ------------------------------------------------
+
+TRAILING_CASES = [
+    ("en", EN, "Ready to modernise your fleet? Our consultants have helped more than two hundred "
+               "operators plan new routes, and a first call with the team costs nothing at all."),
+    ("de", DE, "Sie planen neue Linien? Unsere Berater haben schon mehr als zweihundert "
+               "Verkehrsbetriebe begleitet, und das erste Gespräch mit dem Team ist kostenlos."),
+]
+
+
+def _split_page(lang: str, before: str, body: tuple[str, ...], after: str) -> bytes:
+    """A story in its own container, with a paragraph in a sibling container before/after."""
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><title>Story</title></head><body>'
+            f'<div class="css-a1"><div class="css-p0">{before}</div><div class="css-b2">'
+            f'<h1>Story</h1>{_paras(*body)}</div><div class="css-c3">{after}</div></div>'
+            f'</body></html>').encode()
+
+
+@pytest.mark.parametrize(("lang", "body", "promo"), TRAILING_CASES)
+def test_text_after_the_article_container_dropped(
+    lang: str, body: tuple[str, ...], promo: str
+) -> None:
+    text = clean_page(_split_page(lang, "", body, f"<p>{promo}</p>"),
+                      "https://news.example.org/story/1").text
+    _assert_clean(text, body, [promo[:40]])
+
+
+def test_lead_before_the_article_container_kept() -> None:
+    lead = ("Buses will reach the northern districts from next spring, after a long campaign by "
+            "residents who had waited more than a decade for a direct connection to the centre.")
+    text = clean_page(_split_page("en", f"<p>{lead}</p>", EN, ""),
+                      "https://news.example.org/story/1").text
+    _assert_clean(text, (lead, *EN), [])
+
+
+def test_mark_trailing_keeps_blocks_not_found_in_the_page() -> None:
+    from cleaners.dom import parse_html
+    from cleaners.extract import Block, mark_trailing
+
+    tree = parse_html(_split_page("en", "", EN, "<p>A promotion after the story.</p>").decode())
+    blocks = [Block("p", t) for t in (*EN, "A promotion after the story.", "Not in the page.")]
+    mark_trailing(tree, blocks)
+    assert [b.trailing for b in blocks] == [False, False, False, True, False]
+
+
 # --- second extractor when trafilatura misses the prose ----------------------------------
 
 def _long(body: tuple[str, ...]) -> tuple[str, ...]:
