@@ -6,8 +6,10 @@ only dropped when it is furniture-sized: it holds a small share of the page's
 text, and is short or link-dense. A wrapper named 'article-share-wrapper' or
 a <form> around the whole page therefore survives. A <figure> holding a
 <blockquote> is a quotation, not an image: it becomes a plain container so
-its text is extracted. Works in place on the tree that metadata extraction
-has already read.
+its text is extracted. The collapsed panels of accordions, FAQ widgets and
+<details> are opened (their hidden/collapsed markers removed), since the
+extractor would otherwise drop them as hidden. Works in place on the tree that
+metadata extraction has already read.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
 
-from .vocab import EMBED_CLASS_WORDS, NOISE_ROLES, NOISE_TOKENS, STRICT_NOISE_TOKENS
+from .vocab import (
+    DISCLOSURE_CLASS_WORDS,
+    EMBED_CLASS_WORDS,
+    HIDDEN_CLASS_WORDS,
+    NOISE_ROLES,
+    NOISE_TOKENS,
+    STRICT_NOISE_TOKENS,
+)
 
 
 def _token_regex(tokens: frozenset[str]) -> re.Pattern[str]:
@@ -47,6 +56,16 @@ _KEEP = frozenset({"html", "body", "main", "article"})
 _EMBED_CLASS = " or ".join(f"contains(@class, '{word}')" for word in EMBED_CLASS_WORDS)
 _QUOTE_FIGURES = XPath(
     f"//figure[.//blockquote][not({_EMBED_CLASS})][not(.//blockquote[{_EMBED_CLASS}])]")
+
+_HIDDEN_WORD = re.compile("|".join(map(re.escape, HIDDEN_CLASS_WORDS)), re.IGNORECASE)
+_DISCLOSURE_WORD = re.compile("|".join(map(re.escape, DISCLOSURE_CLASS_WORDS)), re.IGNORECASE)
+# inline styles of a collapsed panel: display:none, visibility:hidden, height:0 + overflow:hidden
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|overflow\s*:\s*hidden",
+                           re.IGNORECASE)
+_MAYBE_HIDDEN = XPath("//body//*[@aria-hidden='true' or @style or @class or @id]")
+# a hidden element is a disclosure panel when it, or one of this many ancestors, is a
+# <details> or is named as an accordion / FAQ
+DISCLOSURE_DEPTH = 3
 
 # a furniture container holds at most this share of the page's text ...
 MAX_SHARE = 0.3
@@ -106,13 +125,46 @@ def _noise_candidates(
             yield node, False
 
 
+def _name(node: lxml_html.HtmlElement) -> str:
+    return f"{node.get('class', '')} {node.get('id', '')}"
+
+
+def _is_hidden(node: lxml_html.HtmlElement) -> bool:
+    return (node.get("aria-hidden") == "true" or bool(_HIDDEN_STYLE.search(node.get("style", "")))
+            or bool(_HIDDEN_WORD.search(_name(node))))
+
+
+def _in_disclosure(node: lxml_html.HtmlElement) -> bool:
+    for _ in range(DISCLOSURE_DEPTH + 1):
+        if node is None or not isinstance(node.tag, str):
+            return False
+        if node.tag == "details" or _DISCLOSURE_WORD.search(_name(node)):
+            return True
+        node = node.getparent()
+    return False
+
+
+def open_disclosures(tree: lxml_html.HtmlElement) -> None:
+    """Remove the hidden/collapsed markers of accordion, FAQ and <details> panels."""
+    panels = [node for node in _MAYBE_HIDDEN(tree) if _is_hidden(node) and _in_disclosure(node)]
+    for node in panels:
+        node.attrib.pop("aria-hidden", None)
+        node.attrib.pop("style", None)
+        for attribute in ("class", "id"):
+            value = node.get(attribute)
+            if value:
+                node.set(attribute, _HIDDEN_WORD.sub("", value))
+
+
 def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = ()) -> None:
     """Remove noise containers from tree, in place."""
     for selector in extra_selectors:
         for node in CSSSelector(selector)(tree):
             _drop(node)
     for node in _WIDGETS(tree):
-        if _text_len(node) < WIDGET_CHARS:
+        if node.tag == "button" and node.get("aria-expanded") and _in_disclosure(node):
+            node.tag = "div"  # the question that opens an accordion panel: a heading, not a control
+        elif _text_len(node) < WIDGET_CHARS:
             _drop(node)
     bodies = _BODY(tree)
     total = _text_len(bodies[0]) if bodies else _text_len(tree)
@@ -127,3 +179,4 @@ def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = 
             _drop(node)
     for figure in _QUOTE_FIGURES(tree):
         figure.tag = "div"  # trafilatura treats figures as images and drops their text
+    open_disclosures(tree)

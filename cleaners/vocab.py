@@ -22,6 +22,12 @@ NOISE_TOKENS: frozenset[str] = frozenset({
 # such figures are not turned into text containers
 EMBED_CLASS_WORDS: tuple[str, ...] = ("embed", "tweet", "instagram", "tiktok", "facebook")
 
+# class/id words (substrings) of disclosure widgets: accordions and FAQ answers that the page
+# shows collapsed. Their panels are article text hidden only until a reader opens them.
+DISCLOSURE_CLASS_WORDS: tuple[str, ...] = ("accordion", "faq", "collaps", "answer")
+# class/id words (substrings) that mark an element as collapsed or hidden
+HIDDEN_CLASS_WORDS: tuple[str, ...] = ("hidden", "hide", "expand", "collaps")
+
 # ARIA roles of non-content regions
 NOISE_ROLES: frozenset[str] = frozenset({
     "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog",

@@ -512,6 +512,35 @@ def test_mark_trailing_keeps_blocks_not_found_in_the_page() -> None:
     assert [b.trailing for b in blocks] == [False, False, False, True, False]
 
 
+# --- collapsed accordion and FAQ panels ---------------------------------------------------
+
+ACCORDION_CASES = [
+    ("en", "How often will the new buses run?",
+     "Every ten minutes at peak hours and every twenty minutes in the evening, the transport "
+     "department said, with night buses on Fridays and Saturdays."),
+    ("fr", "À quelle fréquence passeront les nouveaux bus ?",
+     "Toutes les dix minutes aux heures de pointe et toutes les vingt minutes le soir, selon le "
+     "service des transports, avec des bus de nuit le vendredi et le samedi."),
+]
+
+
+@pytest.mark.parametrize(("lang", "question", "answer"), ACCORDION_CASES)
+@pytest.mark.parametrize("panel", [
+    '<div class="faq-item"><button aria-expanded="false">{q}</button>'
+    '<div class="faq-answer" aria-hidden="true" style="height:0;overflow:hidden"><p>{a}</p></div>'
+    '</div>',
+    '<div class="accordion"><h3>{q}</h3><div class="accordion-panel hidden"><p>{a}</p></div></div>',
+    '<details class="expandable"><summary>{q}</summary><p>{a}</p></details>',
+])
+def test_collapsed_accordion_answers_kept(
+    lang: str, question: str, answer: str, panel: str
+) -> None:
+    body = {"en": EN, "fr": FR}[lang]
+    html = _page(_paras(*body) + panel.format(q=question, a=answer), lang)
+    text = clean_page(html, "https://news.example.org/story/1").text
+    _assert_clean(text, (*body, answer), [])
+
+
 # --- second extractor when trafilatura misses the prose ----------------------------------
 
 def _long(body: tuple[str, ...]) -> tuple[str, ...]:
