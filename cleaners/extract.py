@@ -133,14 +133,16 @@ def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block]) -> None:
     place in the page). Only blocks found nowhere inside it are flagged: a block
     not found in the DOM is kept.
     """
-    keys = [link_key(_LIST_MARK.sub("", block.text)) for block in blocks]
-    wanted = set(keys)
+    # a list mark ("- ", "4. ") may come from the extractor's rendering or from the page
+    forms = [(link_key(block.text), link_key(_LIST_MARK.sub("", block.text))) for block in blocks]
+    wanted = {key for pair in forms for key in pair}
     wanted.discard("")
     where: dict[str, list[etree._Element]] = {}
     for node in _TEXT_ELEMENTS(tree):
         key = link_key(node.text_content())
         if key in wanted:
             where.setdefault(key, []).append(node)
+    keys = [whole if whole in where else bare for whole, bare in forms]
     weight: dict[etree._Element, int] = {}
     total = 0
     for block, key in zip(blocks, keys, strict=True):

@@ -9,7 +9,9 @@ a <form> around the whole page therefore survives. A <figure> holding a
 its text is extracted. The collapsed panels of accordions, FAQ widgets and
 <details> are opened (their hidden/collapsed markers removed), since the
 extractor would otherwise drop them as hidden. Works in place on the tree that
-metadata extraction has already read.
+metadata extraction has already read. An element named as an embed that holds
+prose paragraphs and no player or embedded post is the page's own custom-HTML
+block: the embed word is taken out of its class so its text is extracted.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from .vocab import (
     DISCLOSURE_CLASS_WORDS,
     EMBED_CLASS_WORDS,
     HIDDEN_CLASS_WORDS,
+    HTML_EMBED_WORD,
     NOISE_ROLES,
     NOISE_TOKENS,
     STRICT_NOISE_TOKENS,
@@ -57,6 +60,13 @@ _EMBED_CLASS = " or ".join(f"contains(@class, '{word}')" for word in EMBED_CLASS
 _QUOTE_FIGURES = XPath(
     f"//figure[.//blockquote][not({_EMBED_CLASS})][not(.//blockquote[{_EMBED_CLASS}])]")
 
+# elements named as embeds; players and embedded posts inside one make it a real embed
+_NAMED_EMBEDS = XPath(
+    f"//body//*[contains(translate(@class, 'EMBD', 'embd'), '{HTML_EMBED_WORD}')]")
+_PLAYERS = XPath(f".//iframe|.//video|.//audio|.//object|.//embed|.//blockquote[{_EMBED_CLASS}]")
+_PARAGRAPHS = XPath("descendant-or-self::p")
+# a custom-HTML block holds at least one paragraph of this many characters
+EMBED_PROSE_CHARS = 40
 _HIDDEN_WORD = re.compile("|".join(map(re.escape, HIDDEN_CLASS_WORDS)), re.IGNORECASE)
 _DISCLOSURE_WORD = re.compile("|".join(map(re.escape, DISCLOSURE_CLASS_WORDS)), re.IGNORECASE)
 # inline styles of a collapsed panel: display:none, visibility:hidden, height:0 + overflow:hidden
@@ -156,6 +166,18 @@ def open_disclosures(tree: lxml_html.HtmlElement) -> None:
                 node.set(attribute, _HIDDEN_WORD.sub("", value))
 
 
+def _has_prose(node: lxml_html.HtmlElement) -> bool:
+    return any(_text_len(para) >= EMBED_PROSE_CHARS for para in _PARAGRAPHS(node))
+
+
+def unname_html_embeds(tree: lxml_html.HtmlElement) -> None:
+    """Take the embed word out of the class of custom-HTML blocks that hold prose."""
+    for node in _NAMED_EMBEDS(tree):
+        if _has_prose(node) and not _PLAYERS(node):
+            words = node.get("class", "").split()
+            node.set("class", " ".join(w for w in words if HTML_EMBED_WORD not in w.lower()))
+
+
 def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = ()) -> None:
     """Remove noise containers from tree, in place."""
     for selector in extra_selectors:
@@ -180,3 +202,4 @@ def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = 
     for figure in _QUOTE_FIGURES(tree):
         figure.tag = "div"  # trafilatura treats figures as images and drops their text
     open_disclosures(tree)
+    unname_html_embeds(tree)

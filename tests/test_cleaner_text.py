@@ -541,6 +541,30 @@ def test_collapsed_accordion_answers_kept(
     _assert_clean(text, (*body, answer), [])
 
 
+# --- custom-HTML blocks named as embeds ---------------------------------------------------
+
+def test_custom_html_block_named_embed_is_text() -> None:
+    block = ("The new timetable, published in a table on the council's site, shows buses every "
+             "ten minutes between seven and nine in the morning on all three new lines.")
+    html = _page(_paras(EN[0]) + f'<div class="html-embed w-embed"><p>{block}</p></div>'
+                 + _paras(*EN[1:]))
+    text = clean_page(html, "https://news.example.org/story/1").text
+    _assert_clean(text, (*EN, block), [])
+
+
+def test_real_embed_keeps_its_name() -> None:
+    from cleaners.dom import parse_html
+    from cleaners.preclean import prune_noise
+
+    html = ('<html><body><main><div class="video-embed"><iframe src="https://v.example/1">'
+            '</iframe><p>Watch the council meeting in full, recorded on Tuesday evening.</p></div>'
+            '<div class="w-embed"><p>The council published the full timetable on Tuesday.</p>'
+            '</div></main></body></html>')
+    tree = parse_html(html)
+    prune_noise(tree)
+    assert [d.get("class") for d in tree.iter("div")] == ["video-embed", ""]
+
+
 # --- second extractor when trafilatura misses the prose ----------------------------------
 
 def _long(body: tuple[str, ...]) -> tuple[str, ...]:
