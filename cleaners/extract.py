@@ -27,6 +27,7 @@ from trafilatura.settings import Extractor
 from trafilatura.xml import xmltotxt
 
 from . import fallback
+from .vocab import DISCLOSURE_CLASS_WORDS
 
 # trafilatura knobs. First pass: recall focus without the external fallbacks (it
 # is cheaper than the balanced default and keeps sections the default drops);
@@ -48,6 +49,9 @@ BLOB_CHARS = 2000
 BLOB_KEEP = 0.5
 # when both passes miss most of the page's prose, try jusText (cleaners/fallback.py)
 JUSTEXT_FALLBACK = True
+# a trailing block inside a disclosure widget (an element, or one of this many ancestors, that
+# is a <details> or is named accordion / FAQ) is the article's FAQ, and is kept
+DISCLOSURE_DEPTH = 4
 # characters of text the language of a page is detected from, at least
 LANGUAGE_SAMPLE = 500
 # the article's container holds at least this share of the text of the blocks found in the DOM
@@ -63,6 +67,7 @@ _ANCHORS = etree.XPath(".//a")
 _PAGE_TEXT_LEN = etree.XPath("string-length(normalize-space(//body))")
 _BODY = etree.XPath("//body")
 _NON_WORD = re.compile(r"[\W_]+")
+_DISCLOSURE_WORD = re.compile("|".join(map(re.escape, DISCLOSURE_CLASS_WORDS)), re.IGNORECASE)
 # elements a block's text is looked up in (divs and spans only when they hold text themselves)
 _TEXT_ELEMENTS = etree.XPath(
     "//body//*[self::p or self::li or self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
@@ -125,6 +130,18 @@ def link_only_texts(tree: lxml_html.HtmlElement) -> frozenset[str]:
     return frozenset(keys)
 
 
+def _in_disclosure(node: etree._Element) -> bool:
+    holder: etree._Element | None = node
+    for _ in range(DISCLOSURE_DEPTH + 1):
+        if holder is None:
+            return False
+        if holder.tag == "details" or _DISCLOSURE_WORD.search(
+                f"{holder.get('class', '')} {holder.get('id', '')}"):
+            return True
+        holder = holder.getparent()
+    return False
+
+
 def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block]) -> None:
     """Flag the blocks after the last one inside the article's container.
 
@@ -158,7 +175,8 @@ def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block]) -> None:
               for key in keys]
     last = max((i for i, within in enumerate(inside) if within), default=len(blocks))
     for i in range(last + 1, len(blocks)):
-        if keys[i] in where:  # found, and only outside the container (a block not found is kept)
+        # found, only outside the container, and not in a FAQ (a block not found is kept)
+        if keys[i] in where and not any(_in_disclosure(node) for node in where[keys[i]]):
             blocks[i].trailing = True
 
 

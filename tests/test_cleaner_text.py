@@ -502,6 +502,17 @@ def test_lead_before_the_article_container_kept() -> None:
     _assert_clean(text, (lead, *EN), [])
 
 
+def test_faq_after_the_article_container_kept() -> None:
+    answer = ("Every ten minutes at peak hours and every twenty minutes in the evening, the "
+              "transport department said, with night buses on Fridays and Saturdays.")
+    promo = TRAILING_CASES[0][2]
+    faq = (f'<div class="faq-block"><h3>How often will the buses run?</h3><p>{answer}</p></div>'
+           f'<p>{promo}</p>')
+    body = (*EN, *_long(EN))
+    text = clean_page(_split_page("en", "", body, faq), "https://news.example.org/story/1").text
+    _assert_clean(text, (*body, answer), [promo[:40]])
+
+
 def test_mark_trailing_keeps_blocks_not_found_in_the_page() -> None:
     from cleaners.dom import parse_html
     from cleaners.extract import Block, mark_trailing
