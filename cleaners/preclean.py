@@ -8,10 +8,13 @@ a <form> around the whole page therefore survives. A <figure> holding a
 <blockquote> is a quotation, not an image: it becomes a plain container so
 its text is extracted. The collapsed panels of accordions, FAQ widgets and
 <details> are opened (their hidden/collapsed markers removed), since the
-extractor would otherwise drop them as hidden. Works in place on the tree that
-metadata extraction has already read. An element named as an embed that holds
-prose paragraphs and no player or embedded post is the page's own custom-HTML
-block: the embed word is taken out of its class so its text is extracted.
+extractor would otherwise drop them as hidden. An element named as an embed
+that holds prose paragraphs and no player or embedded post is the page's own
+custom-HTML block: the embed word is taken out of its class so its text is
+extracted. Text that a page streams in late (React's hidden <div id="S:n">
+segments, which a script moves to their <template id="B:n"> slot) is put in
+its place first, as the browser shows it. Works in place on the tree that
+metadata extraction has already read.
 """
 
 from __future__ import annotations
@@ -77,6 +80,10 @@ _MAYBE_HIDDEN = XPath("//body//*[@aria-hidden='true' or @style or @class or @id]
 # <details> or is named as an accordion / FAQ
 DISCLOSURE_DEPTH = 3
 
+# streamed segments and the template slots they fill (React server rendering)
+_STREAMED = XPath("//div[@hidden][starts-with(@id, 'S:')]")
+_SLOTS = XPath("//template[starts-with(@id, 'B:') or starts-with(@id, 'P:')]")
+
 # a furniture container holds at most this share of the page's text ...
 MAX_SHARE = 0.3
 # ... and is either shorter than this many characters ...
@@ -135,6 +142,29 @@ def _noise_candidates(
             yield node, False
 
 
+def place_streamed_segments(tree: lxml_html.HtmlElement) -> None:
+    """Move each hidden streamed segment into its template slot, shown."""
+    segments = _STREAMED(tree)
+    if not segments:
+        return
+    slots = {slot.get("id", "")[2:]: slot for slot in _SLOTS(tree)}
+    for segment in segments:
+        del segment.attrib["hidden"]
+        slot = slots.get(segment.get("id", "")[2:])
+        parent = slot.getparent() if slot is not None else None
+        if slot is None or parent is None or slot in segment.iterancestors():
+            continue
+        segment.tail, tail = slot.tail, segment.tail
+        previous = segment.getprevious()
+        if tail and tail.strip():  # keep the text that followed the segment where it was
+            if previous is not None:
+                previous.tail = (previous.tail or "") + tail
+            elif segment.getparent() is not None:
+                holder = segment.getparent()
+                holder.text = (holder.text or "") + tail
+        parent.replace(slot, segment)
+
+
 def _name(node: lxml_html.HtmlElement) -> str:
     return f"{node.get('class', '')} {node.get('id', '')}"
 
@@ -180,6 +210,7 @@ def unname_html_embeds(tree: lxml_html.HtmlElement) -> None:
 
 def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = ()) -> None:
     """Remove noise containers from tree, in place."""
+    place_streamed_segments(tree)
     for selector in extra_selectors:
         for node in CSSSelector(selector)(tree):
             _drop(node)
