@@ -147,8 +147,8 @@ def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block]) -> None:
 
     Each block is looked up in the DOM by its words; the container is the deepest
     element holding CORE_SHARE of the text of the blocks found (at their first
-    place in the page). Only blocks found nowhere inside it are flagged: a block
-    not found in the DOM is kept.
+    place in the page). Only blocks found nowhere inside it are flagged, and a
+    block not found in the DOM only when the blocks around it are flagged.
     """
     # a list mark ("- ", "4. ") may come from the extractor's rendering or from the page
     forms = [(link_key(block.text), link_key(_LIST_MARK.sub("", block.text))) for block in blocks]
@@ -177,6 +177,10 @@ def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block]) -> None:
     for i in range(last + 1, len(blocks)):
         # found, only outside the container, and not in a FAQ (a block not found is kept)
         if keys[i] in where and not any(_in_disclosure(node) for node in where[keys[i]]):
+            blocks[i].trailing = True
+    for i in range(last + 1, len(blocks)):  # a block not found, amid trailing ones, trails too
+        if keys[i] not in where and blocks[i - 1].trailing and (
+                i + 1 == len(blocks) or blocks[i + 1].trailing):
             blocks[i].trailing = True
 
 

@@ -518,9 +518,12 @@ def test_mark_trailing_keeps_blocks_not_found_in_the_page() -> None:
     from cleaners.extract import Block, mark_trailing
 
     tree = parse_html(_split_page("en", "", EN, "<p>A promotion after the story.</p>").decode())
+    blocks = [Block("p", t) for t in (*EN, "Not in the page.", "A promotion after the story.")]
+    mark_trailing(tree, blocks)
+    assert [b.trailing for b in blocks] == [False, False, False, False, True]
     blocks = [Block("p", t) for t in (*EN, "A promotion after the story.", "Not in the page.")]
     mark_trailing(tree, blocks)
-    assert [b.trailing for b in blocks] == [False, False, False, True, False]
+    assert [b.trailing for b in blocks] == [False, False, False, True, True]
 
 
 # --- collapsed accordion and FAQ panels ---------------------------------------------------
