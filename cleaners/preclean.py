@@ -11,7 +11,8 @@ its text is extracted. The collapsed panels of accordions, FAQ widgets and
 extractor would otherwise drop them as hidden. An element named as an embed
 that holds prose paragraphs and no player or embedded post is the page's own
 custom-HTML block: the embed word is taken out of its class so its text is
-extracted. Text that a page streams in late (React's hidden <div id="S:n">
+extracted; so is an <aside> left inside an <article>/<main> that holds prose
+(a callout or sidenote). Text that a page streams in late (React's hidden <div id="S:n">
 segments, which a script moves to their <template id="B:n"> slot) is put in
 its place first, as the browser shows it. Works in place on the tree that
 metadata extraction has already read.
@@ -68,8 +69,12 @@ _NAMED_EMBEDS = XPath(
     f"//body//*[contains(translate(@class, 'EMBD', 'embd'), '{HTML_EMBED_WORD}')]")
 _PLAYERS = XPath(f".//iframe|.//video|.//audio|.//object|.//embed|.//blockquote[{_EMBED_CLASS}]")
 _PARAGRAPHS = XPath("descendant-or-self::p")
-# a custom-HTML block holds at least one paragraph of this many characters
-EMBED_PROSE_CHARS = 40
+# a custom-HTML block (or a sidebar inside the story) holds a paragraph of this many characters
+PROSE_CHARS = 40
+# an <aside> inside an <article>/<main> with less than this share of its text in links is a
+# callout or sidenote of the story (the extractor drops every <aside>)
+ASIDE_MAX_LINKS = 0.3
+_STORY_ASIDES = XPath("//article//aside|//main//aside")
 _HIDDEN_WORD = re.compile("|".join(map(re.escape, HIDDEN_CLASS_WORDS)), re.IGNORECASE)
 _DISCLOSURE_WORD = re.compile("|".join(map(re.escape, DISCLOSURE_CLASS_WORDS)), re.IGNORECASE)
 # inline styles of a collapsed panel: display:none, visibility:hidden, height:0 + overflow:hidden
@@ -197,7 +202,7 @@ def open_disclosures(tree: lxml_html.HtmlElement) -> None:
 
 
 def _has_prose(node: lxml_html.HtmlElement) -> bool:
-    return any(_text_len(para) >= EMBED_PROSE_CHARS for para in _PARAGRAPHS(node))
+    return any(_text_len(para) >= PROSE_CHARS for para in _PARAGRAPHS(node))
 
 
 def unname_html_embeds(tree: lxml_html.HtmlElement) -> None:
@@ -206,6 +211,13 @@ def unname_html_embeds(tree: lxml_html.HtmlElement) -> None:
         if _has_prose(node) and not _PLAYERS(node):
             words = node.get("class", "").split()
             node.set("class", " ".join(w for w in words if HTML_EMBED_WORD not in w.lower()))
+
+
+def keep_story_asides(tree: lxml_html.HtmlElement) -> None:
+    """An <aside> left inside the story that holds prose becomes a plain container."""
+    for aside in _STORY_ASIDES(tree):
+        if _has_prose(aside) and _link_len(aside) < ASIDE_MAX_LINKS * _text_len(aside):
+            aside.tag = "div"
 
 
 def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = ()) -> None:
@@ -234,3 +246,4 @@ def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = 
         figure.tag = "div"  # trafilatura treats figures as images and drops their text
     open_disclosures(tree)
     unname_html_embeds(tree)
+    keep_story_asides(tree)

@@ -579,6 +579,24 @@ def test_real_embed_keeps_its_name() -> None:
     assert [d.get("class") for d in tree.iter("div")] == ["video-embed", ""]
 
 
+# --- sidebars inside the story --------------------------------------------------------------
+
+def test_callout_aside_inside_the_article_is_text() -> None:
+    note = ("How the vote works: the council needs a two-thirds majority for any change to the "
+            "regional transport fund, which is why the opposition's support mattered. The "
+            "fund was set up in 2009 to pay for rail and bus projects across the region, and "
+            "each of the twelve member towns pays into it according to its population. Changes "
+            "to its rules also need the approval of the regional assembly, which meets again "
+            "in the autumn and is expected to confirm the plan without a vote.")
+    links = ('<aside class="more"><a href="/a">Bus fares rise</a> <a href="/b">New tram line</a>'
+             '</aside>')
+    html = (f'<!DOCTYPE html><html lang="en"><head><title>Story</title></head><body><main><article>'
+            f'<h1>Story</h1>{_paras(EN[0])}<aside class="css-q1"><p>{note}</p></aside>'
+            f'{_paras(*EN[1:])}{links}</article></main></body></html>').encode()
+    text = clean_page(html, "https://news.example.org/story/1").text
+    _assert_clean(text, (*EN, note), ["Bus fares rise", "New tram line"])
+
+
 # --- second extractor when trafilatura misses the prose ----------------------------------
 
 def _long(body: tuple[str, ...]) -> tuple[str, ...]:
