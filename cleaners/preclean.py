@@ -65,8 +65,8 @@ _QUOTE_FIGURES = XPath(
     f"//figure[.//blockquote][not({_EMBED_CLASS})][not(.//blockquote[{_EMBED_CLASS}])]")
 
 # elements named as embeds; players and embedded posts inside one make it a real embed
-_NAMED_EMBEDS = XPath(
-    f"//body//*[contains(translate(@class, 'EMBD', 'embd'), '{HTML_EMBED_WORD}')]")
+_NAMED_EMBEDS = XPath(f"//body//*[contains(@class, '{HTML_EMBED_WORD}')"
+                      f" or contains(@class, '{HTML_EMBED_WORD.capitalize()}')]")
 _PLAYERS = XPath(f".//iframe|.//video|.//audio|.//object|.//embed|.//blockquote[{_EMBED_CLASS}]")
 _PARAGRAPHS = XPath("descendant-or-self::p")
 # a custom-HTML block (or a sidebar inside the story) holds a paragraph of this many characters
