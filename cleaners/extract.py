@@ -8,6 +8,10 @@ changes what it extracts). postclean uses kind and link-only flags to tell
 prose from teasers. When both trafilatura passes miss most of the page's prose,
 jusText (cleaners/fallback.py) gets a chance; when the first pass returns the
 whole page as one unbroken paragraph, the balanced pass's blocks replace it.
+Each block is also placed back in the DOM: the article's container is the deepest
+element holding most of the extracted text, and blocks that follow the last one
+inside it are flagged as trailing (what comes after the story's container is page
+furniture: promotions, sign-up boxes, the site's blurb).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from trafilatura.settings import Extractor
 from trafilatura.xml import xmltotxt
 
 from . import fallback
+from .vocab import DISCLOSURE_CLASS_WORDS
 
 # trafilatura knobs. First pass: recall focus without the external fallbacks (it
 # is cheaper than the balanced default and keeps sections the default drops);
@@ -44,8 +49,13 @@ BLOB_CHARS = 2000
 BLOB_KEEP = 0.5
 # when both passes miss most of the page's prose, try jusText (cleaners/fallback.py)
 JUSTEXT_FALLBACK = True
+# a trailing block inside a disclosure widget (an element, or one of this many ancestors, that
+# is a <details> or is named accordion / FAQ) is the article's FAQ, and is kept
+DISCLOSURE_DEPTH = 4
 # characters of text the language of a page is detected from, at least
 LANGUAGE_SAMPLE = 500
+# the article's container holds at least this share of the text of the blocks found in the DOM
+CORE_SHARE = 0.75
 
 _SPLIT_TAGS = frozenset({"list"})  # containers whose children are separate blocks
 _LINK_BLOCKS = etree.XPath(
@@ -57,6 +67,14 @@ _ANCHORS = etree.XPath(".//a")
 _PAGE_TEXT_LEN = etree.XPath("string-length(normalize-space(//body))")
 _BODY = etree.XPath("//body")
 _NON_WORD = re.compile(r"[\W_]+")
+_DISCLOSURE_WORD = re.compile("|".join(map(re.escape, DISCLOSURE_CLASS_WORDS)), re.IGNORECASE)
+# elements a block's text is looked up in (divs and spans only when they hold text themselves)
+_TEXT_ELEMENTS = etree.XPath(
+    "//body//*[self::p or self::li or self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
+    " or self::h6 or self::td or self::th or self::dd or self::dt or self::pre or self::blockquote"
+    " or self::figcaption or self::caption or self::summary or self::table"
+    " or ((self::div or self::span) and text()[normalize-space()])]"
+)
 _LIST_MARK = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 
 
@@ -72,6 +90,7 @@ class Block:
     kind: str  # trafilatura tag: p, head, item, quote, table, code, ...
     text: str
     link_only: bool = False  # the page shows this text only as link(s)
+    trailing: bool = False  # after the last block inside the article's container
 
 
 class BlockText(str):
@@ -83,12 +102,14 @@ class BlockText(str):
 
     kind: str = "p"
     link_only: bool = False
+    trailing: bool = False
 
     @classmethod
     def of(cls, block: Block) -> BlockText:
         text = cls(block.text)
         text.kind = block.kind
         text.link_only = block.link_only
+        text.trailing = block.trailing
         return text
 
 
@@ -107,6 +128,60 @@ def link_only_texts(tree: lxml_html.HtmlElement) -> frozenset[str]:
         if len(anchored) >= len(own):
             keys.add(own)
     return frozenset(keys)
+
+
+def _in_disclosure(node: etree._Element) -> bool:
+    holder: etree._Element | None = node
+    for _ in range(DISCLOSURE_DEPTH + 1):
+        if holder is None:
+            return False
+        if holder.tag == "details" or _DISCLOSURE_WORD.search(
+                f"{holder.get('class', '')} {holder.get('id', '')}"):
+            return True
+        holder = holder.getparent()
+    return False
+
+
+def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block]) -> None:
+    """Flag the blocks after the last one inside the article's container.
+
+    Each block is looked up in the DOM by its words; the container is the deepest
+    element holding CORE_SHARE of the text of the blocks found (at their first
+    place in the page). Only blocks found nowhere inside it are flagged, and a
+    block not found in the DOM only when the blocks around it are flagged.
+    """
+    # a list mark ("- ", "4. ") may come from the extractor's rendering or from the page
+    forms = [(link_key(block.text), link_key(_LIST_MARK.sub("", block.text))) for block in blocks]
+    wanted = {key for pair in forms for key in pair}
+    wanted.discard("")
+    where: dict[str, list[etree._Element]] = {}
+    for node in _TEXT_ELEMENTS(tree):
+        key = link_key(node.text_content())
+        if key in wanted:
+            where.setdefault(key, []).append(node)
+    keys = [whole if whole in where else bare for whole, bare in forms]
+    weight: dict[etree._Element, int] = {}
+    total = 0
+    for block, key in zip(blocks, keys, strict=True):
+        if key in where:
+            total += len(block.text)
+            for holder in (where[key][0], *where[key][0].iterancestors()):
+                weight[holder] = weight.get(holder, 0) + len(block.text)
+    if not total:
+        return
+    core = max((holder for holder, chars in weight.items() if chars >= CORE_SHARE * total),
+               key=lambda holder: sum(1 for _ in holder.iterancestors()))
+    inside = [any(node is core or core in node.iterancestors() for node in where.get(key, ()))
+              for key in keys]
+    last = max((i for i, within in enumerate(inside) if within), default=len(blocks))
+    for i in range(last + 1, len(blocks)):
+        # found, only outside the container, and not in a FAQ (a block not found is kept)
+        if keys[i] in where and not any(_in_disclosure(node) for node in where[keys[i]]):
+            blocks[i].trailing = True
+    for i in range(last + 1, len(blocks)):  # a block not found, amid trailing ones, trails too
+        if keys[i] not in where and blocks[i - 1].trailing and (
+                i + 1 == len(blocks) or blocks[i + 1].trailing):
+            blocks[i].trailing = True
 
 
 def _units(body: etree._Element) -> list[etree._Element]:
@@ -185,6 +260,7 @@ def extract_document_blocks(tree: lxml_html.HtmlElement, url: str = "") -> list[
     for block in blocks:
         key = link_key(_LIST_MARK.sub("", block.text))
         block.link_only = bool(key) and key in linked
+    mark_trailing(tree, blocks)
     return blocks
 
 

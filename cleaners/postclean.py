@@ -1,6 +1,7 @@
 """Text-level post-clean on the extracted blocks.
 
-Owns the line rules that need the text rather than the DOM: cut at terminal
+Owns the line rules that need the text rather than the DOM (and drops the blocks
+extract.py found after the article's container): cut at terminal
 headings (a "Related News" / "Comments" heading that opens teasers or a
 comment area, an "About the author" heading in the second half of the text),
 drop cookie-consent and disclaimer paragraphs in the second half, an author
@@ -124,6 +125,10 @@ def _heading_key(line: str) -> str:
 
 def _is_link_only(block: str) -> bool:
     return bool(getattr(block, "link_only", False))
+
+
+def _is_trailing(block: str) -> bool:
+    return bool(getattr(block, "trailing", False))
 
 
 def _kind(block: str) -> str:
@@ -329,6 +334,7 @@ def postclean(
     boilerplate holds normalise_line() forms of lines learned as recurring on the
     site; they are dropped whole, and from inside multi-line blocks.
     """
+    blocks = [block for block in blocks if not _is_trailing(block)]
     blocks = blocks[:_cut_index(blocks)]
     blocks = blocks[:_trailing_links(blocks)]
     title = normalise_line(meta.title or "")

@@ -6,8 +6,16 @@ only dropped when it is furniture-sized: it holds a small share of the page's
 text, and is short or link-dense. A wrapper named 'article-share-wrapper' or
 a <form> around the whole page therefore survives. A <figure> holding a
 <blockquote> is a quotation, not an image: it becomes a plain container so
-its text is extracted. Works in place on the tree that metadata extraction
-has already read.
+its text is extracted. The collapsed panels of accordions, FAQ widgets and
+<details> are opened (their hidden/collapsed markers removed), since the
+extractor would otherwise drop them as hidden. An element named as an embed
+that holds prose paragraphs and no player or embedded post is the page's own
+custom-HTML block: the embed word is taken out of its class so its text is
+extracted; so is an <aside> left inside an <article>/<main> that holds prose
+(a callout or sidenote). Text that a page streams in late (React's hidden <div id="S:n">
+segments, which a script moves to their <template id="B:n"> slot) is put in
+its place first, as the browser shows it. Works in place on the tree that
+metadata extraction has already read.
 """
 
 from __future__ import annotations
@@ -19,7 +27,15 @@ from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
 
-from .vocab import EMBED_CLASS_WORDS, NOISE_ROLES, NOISE_TOKENS, STRICT_NOISE_TOKENS
+from .vocab import (
+    DISCLOSURE_CLASS_WORDS,
+    EMBED_CLASS_WORDS,
+    HIDDEN_CLASS_WORDS,
+    HTML_EMBED_WORD,
+    NOISE_ROLES,
+    NOISE_TOKENS,
+    STRICT_NOISE_TOKENS,
+)
 
 
 def _token_regex(tokens: frozenset[str]) -> re.Pattern[str]:
@@ -47,6 +63,31 @@ _KEEP = frozenset({"html", "body", "main", "article"})
 _EMBED_CLASS = " or ".join(f"contains(@class, '{word}')" for word in EMBED_CLASS_WORDS)
 _QUOTE_FIGURES = XPath(
     f"//figure[.//blockquote][not({_EMBED_CLASS})][not(.//blockquote[{_EMBED_CLASS}])]")
+
+# elements named as embeds; players and embedded posts inside one make it a real embed
+_NAMED_EMBEDS = XPath(f"//body//*[contains(@class, '{HTML_EMBED_WORD}')"
+                      f" or contains(@class, '{HTML_EMBED_WORD.capitalize()}')]")
+_PLAYERS = XPath(f".//iframe|.//video|.//audio|.//object|.//embed|.//blockquote[{_EMBED_CLASS}]")
+_PARAGRAPHS = XPath("descendant-or-self::p")
+# a custom-HTML block (or a sidebar inside the story) holds a paragraph of this many characters
+PROSE_CHARS = 40
+# an <aside> inside an <article>/<main> with less than this share of its text in links is a
+# callout or sidenote of the story (the extractor drops every <aside>)
+ASIDE_MAX_LINKS = 0.3
+_STORY_ASIDES = XPath("//article//aside|//main//aside")
+_HIDDEN_WORD = re.compile("|".join(map(re.escape, HIDDEN_CLASS_WORDS)), re.IGNORECASE)
+_DISCLOSURE_WORD = re.compile("|".join(map(re.escape, DISCLOSURE_CLASS_WORDS)), re.IGNORECASE)
+# inline styles of a collapsed panel: display:none, visibility:hidden, height:0 + overflow:hidden
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|overflow\s*:\s*hidden",
+                           re.IGNORECASE)
+_MAYBE_HIDDEN = XPath("//body//*[@aria-hidden='true' or @style or @class or @id]")
+# a hidden element is a disclosure panel when it, or one of this many ancestors, is a
+# <details> or is named as an accordion / FAQ
+DISCLOSURE_DEPTH = 3
+
+# streamed segments and the template slots they fill (React server rendering)
+_STREAMED = XPath("//div[@hidden][starts-with(@id, 'S:')]")
+_SLOTS = XPath("//template[starts-with(@id, 'B:') or starts-with(@id, 'P:')]")
 
 # a furniture container holds at most this share of the page's text ...
 MAX_SHARE = 0.3
@@ -106,13 +147,89 @@ def _noise_candidates(
             yield node, False
 
 
+def place_streamed_segments(tree: lxml_html.HtmlElement) -> None:
+    """Move each hidden streamed segment into its template slot, shown."""
+    segments = _STREAMED(tree)
+    if not segments:
+        return
+    slots = {slot.get("id", "")[2:]: slot for slot in _SLOTS(tree)}
+    for segment in segments:
+        del segment.attrib["hidden"]
+        slot = slots.get(segment.get("id", "")[2:])
+        parent = slot.getparent() if slot is not None else None
+        if slot is None or parent is None or slot in segment.iterancestors():
+            continue
+        segment.tail, tail = slot.tail, segment.tail
+        previous = segment.getprevious()
+        if tail and tail.strip():  # keep the text that followed the segment where it was
+            if previous is not None:
+                previous.tail = (previous.tail or "") + tail
+            elif segment.getparent() is not None:
+                holder = segment.getparent()
+                holder.text = (holder.text or "") + tail
+        parent.replace(slot, segment)
+
+
+def _name(node: lxml_html.HtmlElement) -> str:
+    return f"{node.get('class', '')} {node.get('id', '')}"
+
+
+def _is_hidden(node: lxml_html.HtmlElement) -> bool:
+    return (node.get("aria-hidden") == "true" or bool(_HIDDEN_STYLE.search(node.get("style", "")))
+            or bool(_HIDDEN_WORD.search(_name(node))))
+
+
+def _in_disclosure(node: lxml_html.HtmlElement) -> bool:
+    for _ in range(DISCLOSURE_DEPTH + 1):
+        if node is None or not isinstance(node.tag, str):
+            return False
+        if node.tag == "details" or _DISCLOSURE_WORD.search(_name(node)):
+            return True
+        node = node.getparent()
+    return False
+
+
+def open_disclosures(tree: lxml_html.HtmlElement) -> None:
+    """Remove the hidden/collapsed markers of accordion, FAQ and <details> panels."""
+    panels = [node for node in _MAYBE_HIDDEN(tree) if _is_hidden(node) and _in_disclosure(node)]
+    for node in panels:
+        node.attrib.pop("aria-hidden", None)
+        node.attrib.pop("style", None)
+        for attribute in ("class", "id"):
+            value = node.get(attribute)
+            if value:
+                node.set(attribute, _HIDDEN_WORD.sub("", value))
+
+
+def _has_prose(node: lxml_html.HtmlElement) -> bool:
+    return any(_text_len(para) >= PROSE_CHARS for para in _PARAGRAPHS(node))
+
+
+def unname_html_embeds(tree: lxml_html.HtmlElement) -> None:
+    """Take the embed word out of the class of custom-HTML blocks that hold prose."""
+    for node in _NAMED_EMBEDS(tree):
+        if _has_prose(node) and not _PLAYERS(node):
+            words = node.get("class", "").split()
+            node.set("class", " ".join(w for w in words if HTML_EMBED_WORD not in w.lower()))
+
+
+def keep_story_asides(tree: lxml_html.HtmlElement) -> None:
+    """An <aside> left inside the story that holds prose becomes a plain container."""
+    for aside in _STORY_ASIDES(tree):
+        if _has_prose(aside) and _link_len(aside) < ASIDE_MAX_LINKS * _text_len(aside):
+            aside.tag = "div"
+
+
 def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = ()) -> None:
     """Remove noise containers from tree, in place."""
+    place_streamed_segments(tree)
     for selector in extra_selectors:
         for node in CSSSelector(selector)(tree):
             _drop(node)
     for node in _WIDGETS(tree):
-        if _text_len(node) < WIDGET_CHARS:
+        if node.tag == "button" and node.get("aria-expanded") and _in_disclosure(node):
+            node.tag = "div"  # the question that opens an accordion panel: a heading, not a control
+        elif _text_len(node) < WIDGET_CHARS:
             _drop(node)
     bodies = _BODY(tree)
     total = _text_len(bodies[0]) if bodies else _text_len(tree)
@@ -127,3 +244,6 @@ def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = 
             _drop(node)
     for figure in _QUOTE_FIGURES(tree):
         figure.tag = "div"  # trafilatura treats figures as images and drops their text
+    open_disclosures(tree)
+    unname_html_embeds(tree)
+    keep_story_asides(tree)

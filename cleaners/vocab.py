@@ -21,6 +21,15 @@ NOISE_TOKENS: frozenset[str] = frozenset({
 # class words of social-media embeds (a tweet or post quoted in a <figure>/<blockquote>):
 # such figures are not turned into text containers
 EMBED_CLASS_WORDS: tuple[str, ...] = ("embed", "tweet", "instagram", "tiktok", "facebook")
+# the class word of custom-HTML blocks ("w-embed", "html-embed"): the extractor drops elements
+# so named as third-party embeds, though such blocks often hold the page's own paragraphs
+HTML_EMBED_WORD = "embed"
+
+# class/id words (substrings) of disclosure widgets: accordions and FAQ answers that the page
+# shows collapsed. Their panels are article text hidden only until a reader opens them.
+DISCLOSURE_CLASS_WORDS: tuple[str, ...] = ("accordion", "faq", "collaps", "answer")
+# class/id words (substrings) that mark an element as collapsed or hidden
+HIDDEN_CLASS_WORDS: tuple[str, ...] = ("hidden", "hide", "expand", "collaps")
 
 # ARIA roles of non-content regions
 NOISE_ROLES: frozenset[str] = frozenset({

@@ -467,6 +467,136 @@ def test_embedded_post_in_a_figure_stays_a_figure() -> None:
     assert [f.get("class") for f in tree.iter("figure")] == ["wp-block-embed-twitter"]
 
 
+# --- text after the article's container ------------------------------------------------
+
+TRAILING_CASES = [
+    ("en", EN, "Ready to modernise your fleet? Our consultants have helped more than two hundred "
+               "operators plan new routes, and a first call with the team costs nothing at all."),
+    ("de", DE, "Sie planen neue Linien? Unsere Berater haben schon mehr als zweihundert "
+               "Verkehrsbetriebe begleitet, und das erste Gespräch mit dem Team ist kostenlos."),
+]
+
+
+def _split_page(lang: str, before: str, body: tuple[str, ...], after: str) -> bytes:
+    """A story in its own container, with a paragraph in a sibling container before/after."""
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><title>Story</title></head><body>'
+            f'<div class="css-a1"><div class="css-p0">{before}</div><div class="css-b2">'
+            f'<h1>Story</h1>{_paras(*body)}</div><div class="css-c3">{after}</div></div>'
+            f'</body></html>').encode()
+
+
+@pytest.mark.parametrize(("lang", "body", "promo"), TRAILING_CASES)
+def test_text_after_the_article_container_dropped(
+    lang: str, body: tuple[str, ...], promo: str
+) -> None:
+    text = clean_page(_split_page(lang, "", body, f"<p>{promo}</p>"),
+                      "https://news.example.org/story/1").text
+    _assert_clean(text, body, [promo[:40]])
+
+
+def test_lead_before_the_article_container_kept() -> None:
+    lead = ("Buses will reach the northern districts from next spring, after a long campaign by "
+            "residents who had waited more than a decade for a direct connection to the centre.")
+    text = clean_page(_split_page("en", f"<p>{lead}</p>", EN, ""),
+                      "https://news.example.org/story/1").text
+    _assert_clean(text, (lead, *EN), [])
+
+
+def test_faq_after_the_article_container_kept() -> None:
+    answer = ("Every ten minutes at peak hours and every twenty minutes in the evening, the "
+              "transport department said, with night buses on Fridays and Saturdays.")
+    promo = TRAILING_CASES[0][2]
+    faq = (f'<div class="faq-block"><h3>How often will the buses run?</h3><p>{answer}</p></div>'
+           f'<p>{promo}</p>')
+    body = (*EN, *_long(EN))
+    text = clean_page(_split_page("en", "", body, faq), "https://news.example.org/story/1").text
+    _assert_clean(text, (*body, answer), [promo[:40]])
+
+
+def test_mark_trailing_keeps_blocks_not_found_in_the_page() -> None:
+    from cleaners.dom import parse_html
+    from cleaners.extract import Block, mark_trailing
+
+    tree = parse_html(_split_page("en", "", EN, "<p>A promotion after the story.</p>").decode())
+    blocks = [Block("p", t) for t in (*EN, "Not in the page.", "A promotion after the story.")]
+    mark_trailing(tree, blocks)
+    assert [b.trailing for b in blocks] == [False, False, False, False, True]
+    blocks = [Block("p", t) for t in (*EN, "A promotion after the story.", "Not in the page.")]
+    mark_trailing(tree, blocks)
+    assert [b.trailing for b in blocks] == [False, False, False, True, True]
+
+
+# --- collapsed accordion and FAQ panels ---------------------------------------------------
+
+ACCORDION_CASES = [
+    ("en", "How often will the new buses run?",
+     "Every ten minutes at peak hours and every twenty minutes in the evening, the transport "
+     "department said, with night buses on Fridays and Saturdays."),
+    ("fr", "À quelle fréquence passeront les nouveaux bus ?",
+     "Toutes les dix minutes aux heures de pointe et toutes les vingt minutes le soir, selon le "
+     "service des transports, avec des bus de nuit le vendredi et le samedi."),
+]
+
+
+@pytest.mark.parametrize(("lang", "question", "answer"), ACCORDION_CASES)
+@pytest.mark.parametrize("panel", [
+    '<div class="faq-item"><button aria-expanded="false">{q}</button>'
+    '<div class="faq-answer" aria-hidden="true" style="height:0;overflow:hidden"><p>{a}</p></div>'
+    '</div>',
+    '<div class="accordion"><h3>{q}</h3><div class="accordion-panel hidden"><p>{a}</p></div></div>',
+    '<details class="expandable"><summary>{q}</summary><p>{a}</p></details>',
+])
+def test_collapsed_accordion_answers_kept(
+    lang: str, question: str, answer: str, panel: str
+) -> None:
+    body = {"en": EN, "fr": FR}[lang]
+    html = _page(_paras(*body) + panel.format(q=question, a=answer), lang)
+    text = clean_page(html, "https://news.example.org/story/1").text
+    _assert_clean(text, (*body, answer), [])
+
+
+# --- custom-HTML blocks named as embeds ---------------------------------------------------
+
+def test_custom_html_block_named_embed_is_text() -> None:
+    block = ("The new timetable, published in a table on the council's site, shows buses every "
+             "ten minutes between seven and nine in the morning on all three new lines.")
+    html = _page(_paras(EN[0]) + f'<div class="html-embed w-embed"><p>{block}</p></div>'
+                 + _paras(*EN[1:]))
+    text = clean_page(html, "https://news.example.org/story/1").text
+    _assert_clean(text, (*EN, block), [])
+
+
+def test_real_embed_keeps_its_name() -> None:
+    from cleaners.dom import parse_html
+    from cleaners.preclean import prune_noise
+
+    html = ('<html><body><main><div class="video-embed"><iframe src="https://v.example/1">'
+            '</iframe><p>Watch the council meeting in full, recorded on Tuesday evening.</p></div>'
+            '<div class="w-embed"><p>The council published the full timetable on Tuesday.</p>'
+            '</div></main></body></html>')
+    tree = parse_html(html)
+    prune_noise(tree)
+    assert [d.get("class") for d in tree.iter("div")] == ["video-embed", ""]
+
+
+# --- sidebars inside the story --------------------------------------------------------------
+
+def test_callout_aside_inside_the_article_is_text() -> None:
+    note = ("How the vote works: the council needs a two-thirds majority for any change to the "
+            "regional transport fund, which is why the opposition's support mattered. The "
+            "fund was set up in 2009 to pay for rail and bus projects across the region, and "
+            "each of the twelve member towns pays into it according to its population. Changes "
+            "to its rules also need the approval of the regional assembly, which meets again "
+            "in the autumn and is expected to confirm the plan without a vote.")
+    links = ('<aside class="more"><a href="/a">Bus fares rise</a> <a href="/b">New tram line</a>'
+             '</aside>')
+    html = (f'<!DOCTYPE html><html lang="en"><head><title>Story</title></head><body><main><article>'
+            f'<h1>Story</h1>{_paras(EN[0])}<aside class="css-q1"><p>{note}</p></aside>'
+            f'{_paras(*EN[1:])}{links}</article></main></body></html>').encode()
+    text = clean_page(html, "https://news.example.org/story/1").text
+    _assert_clean(text, (*EN, note), ["Bus fares rise", "New tram line"])
+
+
 # --- second extractor when trafilatura misses the prose ----------------------------------
 
 def _long(body: tuple[str, ...]) -> tuple[str, ...]:
