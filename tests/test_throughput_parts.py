@@ -352,3 +352,24 @@ def test_freed_memory_is_handed_back_on_glibc_and_the_extension_can_be_off() -> 
         "CLEANWIRE_TRIM_MEMORY_INTERVAL": defaults.CLEANWIRE_TRIM_MEMORY_INTERVAL,
         "TWISTED_REACTOR": None}))
     assert ext.interval == 10.0 and ext.trim is not None
+
+
+def test_spider_follows_links_itself_when_no_clean_pipeline_reads_them() -> None:
+    from crawler.items import PageItem
+
+    body = (b"<html><body><a href='/news/2025/a/'>A</a><a href='https://elsewhere.example/x'>"
+            b"X</a><p>" + b"Story words. " * 40 + b"</p></body></html>")
+    request = Request(BASE + "/", meta={"cw_depth": 0})
+    response = HtmlResponse(BASE + "/", body=body, request=request,
+                            headers={"Content-Type": "text/html; charset=utf-8"})
+    spider = _spider()
+    out = list(spider.parse_page(response))
+    assert isinstance(out[0], PageItem) and out[0].follow_depth == 1
+    assert [r.url for r in out[1:] if isinstance(r, Request)] == [BASE + "/news/2025/a/"]
+    spider = _spider()
+    spider.links_by_cleaner = True  # what CleanPipeline.open_spider sets
+    out = list(spider.parse_page(response))
+    assert len(out) == 1 and out[0].follow_depth == 1
+    assert [r.url for r in spider.follow_links(
+        clean_page_and_links(body, BASE + "/")[1], out[0].follow_depth)] == [
+        BASE + "/news/2025/a/"]
