@@ -21,6 +21,12 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # browsers keep it in the body: templates that close early would lose the article
 _EARLY_CLOSE = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 _PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+# every element an HtmlElement, chosen in C: lxml.html's own lookup is a Python call per
+# element proxy (form controls get their own classes), which nothing here uses; proxies are
+# made thousands of times a page (trafilatura walks the tree again and again): 0.65 -> 0.35 us
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment,
+    pi=lxml_html.HtmlProcessingInstruction, entity=lxml_html.HtmlEntity))
 
 # the first element of a document that is XML of another kind than HTML
 _FIRST_TAG = re.compile(r"<([a-zA-Z][\w:.-]*)")
