@@ -75,12 +75,17 @@ class UrlSet:
     A crawl remembers every URL it has claimed and every link target it has looked
     at: hundreds of thousands of strings. A hash takes about half the memory of
     the string; two URLs sharing one among a million (odds below 1e-7) would only
-    cost one page not fetched."""
+    cost one page not fetched.
 
-    __slots__ = ("_hashes",)
+    With a limit it is a cache rather than a record: full, it starts afresh (for the
+    link targets a spider has looked at, where forgetting costs one more look).
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("_hashes", "limit")
+
+    def __init__(self, limit: int = 0) -> None:
         self._hashes: set[int] = set()
+        self.limit = limit
 
     def __contains__(self, url: str) -> bool:
         return hash(url) in self._hashes
@@ -89,10 +94,12 @@ class UrlSet:
         return len(self._hashes)
 
     def add(self, url: str) -> None:
+        self._make_room()
         self._hashes.add(hash(url))
 
     def new(self, urls: Iterable[str]) -> list[str]:
         """Those of urls not in the set, in order and once each; all of them are in it after."""
+        self._make_room()
         hashes, found = self._hashes, []
         for url in urls:
             key = hash(url)
@@ -100,6 +107,10 @@ class UrlSet:
                 hashes.add(key)
                 found.append(url)
         return found
+
+    def _make_room(self) -> None:
+        if self.limit and len(self._hashes) >= self.limit:
+            self._hashes.clear()
 
 
 def looks_binary(url: str) -> bool:

@@ -445,3 +445,30 @@ def test_duplicates_command_lists_groups(db_url: str, capsys: pytest.CaptureFixt
     assert capsys.readouterr().out.strip() == ",".join(
         ("group", "kind", "role", "article_id", "site", "first_seen_at", "url", "title"))
     assert main(["duplicates", "--db", db_url, "--since", "yesterday"]) == 2
+
+
+def test_band_index_runs_stay_capped_and_queries_stay_exact() -> None:
+    """Runs stop merging at MAX_RUN entries (no memory peak growing with the store);
+    every query still finds what one big run would."""
+    import numpy as np
+
+    from storage.dedup import BandIndex
+
+    rng = np.random.default_rng(5)
+    signatures = rng.integers(0, 2**32, size=(3000, 128), dtype=np.uint64)
+    signatures[1500:1600] = signatures[:100]  # copies: each must find its original
+    capped, whole = BandIndex(0.5), BandIndex(0.5)
+    capped.MAX_RUN, capped.BUFFER = 4096, 1024  # ~160 articles a run
+    whole.MAX_RUN = 10**9
+    for article_id, values in enumerate(signatures):
+        capped.insert(article_id, values)
+        whole.insert(article_id, values)
+    assert len(capped._runs) > 10 and all(len(k) <= 4096 for k, _ in capped._runs)
+    for article_id in (*range(0, 3000, 97), *range(1500, 1600, 7)):
+        assert capped.query(signatures[article_id]) == whole.query(signatures[article_id])
+    assert {0, 1500} <= capped.query(signatures[1500])
+    bulk = BandIndex(0.5)
+    bulk.MAX_RUN = 4096
+    bulk.insert_many(np.arange(3000), signatures)
+    assert bulk.size == 3000 and all(len(k) <= 4096 for k, _ in bulk._runs)
+    assert bulk.query(signatures[1550]) == whole.query(signatures[1550])

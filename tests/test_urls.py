@@ -44,3 +44,12 @@ def test_url_set_remembers_urls_and_yields_the_new_ones_once() -> None:
     assert new == ["https://a.example/y", "https://a.example/z"]
     assert len(seen) == 3 and all(u in seen for u in new)
     assert seen.new(new) == []
+
+
+def test_a_url_set_with_a_limit_starts_afresh_when_full() -> None:
+    from crawler.urls import UrlSet
+
+    cache = UrlSet(limit=3)
+    assert cache.new(["a", "b", "c"]) == ["a", "b", "c"] and len(cache) == 3
+    assert cache.new(["a", "d"]) == ["a", "d"]  # full: forgotten, looked at again
+    assert len(cache) == 2 and "a" in cache and "b" not in cache

@@ -59,6 +59,7 @@ _DISCOVERY_PRIORITY = 100
 # requests, then enough are handed over to bring it to HIGH
 _BACKLOG_LOW, _BACKLOG_HIGH = 256, 512
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+_LINKS_REMEMBERED = 100_000  # link targets remembered before starting afresh (~6 MB)
 
 
 def _as_int(value: Any) -> int:
@@ -102,7 +103,9 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted({h.split(":")[0] for h in self.hosts})
         self.url_filter = UrlFilter.from_profile(profile)
         self.seen = UrlSet()  # URL keys claimed (requested, queued or in the backlog)
-        self.links_seen = UrlSet()  # absolute link targets already handed to _follow
+        # absolute link targets already handed to _follow: a cache that keeps repeated
+        # navigation links off URL normalisation (seen is the record of what was claimed)
+        self.links_seen = UrlSet(limit=_LINKS_REMEMBERED)
         # set by CleanPipeline: its workers read each page's links and hand them back
         self.links_by_cleaner = False
         # sitemap pages claimed but not yet handed to Scrapy: (url, depth, headers), released
