@@ -11,7 +11,9 @@ import gzip
 import io
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -88,36 +90,43 @@ def _text(node: etree._Element, name: str) -> str | None:
     return (found[0].text or "").strip() or None if found else None
 
 
-def sitemap_entries(body: bytes, base_url: str) -> tuple[str, list[Entry]]:
-    """('index'|'urlset', entries). News sitemap publication dates count as lastmod.
+def sitemap_entries(body: bytes, base_url: str) -> tuple[str, Iterator[Entry]]:
+    """('index'|'urlset', its entries as they are read). News sitemap publication dates
+    count as lastmod.
 
-    Read as a stream (a 50,000-URL sitemap is tens of MB as a tree): each <url> or
-    <sitemap> element is read when it ends and dropped."""
-    kind, entries = "urlset", []
-    depth = 0
+    Read as a stream (a 50,000-URL sitemap is tens of MB as a tree, and its entries
+    another ten as a list): each <url> or <sitemap> element is read when it ends and
+    dropped, and its entry handed on."""
     events = etree.iterparse(io.BytesIO(body), events=("start", "end"), recover=True,
                              resolve_entities=False, no_network=True, remove_comments=True,
                              remove_pis=True, huge_tree=False)
     try:
+        _, root = next(events)
+    except (StopIteration, etree.XMLSyntaxError, ValueError):
+        return "urlset", iter(())
+    kind = "index" if _local(root).lower() == "sitemapindex" else "urlset"
+    return kind, _stream_entries(events, base_url)
+
+
+def _stream_entries(events: Iterator[tuple[str, Any]], base_url: str) -> Iterator[Entry]:
+    depth = 1  # the root element has started
+    try:
         for event, node in events:
             if event == "start":
                 depth += 1
-                if depth == 1 and _local(node).lower() == "sitemapindex":
-                    kind = "index"
                 continue
             depth -= 1
             if depth != 1 or _local(node) not in ("url", "sitemap"):
                 continue
             entry = _entry(node, base_url)
-            if entry is not None:
-                entries.append(entry)
             node.clear()
             parent = node.getparent()
             if parent is not None:  # drop the element and the ones read before it
                 del parent[:]
+            if entry is not None:
+                yield entry
     except (etree.XMLSyntaxError, ValueError):
-        pass  # unrecoverable from here: keep what was read
-    return kind, entries
+        return  # unrecoverable from here: what was read stands
 
 
 def _local(node: etree._Element) -> str:

@@ -41,9 +41,11 @@ def test_rss_and_atom_entries():
 
 
 def test_sitemap_index_and_google_news_sitemap():
-    kind, entries = sitemap_entries(INDEX, "https://ex.com/")
+    kind, found = sitemap_entries(INDEX, "https://ex.com/")
+    entries = list(found)
     assert kind == "index" and entries[0].url == "https://ex.com/s1.xml.gz"
-    kind, entries = sitemap_entries(NEWS, "https://ex.com/")
+    kind, found = sitemap_entries(NEWS, "https://ex.com/")
+    entries = list(found)
     assert kind == "urlset"
     assert entries[0].url == "https://ex.com/n1"
     assert entries[0].lastmod == "2025-01-13T08:00:00+00:00"
@@ -85,11 +87,12 @@ def test_sitemap_read_as_a_stream_keeps_what_a_broken_file_holds():
             b"</news:publication_date><news:title>T &amp; x</news:title></news:news>"
             b"<news:news><news:title>second</news:title></news:news></url>"
             b"<url><loc>https://x.example/cut")  # truncated mid-element
-    kind, entries = sitemap_entries(body, "https://x.example/sitemap.xml")
+    kind, found = sitemap_entries(body, "https://x.example/sitemap.xml")
+    entries = list(found)
     assert kind == "urlset"
     assert [(e.url, e.lastmod, e.title) for e in entries] == [
         ("https://x.example/a/1", "2025-03-03", None),
         ("https://x.example/n", "2025-02-02", "T & x"),
         ("https://x.example/cut", None, None)]
-    assert sitemap_entries(b"not xml at all", "https://x.example/")[1] == []
+    assert list(sitemap_entries(b"not xml at all", "https://x.example/")[1]) == []
 

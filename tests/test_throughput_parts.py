@@ -255,7 +255,7 @@ def test_sitemap_urls_wait_in_the_backlog_and_all_are_requested_once() -> None:
     urls = [r.url for r in requests + engine.crawled]
     assert sorted(urls) == sorted(f"{BASE}/news/2025/story-{i}/" for i in range(2000))
     # a page linking to a sitemap URL does not request it again
-    assert list(spider._follow([f"{BASE}/news/2025/story-7/"], depth=2)) == []
+    assert list(spider._follow([(f"{BASE}/news/2025/story-7/", None)], depth=2)) == []
 
 
 # --- reactor savings: meta refresh looked for only where it can be, no debug records ----------

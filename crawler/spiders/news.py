@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -216,20 +216,20 @@ class NewsSpider(scrapy.Spider):
         """Whether links found at this depth are followed at all."""
         return self.mode != "scrape" and not (self.max_depth and depth > self.max_depth)
 
-    def _follow(self, urls: Iterator[str] | list[str], depth: int,
-                lastmods: dict[str, str | None] | None = None,
+    def _follow(self, links: Iterable[tuple[str, str | None]], depth: int,
                 later: bool = False) -> Iterator[scrapy.Request | FetchItem]:
-        """Requests for the wanted, unseen urls; later: claim them now, but keep them in the
-        backlog (compact) and hand them to Scrapy as its queue drains (see _release)."""
+        """Requests for the wanted, unseen of links ((url, lastmod) pairs: a sitemap's or
+        feed's date, else None); later: claim them now, but keep them in the backlog
+        (compact) and hand them to Scrapy as its queue drains (see _release)."""
         if not self._follows(depth):
             return
         later = later and not getattr(self, "shared_queue", False)  # Redis holds the queue
-        for raw in urls:
+        for raw, lastmod in links:
             yield from self._refuse_scheme(raw)
             url = clean_url(raw)
             if not self._wanted(url):
                 continue
-            decision, headers = (self.frontier.decide(url, (lastmods or {}).get(raw))
+            decision, headers = (self.frontier.decide(url, lastmod)
                                  if self.frontier is not None else ("fetch", {}))
             if decision == "skip":
                 self._pass_known(url)
@@ -322,8 +322,7 @@ class NewsSpider(scrapy.Spider):
                 if self._wanted_discovery(entry.url) and self._claim(entry.url, page=False):
                     yield self._request(entry.url, self.parse_sitemap, kind="sitemap")
         else:
-            yield from self._follow([e.url for e in entries], depth=1,
-                                    lastmods={e.url: e.lastmod for e in entries}, later=True)
+            yield from self._follow(((e.url, e.lastmod) for e in entries), depth=1, later=True)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         if document_kind(response.body[:2048], self._content_type(response)) != "feed":
@@ -331,8 +330,7 @@ class NewsSpider(scrapy.Spider):
             return
         yield self._fetch_item(response, "feed")
         entries = feed_entries(response.body, response.url)
-        yield from self._follow([e.url for e in entries], depth=1,
-                                lastmods={e.url: e.lastmod for e in entries})
+        yield from self._follow(((e.url, e.lastmod) for e in entries), depth=1)
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         if response.status == 304:  # our conditional GET: the stored copy is current
@@ -410,7 +408,7 @@ class NewsSpider(scrapy.Spider):
         new = self.links_seen.new(links)
         if len(links) > len(new):
             self.crawler.stats.inc_value("cleanwire/duplicate_urls", len(links) - len(new))
-        yield from self._follow(new, depth)
+        yield from self._follow(((link, None) for link in new), depth)
 
     @staticmethod
     def _own_links(response: TextResponse, url: str) -> tuple[str, ...]:
