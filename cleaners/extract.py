@@ -11,13 +11,13 @@ whole page as one unbroken paragraph, the balanced pass's blocks replace it.
 Each block is also placed back in the DOM: the article's container is the deepest
 element holding most of the extracted text, and blocks that follow the last one
 inside it are flagged as trailing (what comes after the story's container is page
-furniture: promotions, sign-up boxes, the site's blurb).
+furniture: promotions, sign-up boxes, the site's blurb), and the section headings
+trafilatura dropped inside it come back (cleaners/recover.py).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from lxml import etree
@@ -26,7 +26,8 @@ from trafilatura import bare_extraction
 from trafilatura.settings import Extractor
 from trafilatura.xml import xmltotxt
 
-from . import fallback
+from . import fallback, recover
+from .placement import Placement, link_key, place_blocks, strip_list_mark
 from .vocab import DISCLOSURE_CLASS_WORDS
 
 # trafilatura knobs. First pass: recall focus without the external fallbacks (it
@@ -52,10 +53,10 @@ JUSTEXT_FALLBACK = True
 # a trailing block inside a disclosure widget (an element, or one of this many ancestors, that
 # is a <details> or is named accordion / FAQ) is the article's FAQ, and is kept
 DISCLOSURE_DEPTH = 4
+# put back the h2-h6 headings trafilatura dropped inside the article's container
+RECOVER_HEADINGS = True
 # characters of text the language of a page is detected from, at least
 LANGUAGE_SAMPLE = 500
-# the article's container holds at least this share of the text of the blocks found in the DOM
-CORE_SHARE = 0.75
 
 _SPLIT_TAGS = frozenset({"list"})  # containers whose children are separate blocks
 _LINK_BLOCKS = etree.XPath(
@@ -66,21 +67,7 @@ _LINK_BLOCKS = etree.XPath(
 _ANCHORS = etree.XPath(".//a")
 _PAGE_TEXT_LEN = etree.XPath("string-length(normalize-space(//body))")
 _BODY = etree.XPath("//body")
-_NON_WORD = re.compile(r"[\W_]+")
 _DISCLOSURE_WORD = re.compile("|".join(map(re.escape, DISCLOSURE_CLASS_WORDS)), re.IGNORECASE)
-# elements a block's text is looked up in (divs and spans only when they hold text themselves)
-_TEXT_ELEMENTS = etree.XPath(
-    "//body//*[self::p or self::li or self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
-    " or self::h6 or self::td or self::th or self::dd or self::dt or self::pre or self::blockquote"
-    " or self::figcaption or self::caption or self::summary or self::table"
-    " or ((self::div or self::span) and text()[normalize-space()])]"
-)
-_LIST_MARK = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
-
-
-def link_key(text: str) -> str:
-    """Comparison form for link-only detection: word characters only, casefolded."""
-    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
 @dataclass(slots=True)
@@ -142,38 +129,18 @@ def _in_disclosure(node: etree._Element) -> bool:
     return False
 
 
-def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block]) -> None:
+def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block]) -> Placement:
     """Flag the blocks after the last one inside the article's container.
 
-    Each block is looked up in the DOM by its words; the container is the deepest
-    element holding CORE_SHARE of the text of the blocks found (at their first
-    place in the page). Only blocks found nowhere inside it are flagged, and a
-    block not found in the DOM only when the blocks around it are flagged.
+    Only blocks found nowhere inside the container (cleaners.placement) are
+    flagged, and a block not found in the DOM only when the blocks around it are
+    flagged. Returns the placement for the steps after.
     """
-    # a list mark ("- ", "4. ") may come from the extractor's rendering or from the page
-    forms = [(link_key(block.text), link_key(_LIST_MARK.sub("", block.text))) for block in blocks]
-    wanted = {key for pair in forms for key in pair}
-    wanted.discard("")
-    where: dict[str, list[etree._Element]] = {}
-    for node in _TEXT_ELEMENTS(tree):
-        key = link_key(node.text_content())
-        if key in wanted:
-            where.setdefault(key, []).append(node)
-    keys = [whole if whole in where else bare for whole, bare in forms]
-    weight: dict[etree._Element, int] = {}
-    total = 0
-    for block, key in zip(blocks, keys, strict=True):
-        if key in where:
-            total += len(block.text)
-            for holder in (where[key][0], *where[key][0].iterancestors()):
-                weight[holder] = weight.get(holder, 0) + len(block.text)
-    if not total:
-        return
-    core = max((holder for holder, chars in weight.items() if chars >= CORE_SHARE * total),
-               key=lambda holder: sum(1 for _ in holder.iterancestors()))
-    inside = [any(node is core or core in node.iterancestors() for node in where.get(key, ()))
-              for key in keys]
-    last = max((i for i, within in enumerate(inside) if within), default=len(blocks))
+    placed = place_blocks(tree, [block.text for block in blocks])
+    if placed.core is None:
+        return placed
+    keys, where = placed.keys, placed.where
+    last = max((i for i in range(len(blocks)) if placed.inside(i)), default=len(blocks))
     for i in range(last + 1, len(blocks)):
         # found, only outside the container, and not in a FAQ (a block not found is kept)
         if keys[i] in where and not any(_in_disclosure(node) for node in where[keys[i]]):
@@ -182,6 +149,7 @@ def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block]) -> None:
         if keys[i] not in where and blocks[i - 1].trailing and (
                 i + 1 == len(blocks) or blocks[i + 1].trailing):
             blocks[i].trailing = True
+    return placed
 
 
 def _units(body: etree._Element) -> list[etree._Element]:
@@ -258,9 +226,12 @@ def extract_document_blocks(tree: lxml_html.HtmlElement, url: str = "") -> list[
     if JUSTEXT_FALLBACK and fallback.needs_fallback(tree, _length(blocks), page_chars):
         blocks = _justext_if_better(tree, blocks)
     for block in blocks:
-        key = link_key(_LIST_MARK.sub("", block.text))
+        key = link_key(strip_list_mark(block.text))
         block.link_only = bool(key) and key in linked
-    mark_trailing(tree, blocks)
+    placed = mark_trailing(tree, blocks)
+    if RECOVER_HEADINGS:
+        for heading in reversed(recover.missing_headings(placed, [b.text for b in blocks])):
+            blocks.insert(heading.before, Block("head", heading.text))
     return blocks
 
 

@@ -37,12 +37,12 @@ FIXTURES = SHARED / "fixtures" / "pages"
 WCXB = SHARED / "data" / "wcxb" / "dev"
 EVAL_SCRIPT = SHARED / "eval" / "eval_extract.py"
 
-# 120 WCXB dev articles (every 6th in id order) score F1 0.9508 (P 0.949, R 0.953) with the
-# jusText fallback, bio-heading cuts and consent-banner rule; trafilatura.extract
+# 120 WCXB dev articles (every 6th in id order) score F1 0.9633 (P 0.957, R 0.970) with the
+# headings trafilatura dropped put back (0.9609 without); trafilatura.extract
 # (include_comments=False) scores 0.9396 on them. The bar sits just under that.
 WCXB_SAMPLE_EVERY = 6
 WCXB_SAMPLE_SIZE = 120
-WCXB_MIN_F1 = 0.948
+WCXB_MIN_F1 = 0.960
 
 
 def _page(body: str, lang: str = "en", title: str = "Story") -> bytes:

@@ -1,0 +1,82 @@
+"""Where the extracted blocks sit in the page: their elements and the article's container.
+
+Each block is looked up in the DOM by its words (link_key); the article's container
+is the deepest element holding CORE_SHARE of the text of the blocks found, at
+their first place in the page. extract uses the placement to flag trailing
+furniture, recover to put back headings inside the container that the extractor
+dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml import html as lxml_html
+
+# the article's container holds at least this share of the text of the blocks found in the DOM
+CORE_SHARE = 0.75
+
+_NON_WORD = re.compile(r"[\W_]+")
+_LIST_MARK = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+# elements a block's text is looked up in (divs and spans only when they hold text themselves)
+_TEXT_ELEMENTS = etree.XPath(
+    "//body//*[self::p or self::li or self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
+    " or self::h6 or self::td or self::th or self::dd or self::dt or self::pre or self::blockquote"
+    " or self::figcaption or self::caption or self::summary or self::table"
+    " or ((self::div or self::span) and text()[normalize-space()])]"
+)
+
+
+def link_key(text: str) -> str:
+    """Comparison form of a text: word characters only, casefolded."""
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def strip_list_mark(text: str) -> str:
+    """The text without a leading list mark ("- ", "4. ")."""
+    return _LIST_MARK.sub("", text)
+
+
+@dataclass(slots=True)
+class Placement:
+    """The DOM elements of each block (by key) and the article's container."""
+
+    keys: list[str]  # per block: the key it was looked up by
+    where: dict[str, list[etree._Element]]  # key -> elements with that text, in page order
+    core: etree._Element | None  # the article's container; None when no block was found
+
+    def inside(self, index: int) -> bool:
+        """Whether block index was found inside the container."""
+        core = self.core
+        nodes = self.where.get(self.keys[index], ())
+        return core is not None and any(
+            node is core or core in node.iterancestors() for node in nodes)
+
+
+def place_blocks(tree: lxml_html.HtmlElement, texts: list[str]) -> Placement:
+    """Look each block text up in the DOM and find the container holding most of them."""
+    # a list mark may come from the extractor's rendering or from the page
+    forms = [(link_key(text), link_key(strip_list_mark(text))) for text in texts]
+    wanted = {key for pair in forms for key in pair}
+    wanted.discard("")
+    where: dict[str, list[etree._Element]] = {}
+    for node in _TEXT_ELEMENTS(tree):
+        key = link_key(node.text_content())
+        if key in wanted:
+            where.setdefault(key, []).append(node)
+    keys = [whole if whole in where else bare for whole, bare in forms]
+    weight: dict[etree._Element, int] = {}
+    total = 0
+    for text, key in zip(texts, keys, strict=True):
+        if key in where:
+            total += len(text)
+            for holder in (where[key][0], *where[key][0].iterancestors()):
+                weight[holder] = weight.get(holder, 0) + len(text)
+    if not total:
+        return Placement(keys, where, None)
+    core = max((holder for holder, chars in weight.items() if chars >= CORE_SHARE * total),
+               key=lambda holder: sum(1 for _ in holder.iterancestors()))
+    return Placement(keys, where, core)

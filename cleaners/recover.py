@@ -1,0 +1,104 @@
+"""Put back the section headings the extractor dropped inside the article's container.
+
+trafilatura leaves out many h2-h6 subheadings (a heading made a link, a heading
+in a div it judged thin); analysts read a story's structure by them. A heading
+comes back when it lies inside the article's container (cleaners.placement),
+between two blocks that were kept (one after it, so a closing "Related" or
+"Comments" heading does not return), its text is not already in a block, and it
+sits in no aside, figure, nav, form or header inside the container, nor in a
+kept block's element. It is put in place before the first block that follows it
+in the page. Not put back: a run of more than RUN_HEADINGS headings with no block
+between (a grid of cards), a kicker over a headline linked to another page (a
+teaser card), a heading text that recurs in the container (a template label),
+and a heading before the first kept block (a kicker or a standfirst duplicate).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .placement import Placement, link_key
+
+# a recovered heading has at most this many words
+HEADING_WORDS = 20
+RECOVER_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+# a run of more than this many headings with no kept block between them is a grid of cards
+RUN_HEADINGS = 2
+# a heading inside one of these (below the container) is not the story's
+SKIP_HOLDERS = frozenset({"aside", "figure", "nav", "form", "header", "footer", "figcaption"})
+# put back a heading that comes before the first kept block too
+BEFORE_FIRST = False
+
+
+@dataclass(slots=True)
+class Heading:
+    """A heading to put back: its text and the index of the block it goes before."""
+
+    text: str
+    before: int
+    linked: bool = False  # the heading is a link to another page
+
+
+_OWN_TEXT = etree.XPath(".//text()[not(ancestor::style or ancestor::script)]")
+_AWAY_LINKS = etree.XPath(
+    "(ancestor-or-self::a | .//a)[@href and not(starts-with(normalize-space(@href), '#'))]")
+
+
+def _linked(node: etree._Element, key: str) -> bool:
+    """The heading is a link to another page, or sits in one."""
+    return len("".join(link_key(a.text_content()) for a in _AWAY_LINKS(node))) >= len(key)
+
+
+def _own_heading(node: etree._Element, core: etree._Element,
+                 kept: dict[etree._Element, int]) -> bool:
+    """Below the container, in no skipped holder and in no kept block's element."""
+    for holder in node.iterancestors():
+        if holder is core:
+            return not any(inner in kept for inner in node.iterdescendants())
+        if holder.tag in SKIP_HOLDERS or holder in kept:
+            return False
+    return False
+
+
+def missing_headings(placed: Placement, texts: list[str]) -> list[Heading]:
+    """The headings inside the container that no block holds, with their places."""
+    core = placed.core
+    if core is None:
+        return []
+    position: dict[etree._Element, int] = {}
+    for i, key in enumerate(placed.keys):
+        for node in placed.where.get(key, ()):
+            if node is core or core in node.iterancestors():
+                position.setdefault(node, i)
+                break
+    held = set(placed.keys)
+    # blocks not found in the page may be a heading run into the paragraph after it
+    unplaced = [key for key in placed.keys if key not in placed.where]
+    found: list[Heading] = []
+    pending: list[Heading] = []
+    last = -1
+    for node in core.iter(*RECOVER_TAGS, "p", "li", "div", "span", "td", "th", "dd", "dt", "pre",
+                          "blockquote", "table", "figcaption", "caption", "summary"):
+        index = position.get(node)
+        if index is not None:
+            if len(pending) <= RUN_HEADINGS and not (
+                    len(pending) > 1 and any(heading.linked for heading in pending)):
+                found.extend(pending)  # a kept block follows them, and they are no teaser card
+            pending = []
+            last = max(last, index)
+            continue
+        if node.tag not in RECOVER_TAGS:
+            continue
+        text = " ".join(" ".join(_OWN_TEXT(node)).split())
+        key = link_key(text)
+        if (not key or key in held or len(text.split()) > HEADING_WORDS
+                or any(other.startswith(key) for other in unplaced)):
+            continue
+        if (last >= 0 or BEFORE_FIRST) and _own_heading(node, core, position):
+            pending.append(Heading(text, last + 1, _linked(node, key)))
+    counts: dict[str, int] = {}
+    for heading in found:
+        counts[link_key(heading.text)] = counts.get(link_key(heading.text), 0) + 1
+    return [heading for heading in found if counts[link_key(heading.text)] == 1]
