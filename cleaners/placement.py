@@ -18,6 +18,10 @@ from lxml import html as lxml_html
 
 # the article's container holds at least this share of the text of the blocks found in the DOM
 CORE_SHARE = 0.75
+# elements with more than LENGTH_SLACK x the longest block's characters + LENGTH_PAD are not
+# looked up
+LENGTH_SLACK = 4
+LENGTH_PAD = 400
 
 _NON_WORD = re.compile(r"[\W_]+")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
@@ -40,6 +44,13 @@ def strip_list_mark(text: str) -> str:
     return _LIST_MARK.sub("", text)
 
 
+def _forms(text: str) -> tuple[str, str]:
+    """The text's key, and its key without a leading list mark."""
+    whole = link_key(text)
+    bare = strip_list_mark(text)
+    return whole, (whole if bare is text or len(bare) == len(text) else link_key(bare))
+
+
 @dataclass(slots=True)
 class Placement:
     """The DOM elements of each block (by key) and the article's container."""
@@ -59,12 +70,18 @@ class Placement:
 def place_blocks(tree: lxml_html.HtmlElement, texts: list[str]) -> Placement:
     """Look each block text up in the DOM and find the container holding most of them."""
     # a list mark may come from the extractor's rendering or from the page
-    forms = [(link_key(text), link_key(strip_list_mark(text))) for text in texts]
+    forms = [_forms(text) for text in texts]
     wanted = {key for pair in forms for key in pair}
     wanted.discard("")
     where: dict[str, list[etree._Element]] = {}
+    # an element whose text is far longer than every block's cannot match one (the bound
+    # leaves room for markup whitespace); it spares link_key on the page's big containers
+    longest = LENGTH_SLACK * max((len(text) for text in texts), default=0) + LENGTH_PAD
     for node in _TEXT_ELEMENTS(tree):
-        key = link_key(node.text_content())
+        content = node.text_content()
+        if len(content) > longest:
+            continue
+        key = link_key(content)
         if key in wanted:
             where.setdefault(key, []).append(node)
     keys = [whole if whole in where else bare for whole, bare in forms]
