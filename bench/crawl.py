@@ -1,6 +1,6 @@
 """End-to-end crawl benchmark: a local 5,000-page news site, `cleanwire crawl` into a fresh SQLite.
 
-    python bench/crawl.py [--pages 5000] [--also 50000] [--workers 0]
+    python bench/crawl.py [--pages 5000] [--also 50000] [--workers 0] [--politeness K=V ...]
 
 Serves bench/sitegen.py's site from an asyncio server in a separate process (it is
 not the bottleneck: it renders from memory, gzip level 1), runs the real CLI, and
@@ -224,7 +224,16 @@ class TreeMonitor(threading.Thread):
         return sum(cpu for pid, cpu in self.cpu.items() if pid != self.root)
 
 
-def run_crawl(pages: int, workers: int) -> dict[str, float]:
+def _profile(path: Path, url: str, politeness: list[str]) -> None:
+    """A sites.toml naming the bench site, with the politeness settings given."""
+    lines = ["[sites.bench]", f'start_urls = ["{url}"]', "[sites.bench.politeness]"]
+    for pair in politeness:
+        key, _, value = pair.partition("=")
+        lines.append(f"{key.strip()} = {value.strip()}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def run_crawl(pages: int, workers: int, politeness: list[str]) -> dict[str, float]:
     queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
     server = multiprocessing.Process(target=_server_main, args=(pages, queue), daemon=True)
     server.start()
@@ -232,7 +241,12 @@ def run_crawl(pages: int, workers: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         env = {**os.environ, "CLEANWIRE_PROGRESS_INTERVAL": "0"}
-        cmd = [sys.executable, "-m", "crawler.cli", "crawl", f"http://127.0.0.1:{port}/",
+        url = f"http://127.0.0.1:{port}/"
+        target = [url]
+        if politeness:
+            _profile(Path(tmp) / "sites.toml", url, politeness)
+            target = ["bench", "--sites", str(Path(tmp) / "sites.toml")]
+        cmd = [sys.executable, "-m", "crawler.cli", "crawl", *target,
                "--db", str(db), "--timeout", "30"]
         if workers:
             cmd += ["--workers", str(workers)]
@@ -271,6 +285,9 @@ def main() -> None:
     parser.add_argument("--also", type=int, default=0, help="a second, larger crawl (memory)")
     parser.add_argument("--workers", type=int, default=0, help="cleaning processes (0: cores)")
     parser.add_argument("--sample", type=int, default=200, help="pages for the stage costs")
+    parser.add_argument("--politeness", action="append", default=[], metavar="KEY=VALUE",
+                        help="crawl through a site profile with this politeness setting "
+                             "(sites.example.toml), e.g. autothrottle=false")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
 
@@ -285,9 +302,9 @@ def main() -> None:
     measured = parallel_ceiling(Site(args.pages, base="http://127.0.0.1:1"), args.sample, cores)
     print(f"  measured ceiling: {cores} processes cleaning and signing at once = "
           f"{measured:.1f} pages/s ({measured / ceiling:.0%} of the computed one)")
-    runs = [run_crawl(args.pages, args.workers)]
+    runs = [run_crawl(args.pages, args.workers, args.politeness)]
     if args.also:
-        runs.append(run_crawl(args.also, args.workers))
+        runs.append(run_crawl(args.also, args.workers, args.politeness))
     print("\nCPU ms per fetched page: 'crawl' is the crawl process (reactor, link extraction, "
           "store),\n'workers' its cleaning processes; peak RSS is the crawl process's, tree PSS "
           "the sum over\nthe crawl process and its workers (shared pages counted once).")
