@@ -48,7 +48,7 @@ def _forms(text: str) -> tuple[str, str]:
     """The text's key, and its key without a leading list mark."""
     whole = link_key(text)
     bare = strip_list_mark(text)
-    return whole, (whole if bare is text or len(bare) == len(text) else link_key(bare))
+    return whole, (whole if len(bare) == len(text) else link_key(bare))
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ and a heading before the first kept block (a kicker or a standfirst duplicate).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from lxml import etree
@@ -98,7 +99,5 @@ def missing_headings(placed: Placement, texts: list[str]) -> list[Heading]:
             continue
         if (last >= 0 or BEFORE_FIRST) and _own_heading(node, core, position):
             pending.append(Heading(text, last + 1, _linked(node, key)))
-    counts: dict[str, int] = {}
-    for heading in found:
-        counts[link_key(heading.text)] = counts.get(link_key(heading.text), 0) + 1
+    counts = Counter(link_key(heading.text) for heading in found)
     return [heading for heading in found if counts[link_key(heading.text)] == 1]
