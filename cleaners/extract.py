@@ -27,7 +27,7 @@ from trafilatura.settings import Extractor
 from trafilatura.xml import xmltotxt
 
 from . import fallback, recover
-from .placement import Placement, link_key, place_blocks, strip_list_mark
+from .placement import Placement, link_key, place_blocks
 from .vocab import DISCLOSURE_CLASS_WORDS
 
 # trafilatura knobs. First pass: recall focus without the external fallbacks (it
@@ -225,10 +225,9 @@ def extract_document_blocks(tree: lxml_html.HtmlElement, url: str = "") -> list[
             blocks = other
     if JUSTEXT_FALLBACK and fallback.needs_fallback(tree, _length(blocks), page_chars):
         blocks = _justext_if_better(tree, blocks)
-    for block in blocks:
-        key = link_key(strip_list_mark(block.text))
-        block.link_only = bool(key) and key in linked
     placed = mark_trailing(tree, blocks)
+    for block, key in zip(blocks, placed.bare_keys, strict=True):
+        block.link_only = bool(key) and key in linked
     if RECOVER_HEADINGS:
         for heading in reversed(recover.missing_headings(placed, [b.text for b in blocks])):
             blocks.insert(heading.before, Block("head", heading.text))

@@ -56,15 +56,23 @@ class Placement:
     """The DOM elements of each block (by key) and the article's container."""
 
     keys: list[str]  # per block: the key it was looked up by
+    bare_keys: list[str]  # per block: the key of its text without a leading list mark
     where: dict[str, list[etree._Element]]  # key -> elements with that text, in page order
     core: etree._Element | None  # the article's container; None when no block was found
 
+    def element_inside(self, index: int) -> etree._Element | None:
+        """The first element inside the container holding block index's text, if any."""
+        core = self.core
+        if core is None:
+            return None
+        for node in self.where.get(self.keys[index], ()):
+            if node is core or core in node.iterancestors():
+                return node
+        return None
+
     def inside(self, index: int) -> bool:
         """Whether block index was found inside the container."""
-        core = self.core
-        nodes = self.where.get(self.keys[index], ())
-        return core is not None and any(
-            node is core or core in node.iterancestors() for node in nodes)
+        return self.element_inside(index) is not None
 
 
 def place_blocks(tree: lxml_html.HtmlElement, texts: list[str]) -> Placement:
@@ -85,6 +93,7 @@ def place_blocks(tree: lxml_html.HtmlElement, texts: list[str]) -> Placement:
         if key in wanted:
             where.setdefault(key, []).append(node)
     keys = [whole if whole in where else bare for whole, bare in forms]
+    bare = [bare for _, bare in forms]
     weight: dict[etree._Element, int] = {}
     total = 0
     for text, key in zip(texts, keys, strict=True):
@@ -93,7 +102,7 @@ def place_blocks(tree: lxml_html.HtmlElement, texts: list[str]) -> Placement:
             for holder in (where[key][0], *where[key][0].iterancestors()):
                 weight[holder] = weight.get(holder, 0) + len(text)
     if not total:
-        return Placement(keys, where, None)
+        return Placement(keys, bare, where, None)
     core = max((holder for holder, chars in weight.items() if chars >= CORE_SHARE * total),
                key=lambda holder: sum(1 for _ in holder.iterancestors()))
-    return Placement(keys, where, core)
+    return Placement(keys, bare, where, core)

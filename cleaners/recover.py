@@ -69,11 +69,10 @@ def missing_headings(placed: Placement, texts: list[str]) -> list[Heading]:
     if core is None:
         return []
     position: dict[etree._Element, int] = {}
-    for i, key in enumerate(placed.keys):
-        for node in placed.where.get(key, ()):
-            if node is core or core in node.iterancestors():
-                position.setdefault(node, i)
-                break
+    for i in range(len(placed.keys)):
+        node = placed.element_inside(i)
+        if node is not None:
+            position.setdefault(node, i)
     held = set(placed.keys)
     # blocks not found in the page may be a heading run into the paragraph after it
     unplaced = [key for key in placed.keys if key not in placed.where]
