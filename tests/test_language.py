@@ -73,10 +73,11 @@ def _corpus() -> list[str]:
     if SEEDS.is_dir():
         texts += [p.read_text(encoding="utf-8")[:2000] for p in sorted(SEEDS.glob("*.txt"))]
     rng = random.Random(7)
-    for text in list(texts):  # cut anywhere: mid-word starts, short tails
-        if len(text) > 40:
-            start = rng.randrange(len(text) - 20)
-            texts.append(text[start:start + rng.choice((5, 30, 120, 600))])
+    for text in list(texts):  # cut anywhere: mid-word starts, short tails (three cuts a
+        if len(text) > 40:     # text, so the built-in samples alone make a corpus of 50+)
+            for _ in range(3):
+                start = rng.randrange(len(text) - 20)
+                texts.append(text[start:start + rng.choice((5, 30, 120, 600))])
     return texts
 
 
