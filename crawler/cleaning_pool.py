@@ -3,9 +3,7 @@
 Workers are forked from a forkserver that has already imported the cleaner
 (trafilatura, lxml) and loaded the language profiles (crawler/pool_preload.py),
 then freeze their heap with gc.freeze() so the garbage collector does not walk
-the loaded models. All workers are started at once from a thread when the pool
-starts (the forkserver's imports take ~1.5 s), so the reactor goes on fetching
-meanwhile; the first pages wait in clean() until the workers are up.
+the loaded models.
 
 A page that outlives the timeout (counted from when a worker takes it, not
 while it queues) is recorded as "timeout:clean"; its worker cannot be
@@ -44,7 +42,6 @@ logger = logging.getLogger(__name__)
 
 _QUEUE_POLL = 0.05  # seconds between looks at whether a queued page has reached a worker
 _IN_FLIGHT_PER_WORKER = 2  # pages handed to the executor per worker; the rest wait here
-_START_POLL = 0.02  # seconds between looks at whether the workers have started
 _PARENT_POLL = 1.0  # seconds between a worker's looks at whether the crawl process still exists
 
 
@@ -118,7 +115,6 @@ class CleaningPool:
         # pages handed to the executor at once: enough to keep every worker busy, few enough
         # that waiting pages sleep on the semaphore instead of polling (see _result)
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
-        self._ready = threading.Event()  # set once the current executor's workers are up
 
     def start(self) -> None:
         if self._executor is not None:
@@ -128,11 +124,6 @@ class CleaningPool:
                                         "crawler.pool_preload"])
         self._executor = ProcessPoolExecutor(self.workers, mp_context=context,
                                              initializer=_init_worker, initargs=(os.getpid(),))
-        # the first workers wait for the forkserver to import the cleaner (~1.5 s): they are
-        # spawned from a thread, so the reactor goes on fetching (pages wait in _submit)
-        self._ready = threading.Event()
-        threading.Thread(target=_spawn, args=(self._executor, self.workers, self._ready),
-                         name="cleaning-pool-start", daemon=True).start()
 
     def worker_pids(self) -> set[int]:
         """The live worker processes (for tests and diagnostics)."""
@@ -161,10 +152,8 @@ class CleaningPool:
     async def _submit(self, function: Any, *args: Any) -> Any:
         for attempt in (1, 2):
             self.start()
-            executor, ready = self._executor, self._ready
+            executor = self._executor
             assert executor is not None
-            while not ready.is_set():  # the workers are still starting
-                await asyncio.sleep(_START_POLL)
             future = executor.submit(function, *args)
             try:
                 return await self._result(future)
@@ -219,16 +208,6 @@ class CleaningPool:
                 if process.is_alive():
                     process.kill()
                     process.join(timeout=5)
-
-
-def _spawn(executor: ProcessPoolExecutor, workers: int, ready: threading.Event) -> None:
-    """Start the executor's workers (one no-op task each), then set ready, whatever happens."""
-    try:  # a pool broken or closed meanwhile shows on the pages' own submits
-        with contextlib.suppress(Exception):
-            for future in [executor.submit(os.getpid) for _ in range(workers)]:
-                future.exception()
-    finally:
-        ready.set()
 
 
 def _processes(executor: ProcessPoolExecutor) -> list[multiprocessing.process.BaseProcess]:

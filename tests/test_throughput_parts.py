@@ -373,17 +373,3 @@ def test_spider_follows_links_itself_when_no_clean_pipeline_reads_them() -> None
     assert [r.url for r in spider.follow_links(
         clean_page_and_links(body, BASE + "/")[1], out[0].follow_depth)] == [
         BASE + "/news/2025/a/"]
-
-
-def test_pool_starts_all_its_workers_before_the_first_page() -> None:
-    # the workers come up in a thread while the reactor goes on fetching, not one by one on
-    # the first pages' submits (ProcessPoolExecutor's own way under forkserver)
-    from crawler.cleaning_pool import CleaningPool
-
-    pool = CleaningPool(workers=2, timeout=60)
-    try:
-        pool.start()
-        assert pool._ready.wait(60), "workers did not start"
-        assert len(pool.worker_pids()) == 2
-    finally:
-        pool.close(wait=False)
