@@ -30,14 +30,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param  # the band/row choice of MinHashLSH
 from sqlalchemy import Connection, select, text, update
 
 from .models import URL_LENGTH, Article, ArticleMinHash, ArticleUrl
 from .urlkeys import article_key, is_amp, same_site
 
 if TYPE_CHECKING:
+    from datasketch import MinHash
+
     from .repository import PageRecord
 
 DEFAULT_NEAR_DUP_THRESHOLD = 0.5
@@ -72,14 +72,21 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
 
 
 class Signer:
-    """MinHash signatures with one set of permutations (made once: they are costly)."""
+    """MinHash signatures with one set of permutations (made once: they are costly).
+
+    datasketch is imported here, not with the module: it loads scipy (~0.8 s of CPU),
+    which a crawl process whose cleaning workers sign the articles never needs."""
 
     def __init__(self, num_perm: int = NUM_PERM, seed: int = MINHASH_SEED) -> None:
+        from datasketch import MinHash
+
         self.num_perm, self.seed = num_perm, seed
         self._permutations = MinHash(num_perm=num_perm, seed=seed,
                                      scheme=MINHASH_SCHEME).permutations
 
     def minhash(self, shingle_set: Iterable[bytes]) -> MinHash:
+        from datasketch import MinHash
+
         sketch = MinHash(num_perm=self.num_perm, seed=self.seed, permutations=self._permutations,
                          scheme=MINHASH_SCHEME)
         sketch.update_batch(list(shingle_set))
@@ -91,6 +98,8 @@ class Signer:
         return self.minhash(found).hashvalues.astype(SIGNATURE_DTYPE) if found else None
 
     def from_values(self, values: np.ndarray) -> MinHash:
+        from datasketch import MinHash
+
         return MinHash(num_perm=self.num_perm, seed=self.seed, hashvalues=values,
                        permutations=self._permutations, scheme=MINHASH_SCHEME)
 
@@ -131,6 +140,37 @@ def estimated_jaccard(first: np.ndarray, second: np.ndarray) -> float:
 # --- the in-memory LSH index ------------------------------------------------------
 
 
+# Gauss-Legendre nodes and weights on [-1, 1]: 96 nodes integrate a polynomial of degree
+# up to 191 exactly, and the LSH error integrands are polynomials of degree b * r <= num_perm
+_GAUSS_NODES, _GAUSS_WEIGHTS = np.polynomial.legendre.leggauss(96)
+
+
+def _integral(values: Any, low: float, high: float) -> float:
+    """The integral over [low, high] of values(s), a numpy function of s."""
+    if high <= low:
+        return 0.0
+    half = (high - low) / 2
+    return float(half * np.dot(_GAUSS_WEIGHTS, values(half * _GAUSS_NODES + (high + low) / 2)))
+
+
+def _lsh_error(threshold: float, bands: int, rows: int) -> float:
+    """False positive plus false negative probability mass of bands x rows at threshold."""
+    def missed(s: np.ndarray) -> np.ndarray:  # a pair of similarity s shares no band
+        return (1 - s ** rows) ** bands
+
+    return _integral(lambda s: 1 - missed(s), 0.0, threshold) + _integral(missed, threshold, 1.0)
+
+
+@functools.cache
+def bands_and_rows(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
+    """The LSH bands and rows (b * r <= num_perm) that minimise the sum of the false
+    positive and false negative probabilities at threshold: datasketch.MinHashLSH's
+    choice (equal weights), computed without scipy (datasketch's integrates with
+    scipy.integrate.quad; tests/test_dedup.py checks the two agree)."""
+    pairs = [(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)]
+    return min(pairs, key=lambda pair: _lsh_error(threshold, *pair))
+
+
 _MIX = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime
 _SEED = np.uint64(0xCBF29CE484222325)
 
@@ -154,7 +194,7 @@ class BandIndex:
     MAX_RUN = 262_144  # band entries in the largest run (3 MB; ~10,000 articles)
 
     def __init__(self, threshold: float, num_perm: int = NUM_PERM) -> None:
-        self.bands, self.rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+        self.bands, self.rows = bands_and_rows(threshold, num_perm)
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []
         self._buffer: dict[int, list[int]] = {}
         self._buffered = 0
@@ -349,11 +389,17 @@ class Deduplicator:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"near-duplicate threshold must be in (0, 1], not {threshold}")
         self.threshold = threshold
-        self.signer = Signer()
+        self._signer: Signer | None = None  # made on first use (see Signer)
         self.index = LshIndex(threshold)
         self.signatures_given = 0  # taken from PageRecord.signature (tests, bench)
         self.signatures_computed = 0  # computed here from the stored text
         self._aliases: dict[str, list[tuple[str, str]]] = {}  # row url -> (url, kind)
+
+    @property
+    def signer(self) -> Signer:
+        if self._signer is None:
+            self._signer = default_signer()
+        return self._signer
 
     # -- before staging -------------------------------------------------------
 
@@ -506,8 +552,7 @@ class Deduplicator:
     ) -> dict[int, np.ndarray]:
         """Sign rows' stored texts; a signature handed in for that exact text is used as is."""
         signatures: dict[int, np.ndarray] = {}
-        usable = (given if given and (self.signer.num_perm, self.signer.seed)
-                  == (NUM_PERM, MINHASH_SEED) else {})
+        usable = given or {}  # made by text_signature: the default signer's
         for row in rows:
             blob = usable.get(row["text"])
             if blob is not None:

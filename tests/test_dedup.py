@@ -9,7 +9,10 @@ fixtures). The default threshold (0.5) is the one under test.
 from __future__ import annotations
 
 import json
+import os
 import random
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -20,13 +23,20 @@ from sqlalchemy import Engine, func, select, text
 from test_storage import T0, make_page, make_record
 
 from cleaners.fingerprint import content_hash
-from storage.dedup import DEFAULT_NEAR_DUP_THRESHOLD, Signer, estimated_jaccard
+from storage.dedup import (
+    DEFAULT_NEAR_DUP_THRESHOLD,
+    Signer,
+    bands_and_rows,
+    estimated_jaccard,
+    text_signature,
+)
 from storage.engine import open_engine
 from storage.errors import WriteError
 from storage.models import Article, ArticleMinHash, ArticleUrl
 from storage.repository import PageRecord, Repository
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 PAGES = SHARED / "fixtures" / "pages"
 UNIQUE = "duplicate_of IS NULL AND (cluster_id IS NULL OR cluster_id = id)"
@@ -472,3 +482,57 @@ def test_band_index_runs_stay_capped_and_queries_stay_exact() -> None:
     bulk.insert_many(np.arange(3000), signatures)
     assert bulk.size == 3000 and all(len(k) <= 4096 for k, _ in bulk._runs)
     assert bulk.query(signatures[1550]) == whole.query(signatures[1550])
+
+
+@pytest.mark.parametrize("num_perm", [64, 128, 256])
+def test_bands_and_rows_are_datasketchs_choice(num_perm: int) -> None:
+    """BandIndex picks its bands and rows without scipy; for every threshold from 0.05 to
+    1.0 (step 0.01) the choice is the one datasketch.MinHashLSH makes."""
+    from datasketch.lsh import _optimal_param
+
+    for step in range(5, 101):
+        threshold = step / 100
+        assert bands_and_rows(threshold, num_perm) == _optimal_param(
+            threshold, num_perm, 0.5, 0.5), threshold
+
+
+def test_storing_without_signing_loads_neither_datasketch_nor_scipy(tmp_path: Path) -> None:
+    """A crawl process whose cleaning workers sign the articles imports the store and
+    writes batches with the signatures given: datasketch (and the ~0.8 s of scipy it
+    loads) stays out of that process, and the near copy still joins its cluster."""
+    vocabulary = [f"word{i}" for i in range(400)]
+    rng = random.Random(3)
+    first = " ".join(rng.choice(vocabulary) for _ in range(300))
+    second = first + " and one more sentence at the end."
+    script = """
+import sys
+from dataclasses import replace
+from test_storage import make_page, make_record
+from storage.engine import open_engine
+from storage.repository import Repository
+assert "datasketch" not in sys.modules and "scipy" not in sys.modules, "loaded on import"
+db, first, second, sig1, sig2 = sys.argv[1:]
+repo = Repository(open_engine("sqlite:///" + db))
+for url, text, sig in (("https://a.example/1", first, sig1), ("https://b.example/2", second, sig2)):
+    page = make_page(url, open(text).read())
+    repo.store(None, [replace(make_record(page), signature=bytes.fromhex(sig))], [])
+print(",".join(m for m in ("datasketch", "scipy") if m in sys.modules) or "none")
+"""
+    texts = []
+    for name, body in (("first.txt", first), ("second.txt", second)):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+        texts.append(str(tmp_path / name))
+    signatures = [text_signature(first), text_signature(second)]
+    db = tmp_path / "db.sqlite"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
+    done = subprocess.run([sys.executable, "-c", script, str(db), *texts,
+                           *(sig.hex() for sig in signatures if sig)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr[-800:]
+    assert done.stdout.strip() == "none"
+    engine = open_engine(f"sqlite:///{db}")
+    try:
+        one, two = article(engine, "https://a.example/1"), article(engine, "https://b.example/2")
+        assert two.cluster_id == one.id  # the given signatures were stored and matched
+    finally:
+        engine.dispose()
