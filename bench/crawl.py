@@ -246,7 +246,7 @@ def run_crawl(pages: int, workers: int, politeness: list[str]) -> dict[str, floa
         if politeness:
             _profile(Path(tmp) / "sites.toml", url, politeness)
             target = ["bench", "--sites", str(Path(tmp) / "sites.toml")]
-        cmd = [sys.executable, "-m", "crawler.cli", "crawl", *target,
+        cmd = [sys.executable, "-m", "crawler", "crawl", *target,
                "--db", str(db), "--timeout", "30"]
         if workers:
             cmd += ["--workers", str(workers)]

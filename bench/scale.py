@@ -87,7 +87,7 @@ def stored_and_fetched(db: str) -> tuple[int, int]:
 
 
 def cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "crawler.cli", *args]
+    return [sys.executable, "-m", "crawler", *args]
 
 
 def run_row(label: str, url: str, db: str, workers: int, redis: str | None, idle: float,

@@ -1,8 +1,9 @@
 """A process pool that runs clean_page off the reactor, one worker per core.
 
 Workers are forked from a forkserver that has already imported the cleaner
-(trafilatura, lxml) and loaded the language profiles (crawler/pool_preload.py),
-then freeze their heap with gc.freeze() so the garbage collector does not walk
+(trafilatura, lxml) and loaded the language profiles (crawler/pool_preload.py;
+started by crawler/pool_forkserver.py, by the console script before its own
+imports, else when the pool starts), then freeze their heap with gc.freeze() so the garbage collector does not walk
 the loaded models.
 
 A page that outlives the timeout (counted from when a worker takes it, not
@@ -37,6 +38,8 @@ from typing import Any, NamedTuple
 
 from cleaners import CleanError, CleanOptions, CleanPage, clean_page, clean_page_and_links
 from storage.dedup import text_signature
+
+from .pool_forkserver import start_forkserver
 
 logger = logging.getLogger(__name__)
 
@@ -119,9 +122,10 @@ class CleaningPool:
     def start(self) -> None:
         if self._executor is not None:
             return
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["cleaners.pipeline", "crawler.cleaning_pool",
-                                        "crawler.pool_preload"])
+        # the executor starts its workers at the first page; the forkserver starts now (if
+        # the console script has not already), so its imports and models load while the
+        # crawl fetches robots.txt, the start pages and the sitemaps
+        context = start_forkserver()
         self._executor = ProcessPoolExecutor(self.workers, mp_context=context,
                                              initializer=_init_worker, initargs=(os.getpid(),))
 

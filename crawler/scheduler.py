@@ -1,7 +1,7 @@
 """Scheduled crawls: a plain loop that starts each site's crawl as a subprocess when due.
 
 A Twisted reactor cannot restart in one process, so every crawl is its own
-`python -m crawler.cli crawl SITE` process, at most max_parallel at a time and one
+`python -m crawler crawl SITE` process, at most max_parallel at a time and one
 per site. A site is due `every` seconds after its last crawl started (right after it
 ends if it overran). A failing crawl is logged and the site tried again at its next
 due time; it never stops the others. SIGINT/SIGTERM: stop launching, forward one
@@ -118,7 +118,7 @@ class Scheduler:
             self.start(profile)
 
     def start(self, profile: SiteProfile) -> None:
-        command = [sys.executable, "-m", "crawler.cli", "crawl", profile.name, *self.crawl_args]
+        command = [sys.executable, "-m", "crawler", "crawl", profile.name, *self.crawl_args]
         # own session: a terminal's Ctrl-C reaches only the scheduler, which forwards
         # exactly one SIGTERM (a second signal would make Scrapy stop uncleanly)
         process = subprocess.Popen(command, cwd=ROOT, start_new_session=True)

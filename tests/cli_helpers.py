@@ -31,13 +31,13 @@ def cli_env(env: dict[str, str] | None = None) -> dict[str, str]:
 
 def cleanwire(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
               timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, input=stdin,
+    return subprocess.run([sys.executable, "-m", "crawler", *args], cwd=ROOT, input=stdin,
                           capture_output=True, text=True, timeout=timeout, env=cli_env(env))
 
 
 def cleanwire_process(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """cleanwire started in the background (stdout and stderr captured)."""
-    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=cli_env(env))
 

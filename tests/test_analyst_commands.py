@@ -361,7 +361,7 @@ def test_interrupted_export_leaves_no_file(tmp_path: Path) -> None:
     out = out_dir / "big.jsonl"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLEANWIRE_")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "export", "--format", "csv", "-o", str(out),
+        [sys.executable, "-m", "crawler", "export", "--format", "csv", "-o", str(out),
          "--db", str(db)],
         cwd=ROOT, env={**env, **TEST_ENV}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True,

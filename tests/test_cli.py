@@ -101,3 +101,22 @@ def test_db_upgrade_creates_schema(tmp_path):
     tables = {r[0] for r in sqlite3.connect(db).execute(
         "select name from sqlite_master where type='table'")}
     assert {"sites", "articles", "fetches", "crawl_runs"} <= tables
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["crawl", "https://a.example/"], True),
+    (["--verbose", "scrape", "https://a.example/x"], True),
+    (["worker", "--redis", "redis://127.0.0.1:6379/0"], True),
+    (["crawl", "--redis", "redis://127.0.0.1:6379/0", "--work", "bbc"], True),
+    (["crawl", "--redis", "redis://127.0.0.1:6379/0", "bbc"], False),  # seeds only
+    (["crawl", "--help"], False),
+    (["clean", "page.html"], False),
+    (["sql", "select 1"], False),
+    ([], False),
+])
+def test_console_script_starts_the_pool_only_for_commands_that_clean(argv, expected):
+    """`cleanwire` starts the cleaning forkserver before its imports for crawl, scrape and
+    worker (crawler/__main__.py); other commands do not pay for it."""
+    from crawler.__main__ import cleans_in_pool
+
+    assert cleans_in_pool(argv) is expected

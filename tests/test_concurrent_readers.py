@@ -29,7 +29,7 @@ def test_queries_during_a_crawl(fixture_site, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLEANWIRE_")}
     env.update(TEST_ENV, CLEANWIRE_BATCH_SIZE="3", CLEANWIRE_CLEAN_WORKERS="1")
     crawl = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "crawl", fixture_site.url("/"), "--db", str(db),
+        [sys.executable, "-m", "crawler", "crawl", fixture_site.url("/"), "--db", str(db),
          "--timeout", "1", "--max-page-bytes", "1000000"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     problems: list[str] = []

@@ -50,7 +50,7 @@ def test_sigkilled_crawl_resumes_without_refetching_stored_articles(
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLEANWIRE_")}
     env.update({**TEST_ENV, "CLEANWIRE_BATCH_SECONDS": "0.3"})
     killed = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "crawl", "fixture", "--sites", str(sites),
+        [sys.executable, "-m", "crawler", "crawl", "fixture", "--sites", str(sites),
          "--db", str(db), "--workers", "1"], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 180

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 def spawn(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("CLEANWIRE_")}
     full_env.update({**TEST_ENV, **(env or {})})
-    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=full_env)
 

@@ -181,7 +181,7 @@ def _listeners(pid: int) -> tuple[set[int], set[int]]:
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("CLEANWIRE_")}
     full_env.update({**TEST_ENV, **(env or {})})
-    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, env=full_env,
+    return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=ROOT, env=full_env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -1,0 +1,37 @@
+"""`cleanwire` (the console script) and `python -m crawler`: the CLI, started quickly.
+
+A command that cleans pages in a process pool (crawl, scrape, worker) starts the
+pool's forkserver first (crawler/pool_forkserver.py), so the cleaner loads there while
+this process imports the CLI; every other command goes straight to crawler.cli.
+"""
+
+from __future__ import annotations
+
+import sys
+
+_POOL_COMMANDS = frozenset({"crawl", "scrape", "worker"})
+
+
+def cleans_in_pool(argv: list[str]) -> bool:
+    """Whether these arguments run a command that cleans pages in a pool (a guess from
+    the words alone: a wrong guess costs a second or a process that exits, nothing else).
+    A crawl that only seeds a shared queue (--redis without --work) cleans nothing."""
+    words = set(argv)
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    if command not in _POOL_COMMANDS or words & {"-h", "--help"}:
+        return False
+    return not (command == "crawl" and "--redis" in words and "--work" not in words)
+
+
+def run() -> None:
+    if cleans_in_pool(sys.argv[1:]):
+        from .pool_forkserver import start_forkserver
+
+        start_forkserver()
+    from .cli import run as cli_run
+
+    cli_run()
+
+
+if __name__ == "__main__":
+    run()
