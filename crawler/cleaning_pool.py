@@ -3,8 +3,8 @@
 Workers are forked from a forkserver that has already imported the cleaner
 (trafilatura, lxml) and loaded the language profiles (crawler/pool_preload.py;
 started by crawler/pool_forkserver.py, by the console script before its own
-imports, else when the pool starts), then freeze their heap with gc.freeze() so the garbage collector does not walk
-the loaded models.
+imports, else when the pool starts), then freeze their heap with gc.freeze() so
+the garbage collector does not walk the loaded models.
 
 A page that outlives the timeout (counted from when a worker takes it, not
 while it queues) is recorded as "timeout:clean"; its worker cannot be
