@@ -8,10 +8,10 @@ prints one table: pages/s and articles/s end to end, CPU ms per page by stage
 (measured on a sample of the same pages in this run), the cleaner-only ceiling
 (cores / clean cost, where the clean cost is clean_page plus the MinHash signature
 the cleaning workers compute for the store, timed in one process; and measured: that
-many processes cleaning at once, before and after the crawls, their mean used),
-% of each ceiling reached, CPU ms per
-fetched page of the crawl process (the reactor: fetching, link extraction, store) and of
-its cleaning workers, and peak RSS of the crawl process and of the whole process tree.
+many processes cleaning at once, before and after the crawls, their mean used), % of
+each ceiling reached, CPU ms per fetched page of the crawl process (the reactor:
+fetching, link extraction, store) and of its cleaning workers, and peak RSS of the crawl
+process and of the whole process tree.
 With --also N, a second crawl of N pages checks that memory stays flat.
 Run by hand on a quiet machine; no test depends on these numbers.
 """

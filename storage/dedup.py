@@ -80,15 +80,14 @@ class Signer:
     def __init__(self, num_perm: int = NUM_PERM, seed: int = MINHASH_SEED) -> None:
         from datasketch import MinHash
 
+        self._minhash_class = MinHash
         self.num_perm, self.seed = num_perm, seed
         self._permutations = MinHash(num_perm=num_perm, seed=seed,
                                      scheme=MINHASH_SCHEME).permutations
 
     def minhash(self, shingle_set: Iterable[bytes]) -> MinHash:
-        from datasketch import MinHash
-
-        sketch = MinHash(num_perm=self.num_perm, seed=self.seed, permutations=self._permutations,
-                         scheme=MINHASH_SCHEME)
+        sketch = self._minhash_class(num_perm=self.num_perm, seed=self.seed,
+                                     permutations=self._permutations, scheme=MINHASH_SCHEME)
         sketch.update_batch(list(shingle_set))
         return sketch
 
@@ -98,10 +97,8 @@ class Signer:
         return self.minhash(found).hashvalues.astype(SIGNATURE_DTYPE) if found else None
 
     def from_values(self, values: np.ndarray) -> MinHash:
-        from datasketch import MinHash
-
-        return MinHash(num_perm=self.num_perm, seed=self.seed, hashvalues=values,
-                       permutations=self._permutations, scheme=MINHASH_SCHEME)
+        return self._minhash_class(num_perm=self.num_perm, seed=self.seed, hashvalues=values,
+                                   permutations=self._permutations, scheme=MINHASH_SCHEME)
 
     def from_bytes(self, blob: bytes) -> MinHash:
         return self.from_values(from_bytes(blob))
@@ -389,17 +386,10 @@ class Deduplicator:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"near-duplicate threshold must be in (0, 1], not {threshold}")
         self.threshold = threshold
-        self._signer: Signer | None = None  # made on first use (see Signer)
         self.index = LshIndex(threshold)
         self.signatures_given = 0  # taken from PageRecord.signature (tests, bench)
         self.signatures_computed = 0  # computed here from the stored text
         self._aliases: dict[str, list[tuple[str, str]]] = {}  # row url -> (url, kind)
-
-    @property
-    def signer(self) -> Signer:
-        if self._signer is None:
-            self._signer = default_signer()
-        return self._signer
 
     # -- before staging -------------------------------------------------------
 
@@ -559,7 +549,7 @@ class Deduplicator:
                 values = from_bytes(blob)
                 self.signatures_given += 1
             else:
-                values = self.signer.signature(row["text"])
+                values = default_signer().signature(row["text"])  # made on first use
                 self.signatures_computed += 1
             if values is not None:
                 signatures[row["id"]] = values

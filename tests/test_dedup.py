@@ -523,6 +523,7 @@ print(",".join(m for m in ("datasketch", "scipy") if m in sys.modules) or "none"
         (tmp_path / name).write_text(body, encoding="utf-8")
         texts.append(str(tmp_path / name))
     signatures = [text_signature(first), text_signature(second)]
+    assert all(signatures)
     db = tmp_path / "db.sqlite"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
     done = subprocess.run([sys.executable, "-c", script, str(db), *texts,
