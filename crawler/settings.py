@@ -99,6 +99,8 @@ globals().update(environment_overrides(dict(globals())))
 # Retry-After (or back off exponentially) before retrying.
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsTxtMiddleware": 100,  # Scrapy's, with every waiter served
     "crawler.middlewares.SafeDestinationMiddleware": 650,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.MetaRefreshMiddleware": 580,  # Scrapy's, skipped without "refresh"

@@ -74,6 +74,24 @@ def test_listings_are_followed_but_not_stored(site, tmp_path):
     assert site.url("/") in outcomes
 
 
+def test_requests_waiting_for_robots_txt_obey_it_too(site, tmp_path):
+    """Pages asked for together (a scrape of several URLs, a shared crawl's worker popping
+    its queue) wait for robots.txt; every one of them obeys it, not only the first.
+    (Scrapy 2.19's own middleware hands the parser to the first waiter only.)"""
+    site.robots_seconds = 1.0  # the other requests arrive while robots.txt is on its way
+    private = site.url(PRIVATE_PATH)
+    articles = [a.url(site.base_url) for a in site.site.articles[:3]]
+    urls = [articles[0], private, articles[1], private + "?page=2", articles[2]]
+    db = tmp_path / "news.db"
+    proc = cleanwire("scrape", *urls, "--db", str(db), *BOUNDS[2:], "--timeout", "10")
+    assert proc.returncode == 0, proc.stderr
+    assert site.requests[PRIVATE_PATH] == 0
+    assert site.requests["/robots.txt"] == 1
+    skipped = rows(db, "select url, error from fetches where outcome = 'skipped'")
+    assert sorted(skipped) == [(private, "robots"), (private + "?page=2", "robots")]
+    assert {u for (u,) in rows(db, "select url from articles")} == set(articles)
+
+
 def test_robots_failures_and_limits_are_recorded(site, tmp_path):
     db = tmp_path / "news.db"
     proc = crawl(site, db)

@@ -2,8 +2,9 @@
 
 Serves the resources rendered by site.py with ETag / Last-Modified and 304 on conditional
 GETs, gzip Content-Encoding when the client accepts it, and the special paths: /slow/
-(delayed), /broken/ (500), /moved/ (301) and 404 for anything unknown. Counts and logs every
-request so tests can assert on what a crawler fetched.
+(delayed; /robots.txt too, when robots_seconds is set), /broken/ (500), /moved/ (301) and
+404 for anything unknown. Counts and logs every request so tests can assert on what a
+crawler fetched.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .site import (
     BROKEN_PATH,
     HTML_TYPE,
     MOVED_PATH,
+    ROBOTS_PATH,
     SITE_NAME,
     SLOW_PATH,
     FixtureSite,
@@ -122,8 +124,10 @@ class _Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         path = split.path or "/"
         full = f"{path}?{split.query}" if split.query else path
-        slow = path == SLOW_PATH and fixture._page(full, path) is not None
-        if slow and fixture._stopping.wait(fixture.slow_seconds):
+        delay = (fixture.slow_seconds if path == SLOW_PATH else
+                 fixture.robots_seconds if path == ROBOTS_PATH else 0)
+        slow = delay > 0 and fixture._page(full, path) is not None
+        if slow and fixture._stopping.wait(delay):
             self.close_connection = True  # shutting down: hang up without an answer
             return
         resource = fixture._page(full, path)
@@ -200,6 +204,7 @@ class FixtureServer:
         self.site = site if site is not None else FixtureSite()
         self._wanted_port = port
         self.slow_seconds = slow_seconds
+        self.robots_seconds = 0.0  # delay before /robots.txt is answered
         self.requests: Counter[str] = Counter()
         self.request_log: list[tuple[str, str, dict[str, str]]] = []
         self.base_url = ""
