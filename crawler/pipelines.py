@@ -230,14 +230,26 @@ class StorePipeline:
         stats.set_value("cleanwire/duplicates_exact", exact)
         stats.set_value("cleanwire/duplicates_near", near)
         counts = run_counts(stats.get_stats())
-        stored = counts.articles_new + counts.articles_updated + counts.articles_unchanged
-        if reason != "finished":
-            outcome = f"interrupted: {reason}"
-        else:
-            known = int(self.crawler.stats.get_value("cleanwire/known_skipped", 0) or 0)
-            outcome = "ok" if stored or known or not counts.failed else "failed"
+        known = int(stats.get_value("cleanwire/known_skipped", 0) or 0)
+        shared = bool(self.crawler.settings.get("CLEANWIRE_REDIS_CRAWL_ID"))
+        outcome = run_outcome(reason, counts, known, shared)
         self.crawler.stats.set_value("cleanwire/outcome", outcome)
         self.repository.finish_run(self.run_id, outcome, counts)
+
+
+def run_outcome(reason: str, counts: RunCounts, known: int = 0, shared: bool = False) -> str:
+    """crawl_runs.outcome: "interrupted: ..." unless Scrapy finished; "failed" when the run
+    stored nothing (nor passed over stored articles) and pages failed: the site was down,
+    or blocked us. A worker of a shared crawl takes whatever requests the queue hands it
+    (a lone failing page, say, while another worker took the rest), so its own failures
+    say nothing about the site: its run fails only when storing failed; the site's
+    verdict is the shared crawl's runs taken together."""
+    if reason != "finished":
+        return f"interrupted: {reason}"
+    if shared:
+        return "failed" if counts.failures_by_reason.get("failed: store error") else "ok"
+    stored = counts.articles_new + counts.articles_updated + counts.articles_unchanged
+    return "ok" if stored or known or not counts.failed else "failed"
 
 
 def run_counts(stats: dict[str, Any]) -> RunCounts:

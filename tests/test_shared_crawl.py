@@ -124,6 +124,23 @@ def test_codec_round_trips_requests_without_pickle():
     assert back["meta"] == {"cw_depth": 2, "redirect_urls": ["http://a/"]}  # objects dropped
 
 
+def test_a_workers_run_is_judged_by_itself_not_by_the_pages_the_queue_handed_it():
+    """A lone process that stored nothing while pages failed has failed (the site is down
+    or blocks us); a shared crawl's worker that drew only the failing page has not."""
+    from crawler.pipelines import run_outcome
+    from storage.repository import RunCounts
+
+    only_a_500 = RunCounts(pages_fetched=1, failed=1, failures_by_reason={"failed: http 500": 1})
+    assert run_outcome("finished", only_a_500) == "failed"
+    assert run_outcome("finished", only_a_500, shared=True) == "ok"
+    assert run_outcome("finished", only_a_500, known=3) == "ok"  # stored ones passed over
+    assert run_outcome("finished", RunCounts(articles_new=1, failed=4)) == "ok"
+    store_error = RunCounts(failed=2, failures_by_reason={"failed: store error": 2})
+    assert run_outcome("finished", store_error, shared=True) == "failed"
+    assert run_outcome("shutdown", RunCounts(articles_new=5), shared=True) == (
+        "interrupted: shutdown")
+
+
 def test_queue_moves_requests_through_in_flight_and_back(shared):
     """pop -> in flight; ack removes; a dead worker's requests go back; finish forgets."""
     import scrapy
