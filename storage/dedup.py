@@ -170,25 +170,30 @@ def bands_and_rows(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int
 
 _MIX = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime
 _SEED = np.uint64(0xCBF29CE484222325)
+_AVALANCHE = np.uint64(0xFF51AFD7ED558CCD)
+_SHIFT, _HALF = np.uint64(33), np.uint64(32)
 
 
 class BandIndex:
     """Banded MinHash LSH (datasketch's optimal bands and rows for the threshold) kept in
-    sorted numpy runs: 12 bytes per band entry (a 64-bit band key and a 32-bit id), about
-    300 bytes per article, where datasketch.MinHashLSH's dict-of-sets storage takes ~7.5 KB.
+    sorted numpy runs: 8 bytes per band entry (a 32-bit band key and a 32-bit id), about
+    200 bytes per article, where datasketch.MinHashLSH's dict-of-sets storage takes ~7.5 KB.
+    A 32-bit key shared by two different bands (at 50,000 articles, about one query in a
+    hundred meets one) only adds a candidate, which the caller checks against the stored
+    signature like every other.
 
     New entries go to a small dict; full dicts become sorted runs, merged like a binary
     counter, so an insert costs amortised O(log n) and a query one searchsorted per run.
     Runs stop merging at MAX_RUN entries: merging two runs briefly needs about three
     times their size, which for one run of everything would be a memory peak growing
-    with the store (~45 MB at 50,000 articles); capped, it stays under ~10 MB, for one
+    with the store (~30 MB at 50,000 articles); capped, it stays under ~7 MB, for one
     searchsorted more per 10,000 articles in a query.
     Entries are never removed: a stale or rolled-back entry only yields a candidate that
     the caller verifies against the stored signature.
     """
 
     BUFFER = 8192  # band entries held in the dict before they become a run
-    MAX_RUN = 262_144  # band entries in the largest run (3 MB; ~10,000 articles)
+    MAX_RUN = 262_144  # band entries in the largest run (2 MB; ~10,000 articles)
 
     def __init__(self, threshold: float, num_perm: int = NUM_PERM) -> None:
         self.bands, self.rows = bands_and_rows(threshold, num_perm)
@@ -206,7 +211,11 @@ class BandIndex:
         with np.errstate(over="ignore"):
             for column in range(self.rows):
                 keys = (keys ^ used[:, :, column]) * _MIX
-        return keys if values.ndim == 2 else keys[0]
+            keys ^= keys >> _SHIFT  # murmur3's finaliser: every bit of the band in the top 32
+            keys *= _AVALANCHE
+            keys ^= keys >> _SHIFT
+        short = (keys >> _HALF).astype(np.uint32)
+        return short if values.ndim == 2 else short[0]
 
     def insert(self, article_id: int, values: np.ndarray) -> None:
         for key in self.keys(values).tolist():
@@ -238,10 +247,10 @@ class BandIndex:
         return found
 
     def nbytes(self) -> int:
-        return sum(k.nbytes + i.nbytes for k, i in self._runs) + self._buffered * 12
+        return sum(k.nbytes + i.nbytes for k, i in self._runs) + self._buffered * 8
 
     def _flush(self) -> None:
-        keys = np.fromiter((k for k, ids in self._buffer.items() for _ in ids), np.uint64,
+        keys = np.fromiter((k for k, ids in self._buffer.items() for _ in ids), np.uint32,
                            self._buffered)
         ids = np.fromiter((i for ids in self._buffer.values() for i in ids), np.int32,
                           self._buffered)

@@ -484,6 +484,27 @@ def test_band_index_runs_stay_capped_and_queries_stay_exact() -> None:
     assert bulk.query(signatures[1550]) == whole.query(signatures[1550])
 
 
+def test_band_index_entries_take_eight_bytes_and_unrelated_texts_rarely_meet() -> None:
+    """A band entry is a 32-bit key and a 32-bit id; the shorter key makes unrelated
+    signatures share a band only by rare accident (each accident costs one candidate,
+    checked against the stored signature)."""
+    import numpy as np
+
+    from storage.dedup import BandIndex
+
+    rng = np.random.default_rng(11)
+    stored = rng.integers(0, 2**32, size=(5000, 128), dtype=np.uint64)
+    index = BandIndex(0.5)
+    index.insert_many(np.arange(5000), stored)
+    entries = 5000 * index.bands
+    assert all(k.dtype == np.uint32 for k, _ in index._runs)
+    assert index.nbytes() == 8 * entries
+    strangers = rng.integers(0, 2**32, size=(2000, 128), dtype=np.uint64)
+    met = sum(bool(index.query(values)) for values in strangers)
+    assert met <= 10, met  # expected ~1 (2000 queries x bands x entries / 2**32)
+    assert 4321 in index.query(stored[4321])
+
+
 @pytest.mark.parametrize("num_perm", [64, 128, 256])
 def test_bands_and_rows_are_datasketchs_choice(num_perm: int) -> None:
     """BandIndex picks its bands and rows without scipy; for every threshold from 0.05 to
