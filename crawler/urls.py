@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import numpy as np
+
 # query parameters that only track the visitor (exact names, lower-case)
 TRACKING_PARAMS: frozenset[str] = frozenset({
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
@@ -73,44 +75,80 @@ class UrlSet:
     """A set of URLs (or URL keys) for a long crawl, held as their 64-bit hashes.
 
     A crawl remembers every URL it has claimed and every link target it has looked
-    at: hundreds of thousands of strings. A hash takes about half the memory of
-    the string; two URLs sharing one among a million (odds below 1e-7) would only
-    cost one page not fetched.
+    at: hundreds of thousands of strings. The newest hashes sit in a small Python set;
+    every RECENT of them are merged into one sorted numpy array, 8 bytes a hash, where
+    a Python set of ints costs ~75 (a 50,000-page crawl: ~0.4 MB a set instead of ~4).
+    Two URLs sharing a hash among a million (odds below 1e-7) would only cost one page
+    not fetched.
 
     With a limit it is a cache rather than a record: full, it starts afresh (for the
     link targets a spider has looked at, where forgetting costs one more look).
     """
 
-    __slots__ = ("_hashes", "limit")
+    RECENT = 4096  # hashes held in the Python set before they join the sorted array
+
+    __slots__ = ("_recent", "_sorted", "limit")
 
     def __init__(self, limit: int = 0) -> None:
-        self._hashes: set[int] = set()
+        self._recent: set[int] = set()
+        self._sorted = _NO_HASHES
         self.limit = limit
 
     def __contains__(self, url: str) -> bool:
-        return hash(url) in self._hashes
+        key = hash(url)
+        return key in self._recent or self._in_sorted(key)
 
     def __len__(self) -> int:
-        return len(self._hashes)
+        return len(self._recent) + len(self._sorted)
 
     def add(self, url: str) -> None:
         self._make_room()
-        self._hashes.add(hash(url))
+        key = hash(url)
+        if not self._in_sorted(key):
+            self._recent.add(key)
+            self._settle()
 
     def new(self, urls: Iterable[str]) -> list[str]:
         """Those of urls not in the set, in order and once each; all of them are in it after."""
         self._make_room()
-        hashes, found = self._hashes, []
-        for url in urls:
-            key = hash(url)
-            if key not in hashes:
-                hashes.add(key)
+        urls = list(urls)
+        keys = [hash(url) for url in urls]
+        old = self._in_sorted_many(keys)
+        recent, found = self._recent, []
+        for url, key, known in zip(urls, keys, old, strict=True):
+            if not known and key not in recent:
+                recent.add(key)
                 found.append(url)
+        self._settle()
         return found
 
+    def _in_sorted(self, key: int) -> bool:
+        hashes = self._sorted
+        if not len(hashes):
+            return False
+        at = int(hashes.searchsorted(key))
+        return at < len(hashes) and int(hashes[at]) == key
+
+    def _in_sorted_many(self, keys: list[int]) -> list[bool]:
+        hashes = self._sorted
+        if not len(hashes) or not keys:
+            return [False] * len(keys)
+        wanted = np.array(keys, dtype=np.int64)
+        at = np.minimum(hashes.searchsorted(wanted), len(hashes) - 1)
+        return (hashes[at] == wanted).tolist()
+
+    def _settle(self) -> None:
+        if len(self._recent) >= self.RECENT:
+            merged = np.concatenate((self._sorted, np.fromiter(self._recent, np.int64)))
+            merged.sort(kind="stable")  # two sorted runs: timsort merges them in O(n)
+            self._sorted, self._recent = merged, set()
+
     def _make_room(self) -> None:
-        if self.limit and len(self._hashes) >= self.limit:
-            self._hashes.clear()
+        if self.limit and len(self) >= self.limit:
+            self._recent, self._sorted = set(), _NO_HASHES
+
+
+_NO_HASHES = np.empty(0, dtype=np.int64)
 
 
 def looks_binary(url: str) -> bool:

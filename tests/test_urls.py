@@ -46,6 +46,42 @@ def test_url_set_remembers_urls_and_yields_the_new_ones_once() -> None:
     assert seen.new(new) == []
 
 
+def test_a_url_set_answers_alike_from_its_recent_set_and_its_sorted_array() -> None:
+    """Hashes move from the small Python set into the sorted array every RECENT; lookups,
+    new() and len() see one set whichever side a URL is on."""
+    from crawler.urls import UrlSet
+
+    class Small(UrlSet):
+        RECENT = 7
+
+    seen = Small()
+    urls = [f"https://a.example/story-{i}" for i in range(100)]
+    for url in urls[:50]:
+        seen.add(url)
+        seen.add(url)  # again: no second entry
+    assert len(seen) == 50 and len(seen._sorted) >= 49 - 7
+    assert all(u in seen for u in urls[:50]) and not any(u in seen for u in urls[50:])
+    assert seen.new(urls[40:60] + urls[55:65]) == urls[50:65]
+    assert len(seen) == 65 and seen.new(urls[:65]) == []
+    assert list(seen._sorted) == sorted(seen._sorted)
+
+
+def test_a_large_url_set_takes_about_eight_bytes_a_url() -> None:
+    import tracemalloc
+
+    from crawler.urls import UrlSet
+
+    urls = [f"https://news.example/2025/{i}/a-story-with-a-long-slug/" for i in range(50_000)]
+    tracemalloc.start()
+    seen = UrlSet()
+    for start in range(0, len(urls), 100):
+        seen.new(urls[start:start + 100])
+    size, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert len(seen) == 50_000 and urls[123] in seen
+    assert size < 50_000 * 20, size  # a Python set of the hashes: ~75 bytes a URL
+
+
 def test_a_url_set_with_a_limit_starts_afresh_when_full() -> None:
     from crawler.urls import UrlSet
 
