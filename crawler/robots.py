@@ -1,13 +1,15 @@
 """Downloader middleware: robots.txt obeyed by every request, also those that arrive while
 it is still being fetched.
 
-Scrapy 2.13+'s RobotsTxtMiddleware has the requests of a host wait for its robots.txt on
-one shared Deferred, awaited as an asyncio Future (``maybe_deferred_to_future``). Twisted's
-``Deferred.asFuture`` adds a callback that returns None, so the first waiter receives the
-parser and every later one receives None, which the middleware reads as "no robots.txt,
-all allowed". A crawl whose first requests come in together (a shared crawl's worker
-popping its queue, ``cleanwire scrape`` with several URLs) fetched disallowed pages that
-way. Here each waiter gets a Deferred of its own, fired from a callback that passes the
+Scrapy's RobotsTxtMiddleware, since its robot_parser became a coroutine (2.19 here), has
+the requests of a host wait for its robots.txt on one shared Deferred, each awaiting it
+as an asyncio Future (``maybe_deferred_to_future``). Twisted's ``Deferred.asFuture`` adds
+a callback that returns None, so the first waiter receives the parser and every later
+one receives None, which the middleware reads as "no robots.txt, all allowed". A crawl
+whose first requests come in together (a shared crawl's worker popping its queue,
+``cleanwire scrape`` with several URLs) fetched disallowed pages that way.
+
+Here each waiter gets a Deferred of its own, fired from a callback that passes the
 parser on (the shape Scrapy had before it moved to ``async def``). Older Scrapy, whose
 robot_parser is not a coroutine, already works that way and is left alone.
 """
