@@ -134,6 +134,7 @@ class StorePipeline:
         self.fetches: list[FetchRecord] = []
         self.repository: Repository | None = None
         self.run_id: int | None = None
+        self._finished = False  # the run's crawl_runs row has its outcome
         self._timer: LoopingCall | None = None
 
     @classmethod
@@ -167,6 +168,9 @@ class StorePipeline:
             self.crawler.settings.get("CLEANWIRE_COMMAND"), arguments,
             site_name=profile.name, site_host=next(iter(sorted(profile.all_hosts)), None))
         self.crawler.stats.set_value("cleanwire/run_id", self.run_id)
+        from twisted.internet import reactor
+
+        reactor.addSystemEventTrigger("before", "shutdown", self._finish_if_open)
         self._timer = LoopingCall(self.flush)
         self._timer.start(self.batch_seconds, now=False)
 
@@ -222,9 +226,19 @@ class StorePipeline:
             self._timer.stop()
         self.flush()
 
+    def _finish_if_open(self) -> None:
+        """The reactor is stopping and this run was never closed. A SIGTERM that lands
+        while the spider is still opening (after this pipeline wrote the run's row, before
+        the engine runs) makes Scrapy stop the reactor without closing the spider; the
+        run would stay 'running'. Record it as interrupted instead."""
+        if self.run_id is not None and not self._finished:
+            self.close_spider()
+            self.spider_closed(self.crawler.spider, "shutdown")
+
     def spider_closed(self, spider: Any, reason: str) -> None:
-        if self.repository is None or self.run_id is None:
+        if self.repository is None or self.run_id is None or self._finished:
             return
+        self._finished = True
         stats = self.crawler.stats
         exact, near = self.repository.run_duplicates(self.run_id)
         stats.set_value("cleanwire/duplicates_exact", exact)

@@ -159,3 +159,38 @@ def test_sigterm_stops_the_scheduler_and_its_crawl_gracefully(fixture_site, tmp_
     assert len(run) == 1 and run[0][0] == "interrupted: shutdown" and run[0][1] is not None
     assert run[0][2] == rows(db, "select count(*) from articles")[0][0]  # all flushed, counted
     assert rows(db, "select count(*) from crawl_locks") == [(0,)]
+
+
+
+_SIGNAL_WHILE_OPENING = """
+import os, signal, sqlite3, sys
+from crawler import cli, pipelines
+
+opened = []
+open_spider = pipelines.StorePipeline.open_spider
+
+def open_then_signal(self, spider=None):
+    open_spider(self, spider)  # the run's row is written; the engine is not running yet
+    opened.extend(sqlite3.connect(sys.argv[2]).execute(
+        "select outcome from crawl_runs").fetchall())
+    os.kill(os.getpid(), signal.SIGTERM)  # what a scheduler stopping sends
+
+pipelines.StorePipeline.open_spider = open_then_signal
+code = cli.main(["crawl", sys.argv[1], "--db", sys.argv[2], "--timeout", "5"])
+print("opened", opened)
+sys.exit(code)
+"""
+
+
+def test_a_sigterm_while_the_spider_opens_still_records_the_run(fixture_site, tmp_path):
+    """A scheduler's SIGTERM can land while the spider is opening: after the store wrote
+    the run's crawl_runs row, before Scrapy's engine runs. Scrapy then stops the reactor
+    without closing the spider; the run is recorded as interrupted all the same, not left
+    'running' (seen in CI: test_schedule_keeps_crawling_when_another_site_fails)."""
+    db = tmp_path / "news.db"
+    proc = subprocess.run([sys.executable, "-c", _SIGNAL_WHILE_OPENING, fixture_site.url("/"),
+                           str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **TEST_ENV})
+    assert "opened [('running',)]" in proc.stdout, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert rows(db, "select outcome from crawl_runs") == [("interrupted: shutdown",)]
