@@ -231,7 +231,7 @@ class StorePipeline:
         while the spider is still opening (after this pipeline wrote the run's row, before
         the engine runs) makes Scrapy stop the reactor without closing the spider; the
         run would stay 'running'. Record it as interrupted instead."""
-        if self.run_id is not None and not self._finished:
+        if not self._finished:
             self.close_spider()
             self.spider_closed(self.crawler.spider, "shutdown")
 

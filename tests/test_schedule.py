@@ -161,7 +161,6 @@ def test_sigterm_stops_the_scheduler_and_its_crawl_gracefully(fixture_site, tmp_
     assert rows(db, "select count(*) from crawl_locks") == [(0,)]
 
 
-
 _SIGNAL_WHILE_OPENING = """
 import os, signal, sqlite3, sys
 from crawler import cli, pipelines
