@@ -64,6 +64,14 @@ class Site:
         count = len(range(section, self.articles, len(SECTIONS)))
         return max(1, -(-count // PER_SECTION_PAGE))
 
+    def paths(self) -> list[str]:
+        """Every page this site links to and serves: what a crawl of it can fetch."""
+        found = ["/", "/robots.txt", "/sitemap.xml", "/feed.xml"]
+        for s, name in enumerate(SECTIONS):
+            found.append(f"/{name}/")  # the menu links pages 2-13 of every section
+            found += [f"/{name}/page/{n}" for n in range(1, max(13, self.section_pages(s)) + 1)]
+        return found + [self.article_path(i) for i in range(self.articles)]
+
     # -- rendering ---------------------------------------------------------------------------
     def page(self, path: str) -> tuple[bytes, str] | None:
         if path == "/":
