@@ -12,6 +12,7 @@ per batch and records the crawl run.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -136,6 +137,8 @@ class StorePipeline:
         self.run_id: int | None = None
         self._finished = False  # the run's crawl_runs row has its outcome
         self._timer: LoopingCall | None = None
+        self._trigger: Any = None  # the reactor's before-shutdown trigger (_finish_if_open)
+        self._in_trigger = False
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -170,7 +173,7 @@ class StorePipeline:
         self.crawler.stats.set_value("cleanwire/run_id", self.run_id)
         from twisted.internet import reactor
 
-        reactor.addSystemEventTrigger("before", "shutdown", self._finish_if_open)
+        self._trigger = reactor.addSystemEventTrigger("before", "shutdown", self._finish_if_open)
         self._timer = LoopingCall(self.flush)
         self._timer.start(self.batch_seconds, now=False)
 
@@ -231,6 +234,7 @@ class StorePipeline:
         while the spider is still opening (after this pipeline wrote the run's row, before
         the engine runs) makes Scrapy stop the reactor without closing the spider; the
         run would stay 'running'. Record it as interrupted instead."""
+        self._in_trigger = True  # fired: nothing to remove any more
         if not self._finished:
             self.close_spider()
             self.spider_closed(self.crawler.spider, "shutdown")
@@ -248,7 +252,23 @@ class StorePipeline:
         shared = bool(self.crawler.settings.get("CLEANWIRE_REDIS_CRAWL_ID"))
         outcome = run_outcome(reason, counts, known, shared)
         self.crawler.stats.set_value("cleanwire/outcome", outcome)
-        self.repository.finish_run(self.run_id, outcome, counts)
+        try:
+            self.repository.finish_run(self.run_id, outcome, counts)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        """The run is recorded: drop the shutdown trigger (a long-lived worker crawls many
+        sites, and the trigger would keep each finished pipeline alive) and close the
+        database connections (SQLite folds its write-ahead log into the file)."""
+        if self._trigger is not None and not self._in_trigger:
+            from twisted.internet import reactor
+
+            with contextlib.suppress(KeyError, ValueError):
+                reactor.removeSystemEventTrigger(self._trigger)
+        self._trigger = None
+        if self.repository is not None:
+            self.repository.engine.dispose()
 
 
 def run_outcome(reason: str, counts: RunCounts, known: int = 0, shared: bool = False) -> str:

@@ -63,6 +63,18 @@ def test_full_crawl_stores_every_article_once(site, tmp_path):
     assert site.requests[SITEMAP_INDEX_PATH] >= 1 and site.requests[FEED_PATH] >= 1
 
 
+def test_the_database_file_alone_holds_the_crawl(site, tmp_path):
+    """The crawl ends with its connections closed, so SQLite folds the write-ahead log into
+    the file: a copy of news.db alone (what an analyst takes away) has every article."""
+    db = tmp_path / "news.db"
+    assert crawl(site, db, "--max-pages", "12").returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news.db"]  # no -wal, no -shm
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(db.read_bytes())
+    stored = rows(db, "select url, content_hash from articles order by url")
+    assert stored and rows(copy, "select url, content_hash from articles order by url") == stored
+
+
 def test_listings_are_followed_but_not_stored(site, tmp_path):
     db = tmp_path / "news.db"
     assert crawl(site, db).returncode == 0

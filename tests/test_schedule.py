@@ -181,6 +181,40 @@ sys.exit(code)
 """
 
 
+_TRIGGER_AFTER_CLOSE = """
+import sys
+from crawler import cli, pipelines
+
+kept = []
+spider_closed = pipelines.StorePipeline.spider_closed
+
+def closed_then_look(self, spider, reason):
+    spider_closed(self, spider, reason)
+    from twisted.internet import reactor  # Scrapy's, installed by now
+
+    triggers = reactor._eventTriggers["shutdown"].before
+    kept.append(any(trigger[0] == self._finish_if_open for trigger in triggers))
+    kept.append(self.repository.engine.pool.checkedin())  # connections left open
+
+pipelines.StorePipeline.spider_closed = closed_then_look
+code = cli.main(["crawl", sys.argv[1], "--db", sys.argv[2], "--max-pages", "5"])
+print("kept", kept)
+sys.exit(code)
+"""
+
+
+def test_a_finished_run_leaves_no_shutdown_trigger_nor_connection(fixture_site, tmp_path):
+    """A long-lived process (a worker, the scheduler's in-process crawls) runs many crawls:
+    each StorePipeline drops its before-shutdown trigger and closes its database
+    connections once its run is recorded, so finished pipelines are not kept alive."""
+    db = tmp_path / "news.db"
+    proc = subprocess.run([sys.executable, "-c", _TRIGGER_AFTER_CLOSE, fixture_site.url("/"),
+                           str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **TEST_ENV})
+    assert "kept [False, 0]" in proc.stdout, proc.stdout + proc.stderr
+    assert rows(db, "select outcome from crawl_runs") == [("ok",)]
+
+
 def test_a_sigterm_while_the_spider_opens_still_records_the_run(fixture_site, tmp_path):
     """A scheduler's SIGTERM can land while the spider is opening: after the store wrote
     the run's crawl_runs row, before Scrapy's engine runs. Scrapy then stops the reactor
