@@ -8,6 +8,7 @@ nothing half-written and re-storing the same batch duplicates nothing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -162,14 +163,21 @@ def _clean(value: Any) -> Any:
 
 def _fit(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     """row with NULs removed and strings clipped to their column's length."""
+    limits = _lengths(table)
     out = {}
     for name, value in row.items():
         value = _clean(value)
-        column_type = table.c[name].type
-        if isinstance(value, str) and isinstance(column_type, String) and column_type.length:
-            value = value[: column_type.length]
+        if isinstance(value, str) and name in limits:
+            value = value[: limits[name]]
         out[name] = value
     return out
+
+
+@functools.cache
+def _lengths(table: Table) -> dict[str, int]:
+    """The string columns of table that have a length, with it."""
+    return {column.name: column.type.length for column in table.columns
+            if isinstance(column.type, String) and column.type.length}
 
 
 def _url_or_none(value: str | None) -> str | None:

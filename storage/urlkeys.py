@@ -9,6 +9,7 @@ before a URL reaches storage; storage does not import crawler code.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -46,6 +47,7 @@ def _is_amp_param(name: str, value: str) -> bool:
     return name in AMP_QUERY_FLAGS or (name == "outputtype" and value.lower() == "amp")
 
 
+@functools.lru_cache(maxsize=4096)  # a batch asks for each of its URLs' keys several times
 def article_key(url: str) -> str:
     """One key for every URL variant of a page: "host/path?sorted-query" (no scheme)."""
     parts = urlsplit(url.strip())
