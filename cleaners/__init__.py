@@ -4,9 +4,21 @@ No I/O and no database here: whatever a caller knows about a site (extra
 noise selectors, learned boilerplate lines) comes in through CleanOptions.
 """
 
+from typing import Any
+
 from .errors import CleanError, NotHTMLError
 from .model import CleanOptions, CleanPage, Metadata
-from .pipeline import clean_page, clean_page_and_links
 
 __all__ = ["CleanError", "CleanOptions", "CleanPage", "Metadata", "NotHTMLError", "clean_page",
            "clean_page_and_links"]
+
+
+def __getattr__(name: str) -> Any:
+    """clean_page and clean_page_and_links, imported on first use: the cleaner (trafilatura,
+    the language profiles) loads in the cleaning processes, not in a crawl process that
+    only passes CleanOptions and receives CleanPages."""
+    if name in ("clean_page", "clean_page_and_links"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -45,7 +45,7 @@ from collections import deque
 from multiprocessing.context import BaseContext
 from typing import Any, NamedTuple
 
-from cleaners import CleanError, CleanOptions, CleanPage, clean_page, clean_page_and_links
+from cleaners import CleanError, CleanOptions, CleanPage
 from storage.dedup import text_signature
 
 from .pool_forkserver import start_forkserver
@@ -72,6 +72,8 @@ class Cleaned(NamedTuple):
 
 def _clean(body: bytes, url: str, options: CleanOptions, charset: str | None,
            sign: bool = False, links: bool = False) -> Cleaned:
+    from cleaners.pipeline import clean_page, clean_page_and_links  # loaded by the forkserver
+
     try:
         if links:
             page, found = clean_page_and_links(body, url, options, http_charset=charset)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cleaners import CleanPage, clean_page
+from cleaners import CleanPage
 
 from .base import EXIT_OK, UsageError
 
@@ -29,6 +29,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise UsageError(f"no such file: {args.path}")
         data = path.read_bytes()
+    from cleaners import clean_page
+
     page = clean_page(data, args.url)
     print(render_page(page, args.format))
     return EXIT_OK
