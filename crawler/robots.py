@@ -12,6 +12,11 @@ whose first requests come in together (a shared crawl's worker popping its queue
 Here each waiter gets a Deferred of its own, fired from a callback that passes the
 parser on (the shape Scrapy had before it moved to ``async def``). Older Scrapy, whose
 robot_parser is not a coroutine, already works that way and is left alone.
+
+robots.txt is fetched once per host: the spider's own request for it (meta OWN_ROBOTS,
+for its Sitemap: lines) is answered with the response this middleware fetched for the
+rules, instead of a second download of the same file (which also cost the crawl a
+politeness delay at its start).
 """
 
 from __future__ import annotations
@@ -20,14 +25,36 @@ import inspect
 from typing import Any
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as _RobotsTxt
-from scrapy.http import Request
+from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+OWN_ROBOTS = "cw_robots"  # request.meta flag: the spider's robots.txt request (discovery)
+
 
 class RobotsTxtMiddleware(_RobotsTxt):
-    """Scrapy's RobotsTxtMiddleware, with every request waiting for robots.txt given the parser."""
+    """Scrapy's RobotsTxtMiddleware, with every request waiting for robots.txt given the
+    parser, and robots.txt downloaded once per host."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self._robots: dict[str, Response] = {}  # netloc -> robots.txt as fetched for the rules
+
+    if inspect.iscoroutinefunction(_RobotsTxt._parse_robots):  # Scrapy 2.19's shape
+        async def process_request(self, request: Request,
+                                  spider: Any = None) -> Response | None:
+            if not request.meta.get(OWN_ROBOTS):
+                return await super().process_request(request)
+            await self.robot_parser(request)  # the rules' fetch: started now, or under way
+            fetched = self._robots.pop(urlparse_cached(request).netloc, None)
+            # the same file for the spider; a failed fetch leaves the spider's to the network
+            return fetched.replace(request=request) if fetched is not None else None
+
+        async def _parse_robots(self, response: Response, netloc: str,
+                                request: Request) -> None:
+            self._robots[netloc] = response
+            await super()._parse_robots(response, netloc, request)
 
     if inspect.iscoroutinefunction(_RobotsTxt.robot_parser):
         async def robot_parser(self, request: Request) -> Any:

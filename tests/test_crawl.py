@@ -61,6 +61,10 @@ def test_full_crawl_stores_every_article_once(site, tmp_path):
     # sitemap-only articles prove the sitemaps (found through robots.txt) were read
     assert site.site.sitemap_only_articles
     assert site.requests[SITEMAP_INDEX_PATH] >= 1 and site.requests[FEED_PATH] >= 1
+    # robots.txt is fetched once: its rules and its Sitemap: lines come from one download
+    assert site.requests["/robots.txt"] == 1
+    assert rows(db, "select outcome from fetches where url = ?", site.url("/robots.txt")) == [
+        ("robots",)]
 
 
 def test_the_database_file_alone_holds_the_crawl(site, tmp_path):

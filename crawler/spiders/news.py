@@ -52,6 +52,7 @@ from ..profiles import (
     parse_duration,
     sites_path,
 )
+from ..robots import OWN_ROBOTS
 from ..urls import UrlSet, clean_url, host_of, is_web_url, looks_binary, url_key
 
 _DISCOVERY_PRIORITY = 100
@@ -173,7 +174,7 @@ class NewsSpider(scrapy.Spider):
                 robots = f"{parts.scheme}://{parts.netloc}/robots.txt"
                 if self._claim(robots, page=False):
                     yield self._request(robots, self.parse_robots, kind="robots",
-                                        meta={"dont_obey_robotstxt": True})
+                                        meta={"dont_obey_robotstxt": True, OWN_ROBOTS: True})
             if self._claim(url, page=False):
                 yield self._request(clean_url(url), self.parse_start, depth=0, kind="start")
 
