@@ -29,11 +29,16 @@ def cmd_clean(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise UsageError(f"no such file: {args.path}")
         data = path.read_bytes()
-    from cleaners import clean_page
-
     page = clean_page(data, args.url)
     print(render_page(page, args.format))
     return EXIT_OK
+
+
+def clean_page(data: bytes, url: str) -> CleanPage:
+    """cleaners.clean_page, imported on first use: other commands start without the cleaner."""
+    from cleaners import clean_page as clean
+
+    return clean(data, url)
 
 
 def render_page(page: CleanPage, fmt: str, compact: bool = False) -> str:
