@@ -38,6 +38,27 @@ download_delay = 1.5
     assert not rule.accepts("https://demo.example/sport/a")
 
 
+def test_a_site_crawler_takes_as_many_requests_as_its_hosts_may_fetch_at_once(tmp_path):
+    """More would queue in Scrapy's downloader in arrival order, past the scheduler's
+    priorities (robots.txt, feeds, sitemaps first)."""
+    from crawler.runner import build_settings, site_concurrency
+
+    settings = build_settings({})
+    profile = load_profiles(write(tmp_path, """
+[sites.demo]
+start_urls = ["https://www.demo.example/"]
+feeds = ["https://feeds.demo.example/rss"]
+[sites.demo.politeness]
+concurrent_requests_per_domain = 3
+"""))["demo"]
+    assert site_concurrency(profile, settings, profile.scrapy_settings()) == 6  # 3 x 2 hosts
+    one_host = adhoc_profile(["https://demo.example/"])
+    assert site_concurrency(one_host, settings, {}) == settings.getint(
+        "CONCURRENT_REQUESTS_PER_DOMAIN") == 4
+    busy = {"CONCURRENT_REQUESTS_PER_DOMAIN": 50}
+    assert site_concurrency(profile, settings, busy) == settings.getint("CONCURRENT_REQUESTS")
+
+
 @pytest.mark.parametrize("text, message", [
     ("[sites.x]\nstart_urls = ['ftp://a/']", "not an http(s) URL"),
     ("[sites.x]\nfeeds = []", "needs start_urls"),
