@@ -55,7 +55,7 @@ logger = logging.getLogger(__name__)
 _IN_FLIGHT_PER_WORKER = 3  # pages sent to a worker at once: the one it cleans and two more
 _PARENT_POLL = 1.0  # seconds between a worker's looks at whether the crawl process still exists
 _HEADER = struct.Struct("<Q")  # the length of the pickle that follows
-_READ_SIZE = 1 << 20
+_READ_SIZE = 1 << 16  # a read allocates this much first: 1 MB cost ~10 µs more (mmap)
 _MAX_ATTEMPTS = 3  # a page whose worker died before starting it is sent again, this often
 
 
