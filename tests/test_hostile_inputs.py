@@ -273,6 +273,61 @@ def test_pool_replaces_a_worker_hung_past_the_timeout():
     asyncio.run(scenario())
 
 
+@pytest.mark.slow
+def test_a_worker_killed_mid_page_costs_that_page_only():
+    """A worker that dies (a crash, the OOM killer) while cleaning: its page is recorded as
+    "clean: worker crashed", the pages queued behind it are cleaned by a new worker, and
+    the pool goes on; a page larger than the socket's buffer goes through whole."""
+    import os
+    import signal
+
+    slow = by_name("links-200k").body  # ~15 s of cleaning on this machine
+    big = b"<html><body><article><p>" + b"Word and word again. " * 200_000 + b"</p></article>"
+
+    async def scenario() -> None:
+        pool = CleaningPool(workers=1, timeout=120)
+        options = CleanOptions()
+        try:
+            warm = await pool.clean(_SMALL, "http://x.test/warm", options)
+            assert warm.error is None
+            (victim,) = pool.worker_pids()
+            hung = asyncio.ensure_future(pool.clean(slow, "http://x.test/slow", options))
+            queued = [asyncio.ensure_future(pool.clean(_SMALL, f"http://x.test/q{i}", options))
+                      for i in range(2)]
+            await asyncio.sleep(1.0)  # the worker is on the slow page, the others wait
+            os.kill(victim, signal.SIGKILL)
+            assert (await hung) == (None, "clean: worker crashed", None, ())
+            for page in await asyncio.gather(*queued):
+                assert page.error is None and page.page is not None
+            assert pool.replaced == 0 and victim not in pool.worker_pids()
+            large = await pool.clean(big, "http://x.test/big", options)  # 4 MB: many writes
+            assert large.error is None and large.page is not None
+            assert large.page.word_count >= 800_000
+        finally:
+            pool.close(wait=False)
+        assert not pool.worker_pids()
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.slow
+def test_closing_the_pool_answers_every_page_still_waiting():
+    slow = by_name("links-200k").body
+
+    async def scenario() -> None:
+        pool = CleaningPool(workers=1, timeout=120)
+        options = CleanOptions()
+        waiting = [asyncio.ensure_future(pool.clean(body, f"http://x.test/{i}", options))
+                   for i, body in enumerate([slow, _SMALL, _SMALL, _SMALL, _SMALL])]
+        await asyncio.sleep(1.0)
+        pool.close(wait=False)
+        outcomes = await asyncio.wait_for(asyncio.gather(*waiting), 30)
+        assert {o.error for o in outcomes} == {"clean: pool closed"}
+        assert not pool.worker_pids()
+
+    asyncio.run(scenario())
+
+
 # ---- a real crawl of the hostile site --------------------------------------------------
 
 # what a crawl must record for these pages (outcome, start of the reason)
