@@ -10,9 +10,9 @@ The reactor talks to each worker over a socket pair of its own, read and written
 without blocking from the event loop (length-prefixed pickles): no helper threads
 in the crawl process, no polling, and a page costs the reactor one write and one
 read. Each worker holds at most _IN_FLIGHT_PER_WORKER pages (the one it cleans and
-the next ones in its socket: enough to keep it busy while the reactor commits a batch,
-~70 ms); the rest wait here, and a worker is sent the next page as soon as it sends a
-result.
+the next ones in its socket: ~50 ms of work, enough to keep it busy while the reactor
+commits a batch); the rest wait here, and a worker is sent the next page as soon as
+it sends a result.
 
 A page that outlives the timeout (counted from when it reaches the head of its
 worker's line, i.e. when the worker starts it) is recorded as "timeout:clean"; its
@@ -52,7 +52,7 @@ from .pool_forkserver import start_forkserver
 
 logger = logging.getLogger(__name__)
 
-_IN_FLIGHT_PER_WORKER = 3  # pages sent to a worker at once: the one it cleans and two more
+_IN_FLIGHT_PER_WORKER = 5  # pages sent to a worker at once: the one it cleans and four more
 _PARENT_POLL = 1.0  # seconds between a worker's looks at whether the crawl process still exists
 _HEADER = struct.Struct("<Q")  # the length of the pickle that follows
 _READ_SIZE = 1 << 16  # a read allocates this much first: 1 MB cost ~10 µs more (mmap)
