@@ -19,6 +19,7 @@ EXTENSIONS = {
     "crawler.extensions.SkipDebugRecords": 11,
     "crawler.extensions.LockHeartbeat": 510,
     "crawler.extensions.TrimMemory": 530,
+    "crawler.extensions.QuietGc": 540,
 }
 
 # USER_AGENT is built from CLEANWIRE_CONTACT_URL at the end of this module.
@@ -67,6 +68,7 @@ CLEANWIRE_BOILERPLATE_MIN_SHARE = 0.3  # ...and on at least this share
 CLEANWIRE_NEAR_DUP_THRESHOLD = 0.5  # MinHash Jaccard for near-duplicate clusters (storage/dedup.py)
 CLEANWIRE_PROGRESS_INTERVAL = 5.0  # seconds between progress lines
 CLEANWIRE_TRIM_MEMORY_INTERVAL = 10.0  # seconds between giving freed memory back (0: never)
+CLEANWIRE_GC_THRESHOLD = 10_000  # objects between young garbage collections (0: Python's)
 CLEANWIRE_SITES = None  # path of sites.toml
 CLEANWIRE_COMMAND = "scrapy crawl"
 CLEANWIRE_ONE_LINE_LOGS = False  # the CLI turns this on unless -v

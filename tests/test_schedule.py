@@ -215,6 +215,35 @@ def test_a_finished_run_leaves_no_shutdown_trigger_nor_connection(fixture_site, 
     assert rows(db, "select outcome from crawl_runs") == [("ok",)]
 
 
+_GC_DURING_CRAWL = """
+import gc, sys
+from crawler import cli, pipelines
+
+seen = []
+flush = pipelines.StorePipeline.flush
+
+def flush_and_look(self):
+    seen.append((gc.get_threshold()[0], gc.get_freeze_count() > 10_000))
+    flush(self)
+
+pipelines.StorePipeline.flush = flush_and_look
+code = cli.main(["crawl", sys.argv[1], "--db", sys.argv[2], "--max-pages", "5"])
+print("gc", sorted(set(seen)))
+sys.exit(code)
+"""
+
+
+def test_the_crawl_process_collects_garbage_less_often(fixture_site, tmp_path):
+    """While a crawl runs, the objects alive at its start are frozen out of the garbage
+    collector's sight and young collections wait for CLEANWIRE_GC_THRESHOLD objects."""
+    db = tmp_path / "news.db"
+    for threshold, expected in (("10000", "gc [(10000, True)]"), ("0", "gc [(700, False)]")):
+        proc = subprocess.run([sys.executable, "-c", _GC_DURING_CRAWL, fixture_site.url("/"),
+                               str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, **TEST_ENV, "CLEANWIRE_GC_THRESHOLD": threshold})
+        assert expected in proc.stdout, proc.stdout + proc.stderr
+
+
 def test_a_sigterm_while_the_spider_opens_still_records_the_run(fixture_site, tmp_path):
     """A scheduler's SIGTERM can land while the spider is opening: after the store wrote
     the run's crawl_runs row, before Scrapy's engine runs. Scrapy then stops the reactor
