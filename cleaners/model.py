@@ -21,6 +21,9 @@ class CleanOptions:
         site (learned from the database by the caller); dropped from the text.
     language_chars: how much clean text langdetect sees (speed vs accuracy).
     max_nodes / max_depth: DOM bounds; a larger document is truncated, not parsed whole.
+    listing_text: extract the text of a page that is a listing whatever its text says
+        (cleaners.pagetype.surely_listing); a crawler that keeps no listing text turns it
+        off and such a page comes back as a listing with its metadata, without text.
     """
 
     extra_noise_selectors: tuple[str, ...] = ()
@@ -28,6 +31,7 @@ class CleanOptions:
     language_chars: int = 2000
     max_nodes: int = 200_000
     max_depth: int = 400
+    listing_text: bool = True
 
 
 @dataclass

@@ -30,7 +30,7 @@ from .model import Metadata
 from .pagetype_features import PageShape, page_shape
 
 __all__ = ["PageShape", "classify_page", "is_other", "listing_score", "page_features",
-           "page_shape"]
+           "page_shape", "surely_listing"]
 
 #: log-odds weights per feature (positive: listing): bench/fit_pagetype.py output; url_page is
 #: set by hand there (no WCXB dev URL has a page number); see the module docstring
@@ -85,6 +85,7 @@ ERROR_MAX_WORDS = 150
 SHELL_MAX_WORDS = 25  # an empty shell: fewer words than this in the clean text,
 SHELL_MAX_LINKS = 10  # fewer links than this on the page,
 SHELL_MAX_PROSE = 200  # and less prose than this (characters) in any one block
+LONG_BLOCK_WORDS = 40  # a block of this many words counts as long
 
 _ARTICLE_TYPES = frozenset({
     "article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
@@ -103,7 +104,7 @@ def page_features(shape: PageShape, meta: Metadata, text: str) -> dict[str, floa
     """Numeric features of one page (log-scaled counts, ratios, 0/1 flags)."""
     blocks = [b for b in text.split("\n\n") if b.strip()] if text else []
     words = len(text.split())
-    long_blocks = sum(1 for b in blocks if len(b.split()) >= 40)
+    long_blocks = sum(1 for b in blocks if len(b.split()) >= LONG_BLOCK_WORDS)
     n_blocks = max(len(blocks), 1)
     linked = sum(1 for b in blocks if " ".join(b.split()).lower() in shape.headline_texts)
     types = {t.lower() for t in meta.jsonld_types}
@@ -159,6 +160,32 @@ def is_other(shape: PageShape, meta: Metadata, text: str) -> bool:
             return True
     return (words < SHELL_MAX_WORDS and shape.links < SHELL_MAX_LINKS
             and shape.prose_block_chars < SHELL_MAX_PROSE)
+
+
+#: the features read off the clean text; surely_listing() bounds them by the page's size
+TEXT_FEATURES = frozenset({"log_words", "log_long_blocks", "linked_block_share",
+                           "text_page_share"})
+
+
+def surely_listing(shape: PageShape, meta: Metadata) -> bool:
+    """True when classify_page() says "listing" whatever the clean text is, so the text need
+    not be extracted: listing_score() is positive with every text feature at its least
+    listing-like (no text share, no linked blocks, and as many words and long blocks as
+    the page's body could hold), the title names no error, and the page has too many links
+    to be an empty shell. (An error phrase in the opening of a short text would have made
+    it "other"; the title is the only place looked at here.)"""
+    if shape.links < SHELL_MAX_LINKS:
+        return False
+    title = (meta.title or "").lower()
+    if any(phrase in title for phrase in ERROR_PHRASES):
+        return False
+    words = shape.body_chars / 2  # a word and its space: at least two characters
+    highest = {"log_words": _log(words), "log_long_blocks": _log(words / LONG_BLOCK_WORDS),
+               "linked_block_share": 1.0, "text_page_share": 1.0}
+    features = page_features(shape, meta, "")
+    features.update({name: highest[name] if WEIGHTS[name] < 0 else 0.0
+                     for name in TEXT_FEATURES})
+    return listing_score(features) > 0
 
 
 def classify_page(shape: PageShape, meta: Metadata, text: str) -> str:

@@ -1,7 +1,9 @@
 """clean_page: raw HTML bytes + URL -> CleanPage, one parse, stages in order.
 
 decode -> parse -> metadata + page shape (original tree) -> prune noise ->
-extract blocks -> post-clean -> page type -> language -> fingerprint.
+extract blocks -> post-clean -> page type -> language -> fingerprint. With
+CleanOptions.listing_text off, a page that is a listing whatever its text
+(pagetype.surely_listing) skips pruning, extraction and post-cleaning.
 clean_page_and_links also returns the page's link targets, read off the same tree
 before the noise (navigation included) is pruned.
 """
@@ -20,7 +22,7 @@ from .language import detect_language
 from .links import page_links
 from .metadata import extract_metadata
 from .model import CleanOptions, CleanPage
-from .pagetype import classify_page, page_shape
+from .pagetype import classify_page, page_shape, surely_listing
 from .postclean import postclean
 from .preclean import prune_noise
 
@@ -58,10 +60,13 @@ def _parse(html: bytes | str, opts: CleanOptions, http_charset: str | None) -> H
 def _clean_tree(tree: HtmlElement, url: str, opts: CleanOptions) -> CleanPage:
     meta = extract_metadata(tree, url)
     shape = page_shape(tree, url)
-    prune_noise(tree, opts.extra_noise_selectors)
-    blocks = postclean(extract_blocks(tree, url), meta, opts.boilerplate_lines)
-    text = "\n\n".join(blocks)
-    page_type = classify_page(shape, meta, text)
+    if not opts.listing_text and surely_listing(shape, meta):
+        text, page_type = "", "listing"  # the extraction would not change the verdict
+    else:
+        prune_noise(tree, opts.extra_noise_selectors)
+        blocks = postclean(extract_blocks(tree, url), meta, opts.boilerplate_lines)
+        text = "\n\n".join(blocks)
+        page_type = classify_page(shape, meta, text)
     canonical = urljoin(url, meta.canonical_url) if meta.canonical_url else None
     return CleanPage(
         url=url,

@@ -56,10 +56,15 @@ class CleanPipeline:
         spider = self.crawler.spider
         if hasattr(spider, "follow_links"):  # the workers read each page's links for it
             spider.links_by_cleaner = True
+        # a crawl keeps no listing's text (only a scrape prints what it was asked for), so a
+        # page that is a listing whatever its text is not extracted at all
+        listing_text = getattr(spider, "mode", "crawl") == "scrape"
         profile = getattr(spider, "profile", None)
+        self.options = CleanOptions(listing_text=listing_text)
         if profile is not None:
             self.options = CleanOptions(extra_noise_selectors=profile.noise_selectors,
-                                        boilerplate_lines=self._learned(profile.name))
+                                        boilerplate_lines=self._learned(profile.name),
+                                        listing_text=listing_text)
         self.pool.start()
 
     def _learned(self, site: str) -> frozenset[str]:

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import clean_page
+from cleaners import CleanOptions, clean_page
+from cleaners.decode import decode_html
+from cleaners.dom import parse_html
+from cleaners.metadata import extract_metadata
 from cleaners.model import Metadata
-from cleaners.pagetype import WEIGHTS, classify_page, page_features, page_shape
+from cleaners.pagetype import WEIGHTS, classify_page, page_features, page_shape, surely_listing
 from cleaners.pagetype_features import url_shape
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -150,6 +153,38 @@ def test_features_cover_weights_and_classify_accepts_empty_input() -> None:
     assert classify_page(page_shape(tree, ""), Metadata(), "") == "other"
 
 
+def _surely_listing(html: bytes, url: str) -> bool:
+    tree = parse_html(decode_html(html))
+    return surely_listing(page_shape(tree, url), extract_metadata(tree, url))
+
+
+def test_a_sure_listing_is_what_the_full_verdict_says() -> None:
+    """surely_listing() decides before the text is extracted: whenever it says yes, the
+    verdict with the text is "listing" too; it says yes to the plain section front and
+    home page here, no to articles, and no to a page whose title names an error."""
+    sure = {name for name, html, url, _ in SYNTHETIC if _surely_listing(html, url)}
+    assert {"section_front", "home_page"} <= sure
+    for name, html, url, _ in SYNTHETIC:
+        if name in sure:
+            assert clean_page(html, url).page_type == "listing", name
+    assert not sure & {"short_article", "long_bare_article", "live_blog", "error_page"}
+    error_front = SECTION_FRONT.replace(b"World | Example News", b"Page not found")
+    assert not _surely_listing(error_front, "https://news.example.com/world/")
+
+
+def test_without_listing_text_a_sure_listing_is_not_extracted() -> None:
+    url = "https://news.example.com/world/"
+    lean = clean_page(SECTION_FRONT, url, CleanOptions(listing_text=False))
+    full = clean_page(SECTION_FRONT, url)
+    assert full.page_type == lean.page_type == "listing"
+    assert full.text and lean.text == "" and lean.word_count == 0
+    assert lean.title == full.title and lean.language == full.language == "en"
+    for name, html, page_url, _ in SYNTHETIC:  # every other page: the same page as before
+        if not _surely_listing(html, page_url):
+            assert clean_page(html, page_url, CleanOptions(listing_text=False)) == clean_page(
+                html, page_url), name
+
+
 # --- shared fixtures -----------------------------------------------------------------------
 
 def _fixture_cases() -> list[tuple[str, str]]:
@@ -193,6 +228,8 @@ def test_wcxb_sample_accuracy() -> None:
         listing_right += truth == predicted == "listing"
         if predicted != truth:
             misses.append(f"{page_id} {truth}->{predicted} {url}")
+        if _surely_listing(html, url):  # decided before extraction: never another verdict
+            assert predicted == "listing", page_id
     accuracy, recall = right / len(sample), listing_right / max(listings, 1)
     detail = f"accuracy {accuracy:.3f}, listing recall {recall:.3f}; misses: {misses}"
     assert accuracy >= SAMPLE_MIN_ACCURACY, detail
