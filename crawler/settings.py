@@ -14,6 +14,8 @@ REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.extensions.AutoThrottle": 0,  # Scrapy's, lowered by 404s too
     "crawler.extensions.Progress": 500,
     "crawler.extensions.OneLineLogs": 10,
     "crawler.extensions.SkipDebugRecords": 11,

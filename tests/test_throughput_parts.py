@@ -373,3 +373,27 @@ def test_spider_follows_links_itself_when_no_clean_pipeline_reads_them() -> None
     assert [r.url for r in spider.follow_links(
         clean_page_and_links(body, BASE + "/")[1], out[0].follow_depth)] == [
         BASE + "/news/2025/a/"]
+
+
+def test_autothrottle_learns_from_404s_as_from_200s() -> None:
+    """A run of dead links after a busy moment must not crawl at that moment's pace: a 404
+    (or 410) lowers the slot's delay like a 200; a 5xx never lowers it; any answer raises it."""
+    from types import SimpleNamespace
+
+    from crawler.extensions import AutoThrottle
+
+    ext = AutoThrottle(get_crawler(NewsSpider, {"TWISTED_REACTOR": None,
+                                                "AUTOTHROTTLE_ENABLED": True,
+                                                "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0}))
+    ext.mindelay, ext.maxdelay = 0.0, 30.0
+    fast = 0.002  # seconds: a healthy local server
+
+    def after(status: int, latency: float, delay: float = 0.04) -> float:
+        slot = SimpleNamespace(delay=delay)
+        ext._adjust_delay(slot, latency, HtmlResponse(BASE + "/x", status=status))
+        return slot.delay
+
+    assert after(200, fast) < 0.04 and after(404, fast) == after(200, fast)
+    assert after(410, fast) == after(200, fast)
+    assert after(500, fast) == after(301, fast) == 0.04  # not lowered by other answers
+    assert after(500, 1.0) == after(404, 1.0) == 0.5  # raised by any slow answer
