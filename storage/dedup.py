@@ -13,8 +13,10 @@ Called by Repository.store inside its one write transaction:
 "Earliest" is always the smallest (first_seen_at, url): ties on the fetch time go to
 the smaller url, so the result does not depend on how the input was split into batches.
 Clusters are the connected components of "estimated Jaccard >= threshold" over 5-word
-shingles; every pair is checked once (when its later member arrives), so the components
-do not depend on arrival order. The LSH index (BandIndex: MinHashLSH's bands and rows, compact numpy
+shingles; every pair is looked at once (when its later member arrives), so the components
+do not depend on arrival order. A new article is compared with one member of each cluster
+among its LSH candidates until one is near enough, and a cluster is relabelled without
+reading its members: the work per article does not grow with the clusters it joins. The LSH index (BandIndex: MinHashLSH's bands and rows, compact numpy
 storage) lives in memory, built lazily from stored signatures (never from texts) and
 caught up with rows other writers added.
 """
@@ -398,6 +400,8 @@ class Deduplicator:
         self.index = LshIndex(threshold)
         self.signatures_given = 0  # taken from PageRecord.signature (tests, bench)
         self.signatures_computed = 0  # computed here from the stored text
+        self.signatures_read = 0  # read back from article_minhash to compare
+        self.members_read = 0  # article rows read to join clusters
         self._aliases: dict[str, list[tuple[str, str]]] = {}  # row url -> (url, kind)
 
     # -- before staging -------------------------------------------------------
@@ -624,8 +628,12 @@ class Deduplicator:
     def _cluster(
         self, connection: Connection, rows: list[dict[str, Any]], signatures: dict[int, np.ndarray]
     ) -> None:
-        """Link each changed article to every indexed article it nearly duplicates."""
-        edges: list[tuple[int, int]] = []
+        """Link each changed article to every cluster (or lone article) it nearly duplicates.
+
+        An article's LSH candidates are grouped by the cluster they belong to; a group is
+        compared member by member only until one is near enough (its first member, then
+        the rest together), so a cluster that grows all crawl long costs each new article
+        one comparison, not one per member. The components are those of every pair."""
         candidates: dict[int, list[int]] = {}
         for row in rows:  # (first_seen_at, url) order
             values = signatures.get(row["id"])
@@ -633,18 +641,28 @@ class Deduplicator:
                 continue
             candidates[row["id"]] = [c for c in self.index.candidates(values) if c != row["id"]]
             self.index.add(row["id"], values)
-        others = {c for found in candidates.values() for c in found} - signatures.keys()
-        known = {**self._signatures(connection, others), **signatures}
-        for article_id, found in candidates.items():
-            mine = known[article_id]
-            for other in found:
-                if other in known and estimated_jaccard(mine, known[other]) >= self.threshold:
-                    edges.append((article_id, other))
+        stored = {c for found in candidates.values() for c in found} - signatures.keys()
+        cluster_of = _cluster_ids(connection, stored)  # this batch's articles stand alone
+        pending = {(article_id, group): members for article_id, found in candidates.items()
+                   for group, members in _grouped(found, cluster_of).items()}
+        known = dict(signatures)
+        edges: list[tuple[int, int]] = []
+        for take_first in (True, False):
+            wanted = {m for members in pending.values()
+                      for m in (members[:1] if take_first else members)} - known.keys()
+            known.update(self._signatures(connection, wanted))
+            for (article_id, group), members in list(pending.items()):
+                tried = [m for m in (members[:1] if take_first else members) if m in known]
+                match = _first_near(known[article_id], tried, known, self.threshold)
+                if match is not None:
+                    edges.append((article_id, match))
+                    del pending[(article_id, group)]
+                else:
+                    pending[(article_id, group)] = members[1:]
         if edges:
             self._merge(connection, edges)
 
-    @staticmethod
-    def _signatures(connection: Connection, ids: set[int]) -> dict[int, np.ndarray]:
+    def _signatures(self, connection: Connection, ids: set[int]) -> dict[int, np.ndarray]:
         table = ArticleMinHash.__table__
         found: dict[int, np.ndarray] = {}
         for chunk in _chunks(sorted(ids)):
@@ -653,14 +671,20 @@ class Deduplicator:
                 .where(table.c.article_id.in_(chunk))
             ):
                 found[article_id] = from_bytes(blob)
+        self.signatures_read += len(found)
         return found
 
-    @staticmethod
-    def _merge(connection: Connection, edges: list[tuple[int, int]]) -> None:
-        """Join the clusters the edges connect; each takes its earliest member's id."""
-        members = _members(connection, {i for edge in edges for i in edge})
+    def _merge(self, connection: Connection, edges: list[tuple[int, int]]) -> None:
+        """Join the clusters the edges connect; each takes its earliest member's id.
+
+        A cluster's id is its earliest member's, so that member (read by id) stands for
+        the whole cluster: a cluster whose id changes is relabelled by one UPDATE, without
+        reading its members (a cluster whose earliest member is missing is read whole)."""
+        members = self._read_members(connection, {i for edge in edges for i in edge})
         clusters = {m.cluster_id for m in members.values() if m.cluster_id is not None}
-        members.update(_members(connection, clusters, column="cluster_id"))
+        members.update(self._read_members(connection, clusters - members.keys()))
+        whole = {c for c in clusters if c not in members or members[c].cluster_id != c}
+        members.update(self._read_members(connection, whole, column="cluster_id"))
         parent = {article_id: article_id for article_id in members}
 
         def find(i: int) -> int:
@@ -683,12 +707,25 @@ class Deduplicator:
         for member in members.values():
             components.setdefault(find(member.id), []).append(member)
         changes: dict[int, int | None] = {}
+        relabel: dict[int, int] = {}
         for component in components.values():
             if len(component) < 2:
                 continue
             head = min(component, key=lambda m: m.order).id
             changes.update({m.id: head for m in component if m.cluster_id != head})
-        _apply(connection, Article.__table__.c.cluster_id, changes)
+            relabel.update({m.cluster_id: head for m in component
+                            if m.cluster_id is not None and m.cluster_id != head})
+        table = Article.__table__
+        for old, head in sorted(relabel.items()):  # members not read: the whole cluster
+            connection.execute(update(table).where(table.c.cluster_id == old)
+                               .values(cluster_id=head))
+        _apply(connection, table.c.cluster_id, changes)
+
+    def _read_members(self, connection: Connection, ids: set[int],
+                      column: str = "id") -> dict[int, _Member]:
+        found = _members(connection, ids, column)
+        self.members_read += len(found)
+        return found
 
 
 def _members(connection: Connection, ids: set[int], column: str = "id") -> dict[int, _Member]:
@@ -702,6 +739,39 @@ def _members(connection: Connection, ids: set[int], column: str = "id") -> dict[
         ):
             found[article_id] = _Member(article_id, url, first_seen_at, cluster_id)
     return found
+
+
+def _cluster_ids(connection: Connection, ids: set[int]) -> dict[int, int]:
+    """cluster_id of those of ids that are in a cluster."""
+    table = Article.__table__
+    found: dict[int, int] = {}
+    for chunk in _chunks(sorted(ids)):
+        result = connection.execute(
+            select(table.c.id, table.c.cluster_id)
+            .where(table.c.id.in_(chunk), table.c.cluster_id.is_not(None))
+        )
+        found.update((article_id, cluster) for article_id, cluster in result)
+    return found
+
+
+def _grouped(ids: list[int], cluster_of: dict[int, int]) -> dict[tuple[str, int], list[int]]:
+    """ids by cluster, in id order; an id in no cluster is a group of its own."""
+    groups: dict[tuple[str, int], list[int]] = {}
+    for article_id in ids:
+        cluster = cluster_of.get(article_id)
+        key = ("cluster", cluster) if cluster is not None else ("alone", article_id)
+        groups.setdefault(key, []).append(article_id)
+    return groups
+
+
+def _first_near(mine: np.ndarray, others: list[int], known: dict[int, np.ndarray],
+                threshold: float) -> int | None:
+    """The first of others whose signature is at least threshold near mine."""
+    if not others:
+        return None
+    matrix = np.stack([known[other] for other in others])
+    near = np.flatnonzero(np.count_nonzero(matrix == mine, axis=1) / len(mine) >= threshold)
+    return others[int(near[0])] if len(near) else None
 
 
 def _apply(connection: Connection, column: Any, changes: dict[int, int | None]) -> None:

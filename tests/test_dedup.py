@@ -375,6 +375,55 @@ def test_same_input_same_clusters_whatever_the_order(
         assert first[alone] == (None, None), alone
 
 
+def _template(seed: int, words: int = 300) -> str:
+    """A fixed text of random words: what templated articles (results, reports) share."""
+    rng = random.Random(seed)
+    return " ".join(f"w{rng.randrange(5000)}" for _ in range(words))
+
+
+def _report(i: int, template: str) -> str:
+    return f"{template}\nFigures for report {i}: {i * 7} units across {i * 3} sites."
+
+
+def test_a_growing_cluster_costs_each_batch_one_comparison(repo: Repository,
+                                                            engine: Engine) -> None:
+    """Templated articles (results, earnings reports) make one cluster that grows all crawl
+    long: a new member is compared with one member of it, not with all, and the cluster's
+    members are not read back (a 50,000-page crawl with 2,500 such articles slowed down
+    as the cluster grew)."""
+    template = _template(1)
+    for start in range(0, 60, 10):
+        before = (repo._dedup.signatures_read, repo._dedup.members_read)
+        repo.store(None, [record(f"https://reports.example/r{i}", _report(i, template), i)
+                          for i in range(start, start + 10)])
+    first = article(engine, "https://reports.example/r0")
+    with engine.connect() as conn:
+        clusters = set(conn.scalars(select(Article.cluster_id)))
+    assert clusters == {first.id}
+    # the last batch: its ten articles against a cluster of fifty
+    assert repo._dedup.signatures_read - before[0] == 1
+    assert repo._dedup.members_read - before[1] <= 12
+
+
+def test_an_article_that_bridges_two_clusters_joins_every_member(engine: Engine) -> None:
+    """Two clusters that one article nearly duplicates become one, every member relabelled
+    with the earliest member's id, here the bridging article's, first seen earliest."""
+    repo = Repository(engine, near_dup_threshold=0.3)
+    one, two = _template(1, 150), _template(2, 150)
+    repo.store(None, [record(f"https://one.example/{i}", _report(i, one), 10 + i)
+                      for i in range(4)])
+    repo.store(None, [record(f"https://two.example/{i}", _report(i, two), 20 + i)
+                      for i in range(4)])
+    heads = {article(engine, f"https://{name}.example/{i}").cluster_id
+             for name in ("one", "two") for i in range(4)}
+    assert heads == {article(engine, "https://one.example/0").id,
+                     article(engine, "https://two.example/0").id}
+    repo.store(None, [record("https://bridge.example/both", f"{one}\n{two}", 5)])
+    bridge = article(engine, "https://bridge.example/both")
+    with engine.connect() as conn:
+        assert set(conn.scalars(select(Article.cluster_id))) == {bridge.id}
+
+
 def test_new_process_uses_stored_signatures_not_texts(db_url: str) -> None:
     first = open_engine(db_url)
     Repository(first).store(None, [record("https://brecorder.example/news/1", _seed("003"), 0),
