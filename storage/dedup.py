@@ -16,9 +16,10 @@ Clusters are the connected components of "estimated Jaccard >= threshold" over 5
 shingles; every pair is looked at once (when its later member arrives), so the components
 do not depend on arrival order. A new article is compared with one member of each cluster
 among its LSH candidates until one is near enough, and a cluster is relabelled without
-reading its members: the work per article does not grow with the clusters it joins. The LSH index (BandIndex: MinHashLSH's bands and rows, compact numpy
-storage) lives in memory, built lazily from stored signatures (never from texts) and
-caught up with rows other writers added.
+reading its members: the work per article does not grow with the clusters it joins.
+The LSH index (BandIndex: MinHashLSH's bands and rows, compact numpy storage) lives in
+memory, built lazily from stored signatures (never from texts) and caught up with rows
+other writers added.
 """
 
 from __future__ import annotations
