@@ -60,11 +60,10 @@ class CleanPipeline:
         # page that is a listing whatever its text is not extracted at all
         listing_text = getattr(spider, "mode", "crawl") == "scrape"
         profile = getattr(spider, "profile", None)
-        self.options = CleanOptions(listing_text=listing_text)
-        if profile is not None:
-            self.options = CleanOptions(extra_noise_selectors=profile.noise_selectors,
-                                        boilerplate_lines=self._learned(profile.name),
-                                        listing_text=listing_text)
+        self.options = CleanOptions(
+            extra_noise_selectors=profile.noise_selectors if profile else (),
+            boilerplate_lines=self._learned(profile.name) if profile else frozenset(),
+            listing_text=listing_text)
         self.pool.start()
 
     def _learned(self, site: str) -> frozenset[str]:

@@ -133,8 +133,10 @@ def from_bytes(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=SIGNATURE_DTYPE)
 
 
-def estimated_jaccard(first: np.ndarray, second: np.ndarray) -> float:
-    return float(np.count_nonzero(first == second)) / len(first)
+def estimated_jaccard(first: np.ndarray, second: np.ndarray) -> Any:
+    """The share of equal MinHash values: a float, or one per row when first is a matrix of
+    signatures."""
+    return np.count_nonzero(first == second, axis=-1) / first.shape[-1]
 
 
 # --- the in-memory LSH index ------------------------------------------------------
@@ -713,9 +715,11 @@ class Deduplicator:
             if len(component) < 2:
                 continue
             head = min(component, key=lambda m: m.order).id
-            changes.update({m.id: head for m in component if m.cluster_id != head})
-            relabel.update({m.cluster_id: head for m in component
-                            if m.cluster_id is not None and m.cluster_id != head})
+            for member in component:  # a member of a cluster moves with its whole cluster
+                if member.cluster_id is None:
+                    changes[member.id] = head
+                elif member.cluster_id != head:
+                    relabel[member.cluster_id] = head
         table = Article.__table__
         for old, head in sorted(relabel.items()):  # members not read: the whole cluster
             connection.execute(update(table).where(table.c.cluster_id == old)
@@ -771,7 +775,7 @@ def _first_near(mine: np.ndarray, others: list[int], known: dict[int, np.ndarray
     if not others:
         return None
     matrix = np.stack([known[other] for other in others])
-    near = np.flatnonzero(np.count_nonzero(matrix == mine, axis=1) / len(mine) >= threshold)
+    near = np.flatnonzero(estimated_jaccard(matrix, mine) >= threshold)
     return others[int(near[0])] if len(near) else None
 
 
