@@ -28,6 +28,7 @@ import math
 
 from .model import Metadata
 from .pagetype_features import PageShape, page_shape
+from .words import count_words
 
 __all__ = ["PageShape", "classify_page", "is_other", "listing_score", "page_features",
            "page_shape", "surely_listing"]
@@ -103,8 +104,8 @@ def _log(value: float) -> float:
 def page_features(shape: PageShape, meta: Metadata, text: str) -> dict[str, float]:
     """Numeric features of one page (log-scaled counts, ratios, 0/1 flags)."""
     blocks = [b for b in text.split("\n\n") if b.strip()] if text else []
-    words = len(text.split())
-    long_blocks = sum(1 for b in blocks if len(b.split()) >= LONG_BLOCK_WORDS)
+    words = count_words(text)
+    long_blocks = sum(1 for b in blocks if count_words(b) >= LONG_BLOCK_WORDS)
     n_blocks = max(len(blocks), 1)
     linked = sum(1 for b in blocks if " ".join(b.split()).lower() in shape.headline_texts)
     types = {t.lower() for t in meta.jsonld_types}
@@ -153,7 +154,7 @@ def listing_score(features: dict[str, float]) -> float:
 
 def is_other(shape: PageShape, meta: Metadata, text: str) -> bool:
     """Not news content: an error page, or an empty shell (app, form, consent wall)."""
-    words = len(text.split())
+    words = count_words(text)
     if words < ERROR_MAX_WORDS:
         head = " ".join([meta.title or "", text[:200]]).lower()
         if any(phrase in head for phrase in ERROR_PHRASES):

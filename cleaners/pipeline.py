@@ -25,6 +25,7 @@ from .model import CleanOptions, CleanPage
 from .pagetype import classify_page, page_shape, surely_listing
 from .postclean import postclean
 from .preclean import prune_noise
+from .words import count_words
 
 DEFAULT_OPTIONS = CleanOptions()
 
@@ -84,6 +85,6 @@ def _clean_tree(tree: HtmlElement, url: str, opts: CleanOptions) -> CleanPage:
         image=urljoin(url, meta.image) if meta.image else None,
         sitename=meta.sitename,
         text=text,
-        word_count=len(text.split()),
+        word_count=count_words(text),
         content_hash=content_hash(text),
     )
