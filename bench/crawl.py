@@ -145,7 +145,7 @@ def stage_costs(site: Site, sample: int) -> dict[str, float]:
         t4 = time.process_time()
         page = clean_page(html, "http://x/")
         t5 = time.process_time()
-        text_signature(page.text)  # done in the cleaning worker too (crawler/cleaning_pool.py)
+        text_signature(page.text)  # done in the cleaning worker too (crawler/pool/cleaning_pool.py)
         t6 = time.process_time()
         for key, dt in zip(totals, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5),
                            strict=True):

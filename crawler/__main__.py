@@ -1,7 +1,7 @@
 """`cleanwire` (the console script) and `python -m crawler`: the CLI, started quickly.
 
 A command that cleans pages in a process pool (crawl, scrape, worker) starts the
-pool's forkserver first (crawler/pool_forkserver.py), so the cleaner loads there while
+pool's forkserver first (crawler/pool/forkserver.py), so the cleaner loads there while
 this process imports the CLI; every other command goes straight to crawler.cli.
 """
 
@@ -27,14 +27,14 @@ def cleans_in_pool(argv: list[str]) -> bool:
 
 def run() -> None:
     if not cleans_in_pool(sys.argv[1:]):
-        from .cli import run as cli_run
+        from crawler.cli import run as cli_run
 
         cli_run()
         return
-    from .pool_forkserver import start_forkserver
+    from crawler.pool.forkserver import start_forkserver
 
     start_forkserver()
-    from .cli import main
+    from crawler.cli import main
 
     code = main()
     # The crawl is stored and its connections closed (SQLite has folded its log into the

@@ -12,13 +12,12 @@ import os
 import sys
 
 from cleaners import CleanError
+from crawler.commands import analyst, clean, crawl, db, duplicates, schedule, worker
+from crawler.commands.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
+from crawler.config import ConfigError
+from crawler.errors import WorkFailed
+from crawler.profiles import ProfileError
 from storage.errors import DatabaseError, QueryError
-
-from .commands import analyst, clean, crawl, db, duplicates, schedule, worker
-from .commands.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
-from .config import ConfigError
-from .errors import WorkFailed
-from .profiles import ProfileError
 
 COMMAND_MODULES = (crawl, clean, db, analyst, schedule, duplicates, worker)
 

@@ -55,3 +55,8 @@ def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
         if isinstance(exc, types):
             return reason, None, "failed"
     return type(exc).__name__, None, "failed"
+
+
+def page_error_outcome(reason: str | None) -> str:
+    """A page the cleaner gave up on: 'failed' when it ran out of time, else 'skipped'."""
+    return "failed" if (reason or "").startswith("timeout") else "skipped"

@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from crawler.urls import url_key
 from storage.engine import open_engine
 from storage.frontier import KnownArticle, known_articles
 from storage.repository import parse_timestamp
-
-from .urls import url_key
 
 Decision = Literal["fetch", "forced", "conditional", "skip"]
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .urls import host_of, is_web_url
+from crawler.urls import host_of, is_web_url
 
 # politeness keys a profile may set, mapped to Scrapy settings
 POLITENESS_SETTINGS: dict[str, str] = {

@@ -10,10 +10,10 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from . import settings as default_settings
-from .items import FetchItem, PageItem
-from .profiles import SiteProfile
-from .spiders.news import NewsSpider
+from crawler import settings as default_settings
+from crawler.items import FetchItem, PageItem
+from crawler.profiles import SiteProfile
+from crawler.spiders.news import NewsSpider
 
 
 @dataclass

@@ -27,10 +27,9 @@ from datetime import datetime
 from pathlib import Path
 from types import FrameType
 
+from crawler.profiles import SiteProfile
 from storage.engine import open_engine, redact_url
 from storage.locks import acquire, mark_killed_runs, release
-
-from .profiles import SiteProfile
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,13 +15,13 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
     "scrapy.extensions.throttle.AutoThrottle": None,
-    "crawler.extensions.AutoThrottle": 0,  # Scrapy's, lowered by 404s too
-    "crawler.extensions.Progress": 500,
-    "crawler.extensions.OneLineLogs": 10,
-    "crawler.extensions.SkipDebugRecords": 11,
-    "crawler.extensions.LockHeartbeat": 510,
-    "crawler.extensions.TrimMemory": 530,
-    "crawler.extensions.QuietGc": 540,
+    "crawler.extensions.throttle.AutoThrottle": 0,  # Scrapy's, lowered by 404s too
+    "crawler.extensions.progress.Progress": 500,
+    "crawler.extensions.progress.OneLineLogs": 10,
+    "crawler.extensions.progress.SkipDebugRecords": 11,
+    "crawler.extensions.heartbeat.LockHeartbeat": 510,
+    "crawler.extensions.memory.TrimMemory": 530,
+    "crawler.extensions.memory.QuietGc": 540,
 }
 
 # USER_AGENT is built from CLEANWIRE_CONTACT_URL at the end of this module.
@@ -50,8 +50,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.CleanPipeline": 300,
-    "crawler.pipelines.StorePipeline": 800,
+    "crawler.pipelines.clean.CleanPipeline": 300,
+    "crawler.pipelines.store.StorePipeline": 800,
 }
 
 # cleanwire's own settings (defaults; environment CLEANWIRE_* and CLI flags override)
@@ -83,7 +83,7 @@ CLEANWIRE_REFRESH_AFTER = ""  # duration overriding every profile's refresh_afte
 CLEANWIRE_LOCK_STALE_AFTER = 600.0  # seconds without heartbeat before a crawl lock is stale
 CLEANWIRE_LOCK_HEARTBEAT = 30.0  # seconds between heartbeats of a held crawl lock
 CLEANWIRE_LOCKED_SITES = ""  # set by `cleanwire crawl`: sites whose lock this process holds
-# a shared crawl (crawler/redis_*.py): many workers, one request queue in Redis
+# a shared crawl (crawler/shared/): many workers, one request queue in Redis
 CLEANWIRE_REDIS_URL = None  # e.g. redis://127.0.0.1:6379/0; None: a crawl of one process
 CLEANWIRE_REDIS_PREFIX = "cleanwire"  # Redis key prefix (one crawl family per prefix)
 CLEANWIRE_REDIS_WORK = True  # False: only seed the queue (start URLs, feeds, sitemaps)
@@ -105,21 +105,22 @@ globals().update(environment_overrides(dict(globals())))
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.robots.RobotsTxtMiddleware": 100,  # Scrapy's, with every waiter served
-    "crawler.middlewares.SafeDestinationMiddleware": 650,
+    "crawler.middlewares.robots.RobotsTxtMiddleware": 100,  # Scrapy's, with every waiter served
+    "crawler.middlewares.destinations.SafeDestinationMiddleware": 650,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.middlewares.MetaRefreshMiddleware": 580,  # Scrapy's, skipped without "refresh"
+    # Scrapy's, skipped without "refresh"
+    "crawler.middlewares.destinations.MetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares_retry.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
 }
 USER_AGENT = f"cleanwire/0.1 (+{CLEANWIRE_CONTACT_URL}; news research crawler)"
 
 # A shared crawl: scrapy-redis's scheduler and dupefilter (nothing Redis-related is
 # imported unless CLEANWIRE_REDIS_URL is set, here from the environment or by --redis).
 SHARED_QUEUE_SETTINGS = {
-    "SCHEDULER": "crawler.redis_scheduler.SharedScheduler",
-    "SPIDER_MIDDLEWARES": {"crawler.redis_scheduler.InflightMiddleware": 10},
-    "EXTENSIONS": {**EXTENSIONS, "crawler.redis_worker.WorkerLifecycle": 520},
+    "SCHEDULER": "crawler.shared.scheduler.SharedScheduler",
+    "SPIDER_MIDDLEWARES": {"crawler.shared.scheduler.InflightMiddleware": 10},
+    "EXTENSIONS": {**EXTENSIONS, "crawler.shared.worker.WorkerLifecycle": 520},
 }
 if CLEANWIRE_REDIS_URL:
     globals().update(SHARED_QUEUE_SETTINGS)

@@ -2,10 +2,10 @@
 
 batch_stored / batch_failed: StorePipeline committed (or could not commit) a batch;
 everything that passed the pipelines before it is durable (or is not). The shared
-Redis queue acks in-flight requests on batch_stored (crawler/redis_scheduler.py).
+Redis queue acks in-flight requests on batch_stored (crawler/shared/scheduler.py).
 
 output_item / output_done: a response's callback yielded an item / has yielded
-everything (sent by redis_scheduler.InflightMiddleware, only on shared-queue crawls).
+everything (sent by crawler.shared.scheduler.InflightMiddleware, only on shared-queue crawls).
 """
 
 batch_stored = object()

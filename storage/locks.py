@@ -4,7 +4,7 @@ A lock is a crawl_locks row (site, pid, host, acquired_at, heartbeat_at). acquir
 takes it with an atomic INSERT ... ON CONFLICT DO NOTHING; a row left by a crawl
 that died (its pid is gone on this host, or its heartbeat is older than stale_after
 seconds) is taken over with a compare-and-swap UPDATE. The holder refreshes
-heartbeat_at while it runs (crawler/extensions.py LockHeartbeat) and releases it.
+heartbeat_at while it runs (crawler/extensions/heartbeat.py LockHeartbeat) and releases it.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ import gzip
 
 import pytest
 
-from crawler.discovery import (
+from crawler.spiders.discovery import (
     TooLarge,
     document_kind,
     feed_entries,

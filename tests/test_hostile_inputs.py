@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from cleaners import CleanError, CleanOptions, CleanPage, clean_page
 from cleaners.dom import flatten_nesting, parse_html
 from crawler import cli
-from crawler.cleaning_pool import CleaningPool, _clean
+from crawler.pool.cleaning_pool import CleaningPool, _clean
 
 CLEAN_LIMIT = 60.0  # seconds; generous, the machine is shared (most inputs take < 1 s)
 _OUTCOMES: dict[str, CleanPage | CleanError] = {}
@@ -382,7 +382,7 @@ def test_crawl_of_the_hostile_site_records_an_outcome_for_every_page(tmp_path: P
 
 _ORPHAN_SCRIPT = """
 import asyncio, sys
-from crawler.cleaning_pool import CleaningPool
+from crawler.pool.cleaning_pool import CleaningPool
 from cleaners import CleanOptions
 pool = CleaningPool(workers=2, timeout=120)
 asyncio.run(pool.clean(b"<html><body><p>x</p></body></html>", "http://x.test/", CleanOptions()))

@@ -17,7 +17,7 @@ import pytest
 from cli_helpers import cleanwire, rows
 from fixture_site import SITEMAP_NEWS_PATH, FixtureServer
 
-from crawler.middlewares_retry import blocked_reason, retry_after_seconds
+from crawler.middlewares.retry import blocked_reason, retry_after_seconds
 from crawler.profiles import ProfileError, load_profiles, parse_duration
 
 pytestmark = pytest.mark.slow

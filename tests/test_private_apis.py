@@ -17,27 +17,30 @@ def _moved(what: str, where: str) -> str:
 def test_scrapy_robots_middleware_keeps_its_parsers_and_parse_step() -> None:
     from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 
-    # crawler/robots.py reads the per-host pending Deferreds and wraps the parse step
+    # crawler/middlewares/robots.py reads the per-host pending Deferreds and wraps the parse step
     assert "_parsers" in inspect.getsource(RobotsTxtMiddleware.__init__), _moved(
-        "RobotsTxtMiddleware._parsers", "crawler/robots.py")
+        "RobotsTxtMiddleware._parsers", "crawler/middlewares/robots.py")
     parse = getattr(RobotsTxtMiddleware, "_parse_robots", None)
-    assert parse is not None, _moved("RobotsTxtMiddleware._parse_robots", "crawler/robots.py")
+    assert parse is not None, _moved("RobotsTxtMiddleware._parse_robots",
+                                     "crawler/middlewares/robots.py")
     assert list(inspect.signature(parse).parameters)[:4] == [
         "self", "response", "netloc", "request"], _moved(
-        "RobotsTxtMiddleware._parse_robots(response, netloc, request)", "crawler/robots.py")
+        "RobotsTxtMiddleware._parse_robots(response, netloc, request)",
+        "crawler/middlewares/robots.py")
 
 
 def test_scrapy_autothrottle_adjusts_delay_in_one_method() -> None:
     from scrapy.extensions.throttle import AutoThrottle
 
     adjust = getattr(AutoThrottle, "_adjust_delay", None)
-    assert adjust is not None, _moved("AutoThrottle._adjust_delay", "crawler/extensions.py")
+    where = "crawler/extensions/throttle.py"
+    assert adjust is not None, _moved("AutoThrottle._adjust_delay", where)
     assert list(inspect.signature(adjust).parameters) == [
         "self", "slot", "latency", "response"], _moved(
-        "AutoThrottle._adjust_delay(slot, latency, response)", "crawler/extensions.py")
+        "AutoThrottle._adjust_delay(slot, latency, response)", where)
     source = inspect.getsource(AutoThrottle)
     for name in ("target_concurrency", "mindelay", "maxdelay"):
-        assert f"self.{name}" in source, _moved(f"AutoThrottle.{name}", "crawler/extensions.py")
+        assert f"self.{name}" in source, _moved(f"AutoThrottle.{name}", where)
 
 
 def test_trafilatura_extractor_options_and_xml_rendering() -> None:

@@ -163,10 +163,11 @@ def test_sigterm_stops_the_scheduler_and_its_crawl_gracefully(fixture_site, tmp_
 
 _SIGNAL_WHILE_OPENING = """
 import os, signal, sqlite3, sys
-from crawler import cli, pipelines
+from crawler import cli
+from crawler.pipelines.store import StorePipeline
 
 opened = []
-open_spider = pipelines.StorePipeline.open_spider
+open_spider = StorePipeline.open_spider
 
 def open_then_signal(self, spider=None):
     open_spider(self, spider)  # the run's row is written; the engine is not running yet
@@ -174,7 +175,7 @@ def open_then_signal(self, spider=None):
         "select outcome from crawl_runs").fetchall())
     os.kill(os.getpid(), signal.SIGTERM)  # what a scheduler stopping sends
 
-pipelines.StorePipeline.open_spider = open_then_signal
+StorePipeline.open_spider = open_then_signal
 code = cli.main(["crawl", sys.argv[1], "--db", sys.argv[2], "--timeout", "5"])
 print("opened", opened)
 sys.exit(code)
@@ -183,10 +184,11 @@ sys.exit(code)
 
 _TRIGGER_AFTER_CLOSE = """
 import sys
-from crawler import cli, pipelines
+from crawler import cli
+from crawler.pipelines.store import StorePipeline
 
 kept = []
-spider_closed = pipelines.StorePipeline.spider_closed
+spider_closed = StorePipeline.spider_closed
 
 def closed_then_look(self, spider, reason):
     spider_closed(self, spider, reason)
@@ -196,7 +198,7 @@ def closed_then_look(self, spider, reason):
     kept.append(any(trigger[0] == self._finish_if_open for trigger in triggers))
     kept.append(self.repository.engine.pool.checkedin())  # connections left open
 
-pipelines.StorePipeline.spider_closed = closed_then_look
+StorePipeline.spider_closed = closed_then_look
 code = cli.main(["crawl", sys.argv[1], "--db", sys.argv[2], "--max-pages", "5"])
 print("kept", kept)
 sys.exit(code)
@@ -217,16 +219,17 @@ def test_a_finished_run_leaves_no_shutdown_trigger_nor_connection(fixture_site, 
 
 _GC_DURING_CRAWL = """
 import gc, sys
-from crawler import cli, pipelines
+from crawler import cli
+from crawler.pipelines.store import StorePipeline
 
 seen = []
-flush = pipelines.StorePipeline.flush
+flush = StorePipeline.flush
 
 def flush_and_look(self):
     seen.append((gc.get_threshold()[0], gc.get_freeze_count() > 10_000))
     flush(self)
 
-pipelines.StorePipeline.flush = flush_and_look
+StorePipeline.flush = flush_and_look
 code = cli.main(["crawl", sys.argv[1], "--db", sys.argv[2], "--max-pages", "5"])
 print("gc", sorted(set(seen)))
 sys.exit(code)

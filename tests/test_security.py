@@ -24,9 +24,9 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.settings import Settings
 
 from crawler import settings as cw_settings
-from crawler.discovery import TooLarge, maybe_gunzip
 from crawler.failures import RefusedRequest
-from crawler.middlewares import SafeDestinationMiddleware, is_private_host, refusal
+from crawler.middlewares.destinations import SafeDestinationMiddleware, is_private_host, refusal
+from crawler.spiders.discovery import TooLarge, maybe_gunzip
 
 SECRET = "SECRETPW"
 PG_HOST = "127.0.0.1:5432"
@@ -102,7 +102,8 @@ def test_redirects_are_checked_before_they_are_followed(location: bytes, reason:
 
 def test_settings_close_the_doors():
     base = Settings().getdict("DOWNLOADER_MIDDLEWARES_BASE")
-    order = cw_settings.DOWNLOADER_MIDDLEWARES["crawler.middlewares.SafeDestinationMiddleware"]
+    safe = "crawler.middlewares.destinations.SafeDestinationMiddleware"
+    order = cw_settings.DOWNLOADER_MIDDLEWARES[safe]
     # process_response runs from high to low: above RedirectMiddleware sees the 3xx first
     assert order > base["scrapy.downloadermiddlewares.redirect.RedirectMiddleware"]
     assert order > base["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"]

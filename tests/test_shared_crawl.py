@@ -22,7 +22,7 @@ from fixture_site import BROKEN_PATH, ROBOTS_PATH, SLOW_PATH, FixtureServer
 from pg_helpers import scratch_database
 from sqlalchemy import create_engine, text
 
-from crawler.redis_queue import SharedQueue, SiteKeys, dumps, loads
+from crawler.shared.queue import SharedQueue, SiteKeys, dumps, loads
 
 pytestmark = pytest.mark.slow
 
@@ -127,7 +127,7 @@ def test_codec_round_trips_requests_without_pickle():
 def test_a_workers_run_is_judged_by_itself_not_by_the_pages_the_queue_handed_it():
     """A lone process that stored nothing while pages failed has failed (the site is down
     or blocks us); a shared crawl's worker that drew only the failing page has not."""
-    from crawler.pipelines import run_outcome
+    from crawler.pipelines.store import run_outcome
     from storage.repository import RunCounts
 
     only_a_500 = RunCounts(pages_fetched=1, failed=1, failures_by_reason={"failed: http 500": 1})
@@ -275,7 +275,7 @@ def test_a_plain_crawl_imports_nothing_of_the_shared_queue(site, tmp_path):
         "from crawler.cli import main\n"
         f"code = main(['crawl', {site.url('/')!r}, '--db', {str(tmp_path / 'n.db')!r}])\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'scrapy_redis'"
-        " or m.startswith('crawler.redis'))\n"
+        " or m.startswith('crawler.shared'))\n"
         "print(code, loaded)\n"
     )
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,

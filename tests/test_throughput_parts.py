@@ -27,7 +27,7 @@ from test_storage import T0, make_page, make_record
 from cleaners import CleanOptions, clean_page, clean_page_and_links
 from cleaners.errors import CleanError
 from cleaners.links import NOT_DESTINATIONS
-from crawler.cleaning_pool import _clean
+from crawler.pool.cleaning_pool import _clean
 from crawler.spiders import news
 from crawler.spiders.news import NewsSpider
 from storage.dedup import NUM_PERM, Signer, text_signature, to_bytes
@@ -262,7 +262,7 @@ def test_sitemap_urls_wait_in_the_backlog_and_all_are_requested_once() -> None:
 
 
 def _meta_refresh_middleware() -> Any:
-    from crawler.middlewares import MetaRefreshMiddleware
+    from crawler.middlewares.destinations import MetaRefreshMiddleware
 
     return MetaRefreshMiddleware.from_crawler(get_crawler(NewsSpider, {"TWISTED_REACTOR": None}))
 
@@ -290,7 +290,7 @@ def test_debug_records_are_skipped_above_debug_only() -> None:
 
     from scrapy.exceptions import NotConfigured
 
-    from crawler.extensions import SkipDebugRecords
+    from crawler.extensions.progress import SkipDebugRecords
 
     with pytest.raises(NotConfigured):
         SkipDebugRecords.from_crawler(get_crawler(NewsSpider, {"LOG_LEVEL": "DEBUG",
@@ -335,7 +335,7 @@ def test_backlog_released_by_a_page_while_a_sitemap_callback_is_consumed() -> No
 def test_freed_memory_is_handed_back_on_glibc_and_the_extension_can_be_off() -> None:
     from scrapy.exceptions import NotConfigured
 
-    from crawler.extensions import TrimMemory, _malloc_trim
+    from crawler.extensions.memory import TrimMemory, _malloc_trim
 
     with pytest.raises(NotConfigured):
         TrimMemory.from_crawler(get_crawler(NewsSpider, {"CLEANWIRE_TRIM_MEMORY_INTERVAL": 0,
@@ -380,7 +380,7 @@ def test_autothrottle_learns_from_404s_as_from_200s() -> None:
     (or 410) lowers the slot's delay like a 200; a 5xx never lowers it; any answer raises it."""
     from types import SimpleNamespace
 
-    from crawler.extensions import AutoThrottle
+    from crawler.extensions.throttle import AutoThrottle
 
     ext = AutoThrottle(get_crawler(NewsSpider, {"TWISTED_REACTOR": None,
                                                 "AUTOTHROTTLE_ENABLED": True,

@@ -20,11 +20,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from crawler.commands.base import EXIT_OK, UsageError, add_db_flag, render_rows
 from storage.engine import open_engine, resolve_database_url
 from storage.errors import QueryError
 from storage.filters import ArticleFilter, parse_day_or_time
-
-from .base import EXIT_OK, UsageError, add_db_flag, render_rows
 
 OUTPUT_FORMATS = ("table", "json", "csv")
 

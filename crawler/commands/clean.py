@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaners import CleanPage
-
-from .base import EXIT_OK, UsageError
+from crawler.commands.base import EXIT_OK, UsageError
 
 
 def register(sub: Any) -> None:

@@ -6,13 +6,18 @@ import argparse
 import sys
 from typing import Any
 
+from crawler.commands.base import (
+    EXIT_FAILED,
+    EXIT_OK,
+    UsageError,
+    add_db_flag,
+    require_shared_queue,
+)
+from crawler.commands.clean import render_page
+from crawler.items import FetchItem, PageItem
+from crawler.profiles import SiteProfile, adhoc_profile, load_profiles, sites_path
+from crawler.urls import is_web_url, url_key
 from storage.engine import open_engine, redact_url, resolve_database_url
-
-from ..items import FetchItem, PageItem
-from ..profiles import SiteProfile, adhoc_profile, load_profiles, sites_path
-from ..urls import is_web_url, url_key
-from .base import EXIT_FAILED, EXIT_OK, UsageError, add_db_flag, require_shared_queue
-from .clean import render_page
 
 
 def register(sub: Any) -> None:
@@ -96,9 +101,9 @@ def crawl_overrides(args: argparse.Namespace, command: str, store: bool = True) 
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from .. import settings as defaults
-    from ..runner import run_crawls, summary_table
-    from ..scheduler import site_locks
+    from crawler import settings as defaults
+    from crawler.runner import run_crawls, summary_table
+    from crawler.scheduler import site_locks
 
     profiles = _profiles(args)
     redis_url = args.redis or defaults.CLEANWIRE_REDIS_URL
@@ -125,11 +130,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 def shared_crawl(args: argparse.Namespace, profiles: list[SiteProfile], redis_url: str) -> int:
     """Seed a crawl shared through Redis (and, with --work, work on it too)."""
-    from .. import settings as defaults
+    from crawler import settings as defaults
 
     require_shared_queue()
-    from ..redis_crawl import connect, default_worker_id, publish, redact_redis_url
-    from ..runner import run_crawls, summary_table
+    from crawler.runner import run_crawls, summary_table
+    from crawler.shared.crawl import connect, default_worker_id, publish, redact_redis_url
 
     overrides = crawl_overrides(args, "crawl " + " ".join(args.targets or ["--all"]),
                                 store=args.work)
@@ -160,7 +165,7 @@ def shared_crawl(args: argparse.Namespace, profiles: list[SiteProfile], redis_ur
 
 
 def cmd_scrape(args: argparse.Namespace) -> int:
-    from ..runner import run_crawls
+    from crawler.runner import run_crawls
 
     bad = [u for u in args.urls if not is_web_url(u)]
     if bad:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from crawler.commands.base import EXIT_OK, Parser, add_db_flag
 from storage.engine import open_engine, redact_url, resolve_database_url
-
-from .base import EXIT_OK, Parser, add_db_flag
 
 
 def register(sub: Any) -> None:

@@ -15,11 +15,10 @@ from typing import Any
 
 from sqlalchemy import Engine, or_, select
 
+from crawler.commands.base import EXIT_OK, UsageError, add_db_flag, render_rows
 from storage.engine import open_engine, resolve_database_url
 from storage.models import Article, Site
 from storage.repository import parse_timestamp
-
-from .base import EXIT_OK, UsageError, add_db_flag, render_rows
 
 COLUMNS = ("group", "kind", "role", "article_id", "site", "first_seen_at", "url", "title")
 OUTPUT_FORMATS = ("table", "json", "csv")

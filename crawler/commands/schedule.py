@@ -7,11 +7,10 @@ import difflib
 import sys
 from typing import Any
 
+from crawler.commands.base import EXIT_FAILED, EXIT_OK, UsageError, add_db_flag
+from crawler.profiles import load_profiles, sites_path
 from storage.engine import open_engine, resolve_database_url
 from storage.versions import UnknownArticle, Version, history
-
-from ..profiles import load_profiles, sites_path
-from .base import EXIT_FAILED, EXIT_OK, UsageError, add_db_flag
 
 
 def register(sub: Any) -> None:
@@ -34,7 +33,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
-    from ..scheduler import Scheduler
+    from crawler.scheduler import Scheduler
 
     if args.parallel < 1:
         raise UsageError("--parallel must be at least 1")

@@ -6,11 +6,10 @@ import argparse
 import time
 from typing import Any
 
+from crawler.commands.base import EXIT_OK, UsageError, require_shared_queue
+from crawler.commands.crawl import common_crawl_flags, crawl_overrides
+from crawler.errors import WorkFailed
 from storage.engine import redact_url
-
-from ..errors import WorkFailed
-from .base import EXIT_OK, UsageError, require_shared_queue
-from .crawl import common_crawl_flags, crawl_overrides
 
 
 def register(sub: Any) -> None:
@@ -34,12 +33,12 @@ def register(sub: Any) -> None:
 def cmd_worker(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
 
-    from .. import settings as defaults
+    from crawler import settings as defaults
 
     require_shared_queue()
-    from ..redis_crawl import CrawlSpec, connect, default_worker_id, redact_redis_url
-    from ..redis_worker import run_worker
-    from ..runner import CrawlResult, build_settings, start_crawl, summary_table
+    from crawler.runner import CrawlResult, build_settings, start_crawl, summary_table
+    from crawler.shared.crawl import CrawlSpec, connect, default_worker_id, redact_redis_url
+    from crawler.shared.worker import run_worker
 
     redis_url = args.redis or defaults.CLEANWIRE_REDIS_URL
     if not redis_url:

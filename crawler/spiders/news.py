@@ -27,11 +27,20 @@ from twisted.python.failure import Failure
 from cleaners.dom import parse_html
 from cleaners.errors import CleanError
 from cleaners.links import page_links
-from storage.engine import resolve_database_url
-from storage.errors import StorageError
-from storage.frontier import NOT_MODIFIED
-
-from ..discovery import (
+from crawler.failures import failure_reason
+from crawler.incremental import Frontier
+from crawler.items import FetchItem, PageItem
+from crawler.middlewares.retry import blocked_reason
+from crawler.middlewares.robots import OWN_ROBOTS
+from crawler.profiles import (
+    SiteProfile,
+    UrlFilter,
+    adhoc_profile,
+    load_profiles,
+    parse_duration,
+    sites_path,
+)
+from crawler.spiders.discovery import (
     TooLarge,
     document_kind,
     feed_entries,
@@ -40,20 +49,10 @@ from ..discovery import (
     robots_sitemaps,
     sitemap_entries,
 )
-from ..failures import failure_reason
-from ..incremental import Frontier
-from ..items import FetchItem, PageItem
-from ..middlewares_retry import blocked_reason
-from ..profiles import (
-    SiteProfile,
-    UrlFilter,
-    adhoc_profile,
-    load_profiles,
-    parse_duration,
-    sites_path,
-)
-from ..robots import OWN_ROBOTS
-from ..urls import UrlSet, clean_url, host_of, is_web_url, looks_binary, url_key
+from crawler.urls import UrlSet, clean_url, host_of, is_web_url, looks_binary, url_key
+from storage.engine import resolve_database_url
+from storage.errors import StorageError
+from storage.frontier import NOT_MODIFIED
 
 _DISCOVERY_PRIORITY = 100
 # sitemap pages wait in the spider's backlog until Scrapy's queue holds fewer than LOW
@@ -187,7 +186,7 @@ class NewsSpider(scrapy.Spider):
         if headers:  # a conditional GET: let its 304 through to the callback
             meta = {**(meta or {}), "handle_httpstatus_list": [304], "cw_conditional": True}
         # the spider's seen-set dedups a crawl of its own; a shared crawl's requests also
-        # go through the shared dupefilter in Redis (crawler/redis_scheduler.py)
+        # go through the shared dupefilter in Redis (crawler/shared/scheduler.py)
         return scrapy.Request(
             url, callback=callback, errback=self.on_error, dont_filter=not self.shared_queue,
             priority=priority,

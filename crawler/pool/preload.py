@@ -1,4 +1,4 @@
-"""Imported by the cleaning pool's forkserver only (crawler/cleaning_pool.py).
+"""Imported by the cleaning pool's forkserver only (crawler/pool/cleaning_pool.py).
 
 Loads what every cleaning worker needs, once, before the workers are forked: the
 language profiles (a 40 MB matrix the workers then share page for page) and the

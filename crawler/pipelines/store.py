@@ -1,13 +1,7 @@
-"""Item pipelines: clean pages in the process pool, then store them in batches.
+"""The store pipeline: cleaned pages and fetch records written in batches, the run recorded.
 
-CleanPipeline (300) turns each PageItem's bytes into a CleanPage off the
-reactor; when the crawl stores, the worker also computes the article's MinHash
-signature (PageItem.signature), which the store uses instead of signing the
-text in this process, and when the spider follows the page's links, the worker
-reads them off its parse and the pipeline hands them to the spider
-(NewsSpider.follow_links), so the reactor never parses a page. StorePipeline
-(800) writes articles, non-article pages and failed fetches in one transaction
-per batch and records the crawl run.
+StorePipeline (800) writes articles, non-article pages and failed fetches in one
+transaction per batch and records the crawl run.
 """
 
 from __future__ import annotations
@@ -16,106 +10,21 @@ import contextlib
 import logging
 import os
 import socket
-import time
 from typing import Any
 
-from scrapy import Request, signals
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
-from cleaners import CleanOptions
-from storage.boilerplate import BoilerplateRule, learn_boilerplate
+from crawler import signals as cw_signals
+from crawler.failures import page_error_outcome
+from crawler.items import FetchItem, PageItem
 from storage.engine import open_engine, redact_url, resolve_database_url
 from storage.errors import StorageError
 from storage.frontier import NOT_MODIFIED
 from storage.repository import FetchRecord, PageRecord, Repository, RunCounts
 
-from . import signals as cw_signals
-from .cleaning_pool import CleaningPool
-from .items import FetchItem, PageItem
-
 logger = logging.getLogger(__name__)
-
-
-class CleanPipeline:
-    """Cleans PageItems in a process pool sized to the cores."""
-
-    def __init__(self, crawler: Any, workers: int, timeout: float) -> None:
-        self.crawler = crawler
-        self.pool = CleaningPool(workers, timeout)
-        self.options = CleanOptions()
-        self.sign = bool(crawler.settings.getbool("CLEANWIRE_STORE"))  # only a store needs it
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> CleanPipeline:
-        settings = crawler.settings
-        return cls(crawler, settings.getint("CLEANWIRE_CLEAN_WORKERS"),
-                   settings.getfloat("CLEANWIRE_CLEAN_TIMEOUT"))
-
-    def open_spider(self, spider: Any = None) -> None:
-        spider = self.crawler.spider
-        if hasattr(spider, "follow_links"):  # the workers read each page's links for it
-            spider.links_by_cleaner = True
-        # a crawl keeps no listing's text (only a scrape prints what it was asked for), so a
-        # page that is a listing whatever its text is not extracted at all
-        listing_text = getattr(spider, "mode", "crawl") == "scrape"
-        profile = getattr(spider, "profile", None)
-        self.options = CleanOptions(
-            extra_noise_selectors=profile.noise_selectors if profile else (),
-            boilerplate_lines=self._learned(profile.name) if profile else frozenset(),
-            listing_text=listing_text)
-        self.pool.start()
-
-    def _learned(self, site: str) -> frozenset[str]:
-        """The site's recurring blocks, learned from what is stored (none without a store)."""
-        settings = self.crawler.settings
-        if not settings.getbool("CLEANWIRE_STORE") or not settings.getbool(
-                "CLEANWIRE_LEARN_BOILERPLATE"):
-            return frozenset()
-        rule = BoilerplateRule(sample=settings.getint("CLEANWIRE_BOILERPLATE_SAMPLE"),
-                               min_pages=settings.getint("CLEANWIRE_BOILERPLATE_MIN_PAGES"),
-                               min_share=settings.getfloat("CLEANWIRE_BOILERPLATE_MIN_SHARE"))
-        engine = open_engine(resolve_database_url(settings.get("CLEANWIRE_DATABASE_URL")))
-        try:
-            lines = learn_boilerplate(engine, site, rule)
-        finally:
-            engine.dispose()
-        self.crawler.stats.set_value("cleanwire/boilerplate_lines", len(lines))
-        return lines
-
-    def close_spider(self, spider: Any = None) -> None:
-        self.pool.close()
-
-    async def process_item(self, item: Any, spider: Any = None) -> Any:
-        if isinstance(item, PageItem):
-            started = time.perf_counter()
-            cleaned = await self.pool.clean(item.body, item.url, self.options, item.http_charset,
-                                            sign=self.sign, links=item.follow_depth is not None)
-            item.clean, item.error, item.signature = cleaned.page, cleaned.error, cleaned.signature
-            stats = self.crawler.stats
-            stats.inc_value("cleanwire/clean_ms", round((time.perf_counter() - started) * 1000))
-            if item.clean is None:
-                stats.inc_value(f"cleanwire/{page_error_outcome(item.error)}/{item.error}")
-            elif item.clean.page_type != "article":
-                stats.inc_value("cleanwire/non_articles")
-            if cleaned.links and item.follow_depth is not None:
-                self._follow(item, cleaned.links, item.follow_depth)
-            item.body = b""  # the bytes are not needed past this point
-        return item
-
-    def _follow(self, item: PageItem, links: tuple[str, ...], depth: int) -> None:
-        """Hand the page's links to the spider; schedule the requests it makes of them."""
-        engine = self.crawler.engine
-        for found in self.crawler.spider.follow_links(links, depth):
-            if isinstance(found, Request):
-                engine.crawl(found)
-            else:  # a link refused (another scheme): recorded with the page
-                item.link_fetches.append(found)
-
-
-def page_error_outcome(reason: str | None) -> str:
-    """A page the cleaner gave up on: 'failed' when it ran out of time, else 'skipped'."""
-    return "failed" if (reason or "").startswith("timeout") else "skipped"
 
 
 def _fetch_record(item: FetchItem | PageItem, outcome: str, error: str | None) -> FetchRecord:
@@ -309,8 +218,8 @@ def run_counts(stats: dict[str, Any]) -> RunCounts:
     )
 
 
-# counters kept in crawl_runs.counts (see crawler/incremental.py, crawler/redis_worker.py)
+# counters kept in crawl_runs.counts (see crawler/incremental.py, crawler/shared/worker.py)
 _INCREMENTAL_COUNTERS = ("known_articles", "known_skipped", "not_modified",
                          "refetch_conditional", "refetch_forced",
-                         # shared crawls (crawler/redis_*.py)
+                         # shared crawls (crawler/shared/)
                          "requeued_from_dead_workers", "requeued_on_close")

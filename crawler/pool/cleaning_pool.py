@@ -1,8 +1,8 @@
 """A process pool that runs clean_page off the reactor, one worker per core.
 
 Workers are forked from a forkserver that has already imported the cleaner
-(trafilatura, lxml) and loaded the language profiles (crawler/pool_preload.py;
-started by crawler/pool_forkserver.py, by the console script before its own
+(trafilatura, lxml) and loaded the language profiles (crawler/pool/preload.py;
+started by crawler/pool/forkserver.py, by the console script before its own
 imports, else when the pool starts), then freeze their heap with gc.freeze() so
 the garbage collector does not walk the loaded models.
 
@@ -46,9 +46,8 @@ from multiprocessing.context import BaseContext
 from typing import Any, NamedTuple
 
 from cleaners import CleanError, CleanOptions, CleanPage
+from crawler.pool.forkserver import start_forkserver
 from storage.dedup import text_signature
-
-from .pool_forkserver import start_forkserver
 
 logger = logging.getLogger(__name__)
 

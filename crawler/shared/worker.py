@@ -26,8 +26,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet.task import LoopingCall
 
-from .redis_crawl import active_specs, connect, worker_id
-from .redis_queue import QueueUnavailable, SharedQueue, SiteKeys
+from crawler.shared.crawl import active_specs, connect, worker_id
+from crawler.shared.queue import QueueUnavailable, SharedQueue, SiteKeys
 
 logger = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import WorkFailed
-from .profiles import SiteProfile
-from .redis_queue import SiteKeys
+from crawler.errors import WorkFailed
+from crawler.profiles import SiteProfile
+from crawler.shared.queue import SiteKeys
 
 
 class SharedQueueError(WorkFailed):

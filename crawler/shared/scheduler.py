@@ -2,7 +2,7 @@
 
 Enabled by CLEANWIRE_REDIS_URL (`cleanwire crawl --redis URL`, `cleanwire worker`):
 SharedScheduler replaces Scrapy's scheduler so that every process crawling a site
-shares one request queue and one seen-set in Redis (crawler/redis_queue.py).
+shares one request queue and one seen-set in Redis (crawler/shared/queue.py).
 
 A popped request stays in the worker's in-flight set until what it produced is
 durable: its callback has run, every item it yielded has passed the pipelines, and
@@ -10,7 +10,7 @@ the StorePipeline has committed the batch holding them (signals.batch_stored). A
 request that leads to another (a redirect, a retry) is acked once its successor is
 in the shared queue. Whatever is still in flight when the worker closes goes back
 to the queue; a worker that dies has its in-flight requests requeued by the others
-(crawler/redis_worker.py).
+(crawler/shared/worker.py).
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import reactor
 
-from . import signals as cw_signals
-from .redis_crawl import connect, worker_id
-from .redis_queue import QueueUnavailable, SharedQueue, SiteKeys
-from .urls import url_key
+from crawler import signals as cw_signals
+from crawler.shared.crawl import connect, worker_id
+from crawler.shared.queue import QueueUnavailable, SharedQueue, SiteKeys
+from crawler.urls import url_key
 
 logger = logging.getLogger(__name__)
 

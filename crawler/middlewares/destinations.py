@@ -27,8 +27,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from w3lib.url import safe_url_string
 
-from .failures import RefusedRequest
-from .urls import WEB_SCHEMES, host_of
+from crawler.failures import RefusedRequest
+from crawler.urls import WEB_SCHEMES, host_of
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 Resolver = Callable[[str], list[str]]

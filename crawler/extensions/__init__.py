@@ -1,0 +1,1 @@
+"""Scrapy extensions of a crawl: progress, logs, memory, throttling, lock heartbeats."""

@@ -1,0 +1,1 @@
+"""Downloader middlewares: safe destinations, polite retries, robots.txt."""

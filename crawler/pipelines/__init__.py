@@ -1,0 +1,1 @@
+"""Item pipelines: clean pages in the process pool (clean), then store them in batches (store)."""

@@ -1,0 +1,1 @@
+"""Shared crawls in Redis: many workers, one queue per site (docs/scaling.md)."""
