@@ -122,10 +122,10 @@ def stage_costs(site: Site, sample: int) -> dict[str, float]:
     from cleaners.extract import extract_blocks
     from cleaners.language import detect_language
     from cleaners.metadata import extract_metadata
+    from cleaners.minhash import text_signature
     from cleaners.pipeline import clean_page
     from cleaners.postclean import postclean
     from cleaners.preclean import prune_noise
-    from storage.dedup import text_signature
 
     totals = dict.fromkeys(("parse", "metadata", "extract", "language", "clean_page", "sign"),
                            0.0)
@@ -154,8 +154,8 @@ def stage_costs(site: Site, sample: int) -> dict[str, float]:
 
 
 def _clean_all(pages: list[bytes], barrier: Any, out: Any) -> None:
+    from cleaners.minhash import text_signature
     from cleaners.pipeline import clean_page
-    from storage.dedup import text_signature
 
     page = clean_page(pages[0], "http://x/")  # warm-up: profiles, permutations
     text_signature(page.text)

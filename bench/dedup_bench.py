@@ -39,13 +39,9 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from storage.dedup import (  # noqa: E402
-    DEFAULT_NEAR_DUP_THRESHOLD,
-    BandIndex,
-    Signer,
-    estimated_jaccard,
-    shingles,
-)
+from cleaners.minhash import Signer, estimated_jaccard, shingles  # noqa: E402
+from storage.dedup import DEFAULT_NEAR_DUP_THRESHOLD  # noqa: E402
+from storage.lsh import BandIndex  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "wcxb" / "dev"
 TICKERS = ("AIRLINK", "BOP", "CNERGY", "FCCL", "HUBC", "KEL", "OGDC", "PPL", "PRL", "SSGC",
@@ -424,8 +420,8 @@ def print_store(count: int, spent: dict[str, list[float]], started: float) -> No
 
 
 def cmd_rebuild(args: argparse.Namespace) -> None:
-    from storage.dedup import LshIndex
     from storage.engine import open_engine
+    from storage.lsh import LshIndex
 
     engine = open_engine(args.db)
     gc.collect()

@@ -1,4 +1,4 @@
-"""Content fingerprint: a stable hash of the normalised clean text."""
+"""Content fingerprint: a stable hash of the normalised clean text (exact copies)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,14 @@ import unicodedata
 _NON_WORD = re.compile(r"\W+")
 
 
+def words(text: str) -> list[str]:
+    """The normalised words of text: NFKC, casefolded, split on anything but letters/digits."""
+    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
+
+
 def content_hash(text: str) -> str | None:
     """Hash of the words of text (case, punctuation and spacing ignored)."""
-    words = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
-    if not words:
+    found = words(text)
+    if not found:
         return None
-    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.blake2b(" ".join(found).encode("utf-8"), digest_size=16).hexdigest()

@@ -14,14 +14,16 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as tx_error
 from twisted.python.failure import Failure
 
+from storage.contract import Outcome, Reason
+
 # (exception types, reason); first match wins
 _REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
-    ((DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError), "timeout"),
-    ((CannotResolveHostError, tx_error.DNSLookupError), "dns"),
-    ((DownloadConnectionRefusedError, tx_error.ConnectionRefusedError), "connection refused"),
-    ((DownloadCancelledError,), "too large"),
-    ((ResponseDataLossError,), "data loss"),
-    ((tx_error.ConnectionLost, tx_error.ConnectionDone), "connection lost"),
+    ((DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError), Reason.TIMEOUT),
+    ((CannotResolveHostError, tx_error.DNSLookupError), Reason.DNS),
+    ((DownloadConnectionRefusedError, tx_error.ConnectionRefusedError), Reason.CONNECTION_REFUSED),
+    ((DownloadCancelledError,), Reason.TOO_LARGE),
+    ((ResponseDataLossError,), Reason.DATA_LOSS),
+    ((tx_error.ConnectionLost, tx_error.ConnectionDone), Reason.CONNECTION_LOST),
 )
 
 
@@ -34,29 +36,24 @@ class RefusedRequest(IgnoreRequest):
         self.reason = reason
 
 
-def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
-    """(reason, http status or None, outcome 'skipped' or 'failed') for a request failure."""
+def failure_reason(failure: Failure) -> tuple[str, int | None, Outcome]:
+    """(reason, http status or None, outcome skipped or failed) for a request failure."""
     exc = failure.value
     if isinstance(exc, RefusedRequest):
-        return exc.reason, None, "failed"
+        return exc.reason, None, Outcome.FAILED
     if isinstance(exc, HttpError):
         status = exc.response.status
-        return f"http {status}", status, "failed"
+        return Reason.http(status), status, Outcome.FAILED
     if isinstance(exc, IgnoreRequest):
         text = str(exc).lower()
         if "robots" in text:
-            return "robots", None, "skipped"
+            return Reason.ROBOTS, None, Outcome.SKIPPED
         if "maxsize" in text or "max size" in text or "download_maxsize" in text:
-            return "too large", None, "failed"
+            return Reason.TOO_LARGE, None, Outcome.FAILED
         if "max redirections" in text:
-            return "too many redirects", None, "failed"
-        return "ignored", None, "skipped"
+            return Reason.TOO_MANY_REDIRECTS, None, Outcome.FAILED
+        return Reason.IGNORED, None, Outcome.SKIPPED
     for types, reason in _REASONS:
         if isinstance(exc, types):
-            return reason, None, "failed"
-    return type(exc).__name__, None, "failed"
-
-
-def page_error_outcome(reason: str | None) -> str:
-    """A page the cleaner gave up on: 'failed' when it ran out of time, else 'skipped'."""
-    return "failed" if (reason or "").startswith("timeout") else "skipped"
+            return reason, None, Outcome.FAILED
+    return type(exc).__name__, None, Outcome.FAILED

@@ -27,7 +27,7 @@ class PageItem:
     aliases: tuple[str, ...] = ()  # URLs that redirected here
     clean: CleanPage | None = None
     error: str | None = None  # set by the cleaner stage: why it has no clean page
-    signature: bytes | None = None  # set by the cleaner stage: storage.dedup.text_signature
+    signature: bytes | None = None  # set by the cleaner stage: cleaners.minhash.text_signature
     follow_depth: int | None = None  # set by the spider: follow the page's links at this depth
     # set by the cleaner stage: links of the page refused (other schemes), to be recorded
     link_fetches: list[FetchItem] = field(default_factory=list)

@@ -14,6 +14,7 @@ from crawler import settings as default_settings
 from crawler.items import FetchItem, PageItem
 from crawler.profiles import SiteProfile
 from crawler.spiders.news import NewsSpider
+from storage.contract import ARTICLE_COUNTERS, Counter, Outcome, count, reasons
 
 
 @dataclass
@@ -25,17 +26,15 @@ class CrawlResult:
     elapsed: float
     items: list[PageItem | FetchItem] = field(default_factory=list)
 
-    def count(self, key: str) -> int:
-        return int(self.stats.get(f"cleanwire/{key}", 0) or 0)
+    def count(self, counter: Counter) -> int:
+        return count(self.stats, counter)
 
     @property
     def stored(self) -> int:
-        return sum(self.count(f"articles_{k}") for k in ("new", "updated", "unchanged"))
+        return sum(self.count(counter) for counter in ARTICLE_COUNTERS.values())
 
-    def reasons(self, outcome: str) -> dict[str, int]:
-        prefix = f"cleanwire/{outcome}/"
-        return {k[len(prefix):]: int(v) for k, v in sorted(self.stats.items())
-                if k.startswith(prefix)}
+    def reasons(self, outcome: Outcome) -> dict[str, int]:
+        return reasons(self.stats, outcome)
 
 
 def build_settings(overrides: dict[str, Any]) -> Settings:
@@ -97,25 +96,27 @@ def site_concurrency(profile: SiteProfile, settings: Settings, per_site: dict[st
 def summary_table(result: CrawlResult) -> str:
     """The end-of-crawl summary a person reads."""
     c = result.count
-    failed, skipped = result.reasons("failed"), result.reasons("skipped")
-    fetched = c("fetched")
+    failed, skipped = result.reasons(Outcome.FAILED), result.reasons(Outcome.SKIPPED)
+    fetched = c(Counter.FETCHED)
+    exact, near = c(Counter.DUPLICATES_EXACT), c(Counter.DUPLICATES_NEAR)
     rows = [
         ("pages fetched", f"{fetched}"),
-        ("articles stored", f"{result.stored}  (new {c('articles_new')}, updated "
-                            f"{c('articles_updated')}, unchanged {c('articles_unchanged')})"),
-        ("non-article pages", f"{c('non_articles')}"),
+        ("articles stored", f"{result.stored}  (new {c(Counter.ARTICLES_NEW)}, updated "
+                            f"{c(Counter.ARTICLES_UPDATED)}, unchanged "
+                            f"{c(Counter.ARTICLES_UNCHANGED)})"),
+        ("non-article pages", f"{c(Counter.NON_ARTICLES)}"),
         ("skipped", f"{sum(skipped.values())}  " + _reasons(skipped)),
         ("failed", f"{sum(failed.values())}  " + _reasons(failed)),
-        ("duplicate content", f"{c('duplicates_exact') + c('duplicates_near')}  (exact copies "
-                              f"{c('duplicates_exact')}, near copies {c('duplicates_near')})"),
-        ("duplicate URLs", f"{c('duplicate_urls')}  (seen again, not fetched)"),
-        ("known, not fetched", f"{c('known_skipped')}  (stored before, outside the refresh "
-                               "window)"),
-        ("not modified", f"{c('not_modified')}  (304 to a conditional GET, not re-cleaned)"),
+        ("duplicate content", f"{exact + near}  (exact copies {exact}, near copies {near})"),
+        ("duplicate URLs", f"{c(Counter.DUPLICATE_URLS)}  (seen again, not fetched)"),
+        ("known, not fetched", f"{c(Counter.KNOWN_SKIPPED)}  (stored before, outside the "
+                               "refresh window)"),
+        ("not modified", f"{c(Counter.NOT_MODIFIED)}  (304 to a conditional GET, not "
+                         "re-cleaned)"),
         ("elapsed", f"{result.elapsed:.1f} s"),
         ("pages/s", f"{fetched / result.elapsed if result.elapsed else 0:.1f}"),
     ]
-    run_id = result.stats.get("cleanwire/run_id")
+    run_id = result.stats.get(Counter.RUN_ID)
     head = f"crawl of {result.site}" + (f" (run {run_id})" if run_id else "")
     width = max(len(k) for k, _ in rows)
     return "\n".join([head] + [f"  {k:<{width}}  {v.rstrip()}" for k, v in rows])

@@ -24,303 +24,37 @@ other writers added.
 
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import Connection, select, text, update
 
+from cleaners.minhash import (
+    NUM_PERM,
+    SCHEME,
+    SIGNATURE_DTYPE,
+    default_signer,
+    estimated_jaccard,
+    from_bytes,
+    to_bytes,
+)
+
+from .contract import Outcome
+from .lsh import LshIndex, existing_ids
 from .models import URL_LENGTH, Article, ArticleMinHash, ArticleUrl
+from .sqlhelp import aware_utc, chunks, dialect_insert
 from .urlkeys import article_key, is_amp, same_site
 
 if TYPE_CHECKING:
-    from datasketch import MinHash
-
     from .repository import PageRecord
 
 DEFAULT_NEAR_DUP_THRESHOLD = 0.5
-NUM_PERM = 128
-SHINGLE_WORDS = 5
-MINHASH_SEED = 1
-# datasketch >= 2.0 "affine32": 32-bit hash values, so a 128-permutation signature is 512 bytes
-MINHASH_SCHEME = "affine32"
-SIGNATURE_DTYPE = np.dtype("<u4")
-CHANGED = ("new", "updated")
-_NON_WORD = re.compile(r"\W+")
-_IN_CHUNK = 500
+CHANGED = (Outcome.NEW, Outcome.UPDATED)
+
 _PG_DEDUP_LOCK = 0x636C_6E64  # "clnd": serialises store() transactions on PostgreSQL
-
-
-# --- signatures ---------------------------------------------------------------
-
-
-def words(text: str) -> list[str]:
-    """The normalised words of text (as cleaners.fingerprint.content_hash sees them)."""
-    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
-
-
-def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
-    """The distinct size-word shingles of text (the whole text when shorter)."""
-    tokens = words(text)
-    if not tokens:
-        return set()
-    if len(tokens) <= size:
-        return {" ".join(tokens).encode("utf-8")}
-    return {" ".join(tokens[i : i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)}
-
-
-class Signer:
-    """MinHash signatures with one set of permutations (made once: they are costly).
-
-    datasketch is imported here, not with the module: it loads scipy (~0.8 s of CPU),
-    which a crawl process whose cleaning workers sign the articles never needs."""
-
-    def __init__(self, num_perm: int = NUM_PERM, seed: int = MINHASH_SEED) -> None:
-        from datasketch import MinHash
-
-        self._minhash_class = MinHash
-        self.num_perm, self.seed = num_perm, seed
-        self._permutations = MinHash(num_perm=num_perm, seed=seed,
-                                     scheme=MINHASH_SCHEME).permutations
-
-    def minhash(self, shingle_set: Iterable[bytes]) -> MinHash:
-        sketch = self._minhash_class(num_perm=self.num_perm, seed=self.seed,
-                                     permutations=self._permutations, scheme=MINHASH_SCHEME)
-        sketch.update_batch(list(shingle_set))
-        return sketch
-
-    def signature(self, text: str) -> np.ndarray | None:
-        """The hash values of text's shingles, or None for a text without words."""
-        found = shingles(text)
-        return self.minhash(found).hashvalues.astype(SIGNATURE_DTYPE) if found else None
-
-    def from_values(self, values: np.ndarray) -> MinHash:
-        return self._minhash_class(num_perm=self.num_perm, seed=self.seed, hashvalues=values,
-                                   permutations=self._permutations, scheme=MINHASH_SCHEME)
-
-    def from_bytes(self, blob: bytes) -> MinHash:
-        return self.from_values(from_bytes(blob))
-
-
-@functools.cache
-def default_signer() -> Signer:
-    """The default Signer, its permutations made once per process on first use."""
-    return Signer()
-
-
-def text_signature(text: str) -> bytes | None:
-    """The stored form (to_bytes) of text's MinHash signature with the default Signer, or
-    None for a text without words.
-
-    What Deduplicator writes to article_minhash for an article with this exact text: a
-    caller that already holds the text elsewhere (a cleaning worker process) computes it
-    there and hands it over as PageRecord.signature, so store() does not have to.
-    """
-    values = default_signer().signature(text)
-    return None if values is None else to_bytes(values)
-
-
-def to_bytes(values: np.ndarray) -> bytes:
-    return values.astype(SIGNATURE_DTYPE).tobytes()
-
-
-def from_bytes(blob: bytes) -> np.ndarray:
-    return np.frombuffer(blob, dtype=SIGNATURE_DTYPE)
-
-
-def estimated_jaccard(first: np.ndarray, second: np.ndarray) -> Any:
-    """The share of equal MinHash values: a float, or one per row when first is a matrix of
-    signatures."""
-    return np.count_nonzero(first == second, axis=-1) / first.shape[-1]
-
-
-# --- the in-memory LSH index ------------------------------------------------------
-
-
-# Gauss-Legendre nodes and weights on [-1, 1]: 96 nodes integrate a polynomial of degree
-# up to 191 exactly, and the LSH error integrands are polynomials of degree b * r <= num_perm
-_GAUSS_NODES, _GAUSS_WEIGHTS = np.polynomial.legendre.leggauss(96)
-
-
-def _integral(values: Any, low: float, high: float) -> float:
-    """The integral over [low, high] of values(s), a numpy function of s."""
-    if high <= low:
-        return 0.0
-    half = (high - low) / 2
-    return float(half * np.dot(_GAUSS_WEIGHTS, values(half * _GAUSS_NODES + (high + low) / 2)))
-
-
-def _lsh_error(threshold: float, bands: int, rows: int) -> float:
-    """False positive plus false negative probability mass of bands x rows at threshold."""
-    def missed(s: np.ndarray) -> np.ndarray:  # a pair of similarity s shares no band
-        return (1 - s ** rows) ** bands
-
-    return _integral(lambda s: 1 - missed(s), 0.0, threshold) + _integral(missed, threshold, 1.0)
-
-
-@functools.cache
-def bands_and_rows(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
-    """The LSH bands and rows (b * r <= num_perm) that minimise the sum of the false
-    positive and false negative probabilities at threshold: datasketch.MinHashLSH's
-    choice (equal weights), computed without scipy (datasketch's integrates with
-    scipy.integrate.quad; tests/test_dedup.py checks the two agree)."""
-    pairs = [(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)]
-    return min(pairs, key=lambda pair: _lsh_error(threshold, *pair))
-
-
-_MIX = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime
-_SEED = np.uint64(0xCBF29CE484222325)
-_AVALANCHE = np.uint64(0xFF51AFD7ED558CCD)
-_SHIFT, _HALF = np.uint64(33), np.uint64(32)
-
-
-class BandIndex:
-    """Banded MinHash LSH (datasketch's optimal bands and rows for the threshold) kept in
-    sorted numpy runs: 8 bytes per band entry (a 32-bit band key and a 32-bit id), about
-    200 bytes per article, where datasketch.MinHashLSH's dict-of-sets storage takes ~7.5 KB.
-    A 32-bit key shared by two different bands (at 50,000 articles, about one query in a
-    hundred meets one) only adds a candidate, which the caller checks against the stored
-    signature like every other.
-
-    New entries go to a small dict; full dicts become sorted runs, merged like a binary
-    counter, so an insert costs amortised O(log n) and a query one searchsorted per run.
-    Runs stop merging at MAX_RUN entries: merging two runs briefly needs about three
-    times their size, which for one run of everything would be a memory peak growing
-    with the store (~30 MB at 50,000 articles); capped, it stays under ~7 MB, for one
-    searchsorted more per 10,000 articles in a query.
-    Entries are never removed: a stale or rolled-back entry only yields a candidate that
-    the caller verifies against the stored signature.
-    """
-
-    BUFFER = 8192  # band entries held in the dict before they become a run
-    MAX_RUN = 262_144  # band entries in the largest run (2 MB; ~10,000 articles)
-
-    def __init__(self, threshold: float, num_perm: int = NUM_PERM) -> None:
-        self.bands, self.rows = bands_and_rows(threshold, num_perm)
-        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
-        self._buffer: dict[int, list[int]] = {}
-        self._buffered = 0
-        self.size = 0  # articles inserted
-
-    def keys(self, values: np.ndarray) -> np.ndarray:
-        """Band keys of one signature (or of a matrix of signatures, one per row)."""
-        matrix = np.atleast_2d(values).astype(np.uint64)
-        used = matrix[:, : self.bands * self.rows].reshape(len(matrix), self.bands, self.rows)
-        keys = np.broadcast_to(np.arange(self.bands, dtype=np.uint64) ^ _SEED,
-                               (len(matrix), self.bands)).copy()
-        with np.errstate(over="ignore"):
-            for column in range(self.rows):
-                keys = (keys ^ used[:, :, column]) * _MIX
-            keys ^= keys >> _SHIFT  # murmur3's finaliser: every bit of the band in the top 32
-            keys *= _AVALANCHE
-            keys ^= keys >> _SHIFT
-        short = (keys >> _HALF).astype(np.uint32)
-        return short if values.ndim == 2 else short[0]
-
-    def insert(self, article_id: int, values: np.ndarray) -> None:
-        for key in self.keys(values).tolist():
-            self._buffer.setdefault(key, []).append(article_id)
-        self._buffered += self.bands
-        self.size += 1
-        if self._buffered >= self.BUFFER:
-            self._flush()
-
-    def insert_many(self, ids: np.ndarray, matrix: np.ndarray) -> None:
-        """Bulk insert (a rebuild): one sorted run for the lot."""
-        step = max(1, self.MAX_RUN // self.bands)  # articles per run
-        for start in range(0, len(ids), step):
-            keys = self.keys(matrix[start:start + step]).ravel()
-            self._add_run(keys, np.repeat(ids[start:start + step].astype(np.int32), self.bands))
-        self.size += len(ids)
-
-    def query(self, values: np.ndarray) -> set[int]:
-        keys = self.keys(values)
-        found: set[int] = set()
-        for key in keys.tolist():
-            found.update(self._buffer.get(key, ()))
-        for run_keys, run_ids in self._runs:
-            left = np.searchsorted(run_keys, keys, "left")
-            right = np.searchsorted(run_keys, keys, "right")
-            for start, stop in zip(left[right > left].tolist(), right[right > left].tolist(),
-                                   strict=True):
-                found.update(run_ids[start:stop].tolist())
-        return found
-
-    def nbytes(self) -> int:
-        return sum(k.nbytes + i.nbytes for k, i in self._runs) + self._buffered * 8
-
-    def _flush(self) -> None:
-        keys = np.fromiter((k for k, ids in self._buffer.items() for _ in ids), np.uint32,
-                           self._buffered)
-        ids = np.fromiter((i for ids in self._buffer.values() for i in ids), np.int32,
-                          self._buffered)
-        self._buffer, self._buffered = {}, 0
-        self._add_run(keys, ids)
-
-    def _add_run(self, keys: np.ndarray, ids: np.ndarray) -> None:
-        order = np.argsort(keys, kind="stable")
-        self._runs.append((keys[order], ids[order]))
-        while (len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0])
-               and len(self._runs[-2][0]) + len(self._runs[-1][0]) <= self.MAX_RUN):
-            (k1, i1), (k2, i2) = self._runs.pop(), self._runs.pop()
-            keys, ids = np.concatenate((k2, k1)), np.concatenate((i2, i1))
-            order = np.argsort(keys, kind="stable")
-            self._runs.append((keys[order], ids[order]))
-
-
-@dataclass
-class LshIndex:
-    """The process's BandIndex over stored signatures; loaded lazily, caught up by id."""
-
-    threshold: float
-    num_perm: int = NUM_PERM
-    bands: BandIndex | None = None
-    # every committed signature with article_id <= watermark is loaded (writers are
-    # serialised and ids grow, so a newer row always has a larger id)
-    watermark: int = 0
-    pending: set[int] = field(default_factory=set)  # added by a transaction not yet seen done
-    loads: int = 0  # signature rows read from the database (tests, bench)
-
-    def reset(self) -> None:
-        self.bands, self.watermark, self.pending = None, 0, set()
-
-    def sync(self, connection: Connection, chunk: int = 50_000) -> None:
-        """Make the index hold every stored signature (first use: all of them)."""
-        if self.pending:
-            if _existing_ids(connection, self.pending) != self.pending:
-                self.reset()  # the transaction that added them rolled back
-            else:
-                self.watermark = max(self.watermark, *self.pending)
-                self.pending = set()
-        if self.bands is None:
-            self.bands = BandIndex(self.threshold, self.num_perm)
-        table = ArticleMinHash.__table__
-        result = connection.execute(
-            select(table.c.article_id, table.c.signature)
-            .where(table.c.article_id > self.watermark)
-            .order_by(table.c.article_id)
-            .execution_options(yield_per=chunk)
-        )
-        for rows in result.partitions(chunk):
-            ids = np.fromiter((row[0] for row in rows), np.int64, len(rows))
-            matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=SIGNATURE_DTYPE)
-            self.bands.insert_many(ids, matrix.reshape(len(rows), self.num_perm))
-            self.loads += len(rows)
-            self.watermark = max(self.watermark, int(ids[-1]))
-
-    def candidates(self, values: np.ndarray) -> list[int]:
-        assert self.bands is not None
-        return sorted(self.bands.query(values))
-
-    def add(self, article_id: int, values: np.ndarray) -> None:
-        assert self.bands is not None
-        self.bands.insert(article_id, values)
-        self.pending.add(article_id)
 
 
 def _given_signatures(pages: Sequence[PageRecord]) -> dict[str, bytes]:
@@ -331,20 +65,6 @@ def _given_signatures(pages: Sequence[PageRecord]) -> dict[str, bytes]:
     size = NUM_PERM * SIGNATURE_DTYPE.itemsize
     return {record.page.text: record.signature for record in pages
             if record.signature is not None and len(record.signature) == size}
-
-
-def _existing_ids(connection: Connection, ids: Iterable[int]) -> set[int]:
-    table = ArticleMinHash.__table__
-    found: set[int] = set()
-    wanted = sorted(ids)
-    for start in range(0, len(wanted), _IN_CHUNK):
-        chunk = wanted[start : start + _IN_CHUNK]
-        found.update(connection.scalars(
-            select(table.c.article_id).where(table.c.article_id.in_(chunk))))
-    return found
-
-
-# --- URL aliases ------------------------------------------------------------------
 
 
 @dataclass
@@ -373,10 +93,6 @@ def _alias_kind(url: str, kind: str) -> str:
     return "amp" if is_amp(url) else "variant"
 
 
-def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), _IN_CHUNK):
-        yield values[start : start + _IN_CHUNK]
-
 
 @dataclass
 class _Member:
@@ -388,9 +104,6 @@ class _Member:
     @property
     def order(self) -> tuple[datetime, str]:
         return (self.first_seen_at, self.url)
-
-
-# --- the deduplicator ---------------------------------------------------------------
 
 
 class Deduplicator:
@@ -477,7 +190,7 @@ class Deduplicator:
         """URL key -> (article id, article url) of stored rows holding that key."""
         aliases, articles = ArticleUrl.__table__, Article.__table__
         found: dict[str, tuple[int, str]] = {}
-        for chunk in _chunks(sorted(keys)):
+        for chunk in chunks(sorted(keys)):
             rows = connection.execute(
                 select(aliases.c.url_key, articles.c.id, articles.c.url)
                 .join(articles, articles.c.id == aliases.c.article_id)
@@ -511,7 +224,7 @@ class Deduplicator:
         """One dict per stored article of the batch: id, url, first_seen_at, text, ..."""
         wanted: dict[str, dict[str, Any]] = {}
         for record, outcome in zip(pages, outcomes, strict=True):
-            if outcome == "skipped":
+            if outcome == Outcome.SKIPPED:
                 continue
             entry = wanted.setdefault(record.page.url, {"outcome": outcome, "text": ""})
             if outcome in CHANGED or entry["outcome"] not in CHANGED:
@@ -519,7 +232,7 @@ class Deduplicator:
             entry["page_type"] = record.page.page_type
         table = Article.__table__
         rows: list[dict[str, Any]] = []
-        for chunk in _chunks(sorted(wanted)):
+        for chunk in chunks(sorted(wanted)):
             result = connection.execute(
                 select(table.c.id, table.c.url, table.c.first_seen_at, table.c.text)
                 .where(table.c.url.in_(chunk))
@@ -540,7 +253,7 @@ class Deduplicator:
                                "article_id": row["id"], "kind": kind,
                                "first_seen_at": row["first_seen_at"]})
         if values:
-            stmt = _insert(connection, ArticleUrl.__table__).on_conflict_do_nothing(
+            stmt = dialect_insert(connection, ArticleUrl.__table__).on_conflict_do_nothing(
                 index_elements=["url"])
             connection.execute(stmt, values)
 
@@ -549,7 +262,7 @@ class Deduplicator:
         """Those of rows without a stored signature (stored before dedup existed)."""
         if not rows:
             return []
-        have = _existing_ids(connection, (row["id"] for row in rows))
+        have = existing_ids(connection, (row["id"] for row in rows))
         return [row for row in rows if row["id"] not in have]
 
     def _write_signatures(
@@ -570,10 +283,11 @@ class Deduplicator:
             if values is not None:
                 signatures[row["id"]] = values
         if signatures:
-            stmt = _insert(connection, ArticleMinHash.__table__)
+            stmt = dialect_insert(connection, ArticleMinHash.__table__)
             stmt = stmt.on_conflict_do_update(
-                index_elements=["article_id"], set_={"signature": stmt.excluded.signature})
-            connection.execute(stmt, [{"article_id": k, "signature": to_bytes(v)}
+                index_elements=["article_id"],
+                set_={"signature": stmt.excluded.signature, "scheme": stmt.excluded.scheme})
+            connection.execute(stmt, [{"article_id": k, "signature": to_bytes(v), "scheme": SCHEME}
                                       for k, v in sorted(signatures.items())])
         return signatures
 
@@ -583,14 +297,14 @@ class Deduplicator:
             return
         table, signed = Article.__table__, ArticleMinHash.__table__
         hashes: set[str] = set()
-        for chunk in _chunks(sorted(ids)):
+        for chunk in chunks(sorted(ids)):
             hashes.update(h for h in connection.scalars(
                 select(table.c.content_hash).where(table.c.id.in_(chunk))) if h)
             # copies that pointed at a batch article whose text has since changed
             hashes.update(h for h in connection.scalars(
                 select(table.c.content_hash).where(table.c.duplicate_of.in_(chunk))) if h)
         groups: dict[str, list[tuple[datetime, str, int, int | None]]] = {}
-        for chunk in _chunks(sorted(hashes)):
+        for chunk in chunks(sorted(hashes)):
             result = connection.execute(
                 select(table.c.content_hash, table.c.first_seen_at, table.c.url, table.c.id,
                        table.c.duplicate_of)
@@ -618,7 +332,7 @@ class Deduplicator:
         """Batch articles (and their former copies) whose hash group no longer holds them."""
         table = Article.__table__
         origin = table.alias("origin")
-        for chunk in _chunks(sorted(ids)):
+        for chunk in chunks(sorted(ids)):
             result = connection.execute(
                 select(table.c.id)
                 .join(origin, origin.c.id == table.c.duplicate_of)
@@ -668,10 +382,10 @@ class Deduplicator:
     def _signatures(self, connection: Connection, ids: set[int]) -> dict[int, np.ndarray]:
         table = ArticleMinHash.__table__
         found: dict[int, np.ndarray] = {}
-        for chunk in _chunks(sorted(ids)):
+        for chunk in chunks(sorted(ids)):
             for article_id, blob in connection.execute(
                 select(table.c.article_id, table.c.signature)
-                .where(table.c.article_id.in_(chunk))
+                .where(table.c.article_id.in_(chunk), table.c.scheme == SCHEME)
             ):
                 found[article_id] = from_bytes(blob)
         self.signatures_read += len(found)
@@ -737,7 +451,7 @@ def _members(connection: Connection, ids: set[int], column: str = "id") -> dict[
     """The articles whose `column` (id or cluster_id) is one of ids."""
     table = Article.__table__
     found: dict[int, _Member] = {}
-    for chunk in _chunks(sorted(ids)):
+    for chunk in chunks(sorted(ids)):
         for article_id, url, first_seen_at, cluster_id in connection.execute(
             select(table.c.id, table.c.url, table.c.first_seen_at, table.c.cluster_id)
             .where(table.c[column].in_(chunk))
@@ -750,7 +464,7 @@ def _cluster_ids(connection: Connection, ids: set[int]) -> dict[int, int]:
     """cluster_id of those of ids that are in a cluster."""
     table = Article.__table__
     found: dict[int, int] = {}
-    for chunk in _chunks(sorted(ids)):
+    for chunk in chunks(sorted(ids)):
         result = connection.execute(
             select(table.c.id, table.c.cluster_id)
             .where(table.c.id.in_(chunk), table.c.cluster_id.is_not(None))
@@ -786,27 +500,14 @@ def _apply(connection: Connection, column: Any, changes: dict[int, int | None]) 
         by_value.setdefault(value, []).append(article_id)
     table = Article.__table__
     for value, ids in sorted(by_value.items(), key=lambda item: (item[0] is None, item[0] or 0)):
-        for chunk in _chunks(sorted(ids)):
+        for chunk in chunks(sorted(ids)):
             connection.execute(update(table).where(table.c.id.in_(chunk))
                                .values({column.name: value}))
 
 
 def _fetched(record: PageRecord) -> datetime:
-    moment = record.fetch.fetched_at
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return aware_utc(record.fetch.fetched_at)
 
-
-def _insert(connection: Connection, table: Any) -> Any:
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        return postgresql.insert(table)
-    from sqlalchemy.dialects import sqlite
-
-    return sqlite.insert(table)
-
-
-# --- reads ------------------------------------------------------------------------
 
 
 def find_article_id(connection: Connection, url: str) -> int | None:

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, or_
 
 from .errors import QueryError
 from .models import Article, Site
+from .sqlhelp import aware_utc
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def parse_day_or_time(value: str, *, end: bool = False) -> datetime:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError as exc:
         raise QueryError(f"invalid date {value!r}: use YYYY-MM-DD or an ISO 8601 time") from exc
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return aware_utc(moment)
 
 
 def unique_condition() -> ColumnElement[bool]:

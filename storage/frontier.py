@@ -14,11 +14,12 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy import exc as sa_exc
 
+from .contract import Outcome
 from .engine import error_line
 from .errors import StorageError
 from .models import Article, Site
 
-NOT_MODIFIED = "not modified"  # fetches.outcome of a 304 answer to a conditional GET
+NOT_MODIFIED = Outcome.NOT_MODIFIED  # fetches.outcome of a 304 answer to a conditional GET
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, and_, delete, select, update
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .engine import error_line, write_connection
 from .errors import StorageError
 from .models import CrawlLock, CrawlRun, Site
+from .sqlhelp import dialect_insert
 
 KILLED = "killed"  # crawl_runs.outcome of a run whose process died without finishing it
 
@@ -84,8 +84,7 @@ def acquire(engine: Engine, site: str, stale_after: float, pid: int | None = Non
             now = _now()
             row = {"site": site, "pid": pid, "host": host, "acquired_at": now,
                    "heartbeat_at": now}
-            insert = (postgresql.insert(table) if engine.dialect.name == "postgresql"
-                      else sqlite.insert(table))
+            insert = dialect_insert(connection, table)
             for _ in range(2):  # the holder may release between our INSERT and SELECT
                 taken = connection.execute(insert.values(**row).on_conflict_do_nothing(
                     index_elements=["site"]))

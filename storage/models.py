@@ -9,11 +9,12 @@ refer to them by name on every dialect.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     DateTime,
     Dialect,
     Float,
@@ -28,6 +29,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from cleaners.minhash import SCHEME
+
+from .contract import outcome_check
+from .sqlhelp import aware_utc
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -54,7 +60,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        value = aware_utc(value)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
@@ -62,9 +68,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        return aware_utc(value)
 
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
@@ -141,14 +145,15 @@ class Fetch(Base):
     __tablename__ = "fetches"
     # One row per fetch attempt; (url, fetched_at) identifies it, so re-storing
     # the same batch does not duplicate the log.
-    __table_args__ = (Index("ix_fetches_url_fetched_at", "url", "fetched_at", unique=True),)
+    __table_args__ = (Index("ix_fetches_url_fetched_at", "url", "fetched_at", unique=True),
+                      CheckConstraint(outcome_check(), name="outcome"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
     url: Mapped[str] = mapped_column(String(URL_LENGTH))
     status: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(String(300))
-    outcome: Mapped[str | None] = mapped_column(String(30))  # new/updated/unchanged/listing/...
+    outcome: Mapped[str | None] = mapped_column(String(30))  # storage.contract.Outcome
     content_type: Mapped[str | None] = mapped_column(String(200))
     bytes: Mapped[int | None] = mapped_column(Integer)
     elapsed_ms: Mapped[float | None] = mapped_column(Float)
@@ -200,9 +205,12 @@ class ArticleUrl(Base):
 
 
 class ArticleMinHash(Base):
-    """An article's MinHash signature (uint64 hash values, little-endian bytes)."""
+    """An article's MinHash signature (little-endian uint32 hash values) and the scheme that
+    made it (cleaners.minhash.SCHEME): signatures of another scheme are not compared."""
 
     __tablename__ = "article_minhash"
 
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
     signature: Mapped[bytes] = mapped_column(LargeBinary)
+    scheme: Mapped[str] = mapped_column(String(40), default=SCHEME,
+                                        server_default="affine32/s1/p128/w5")

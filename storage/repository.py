@@ -17,15 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Table, func, select, update
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import String
 
+from .contract import DISCOVERY_OUTCOMES, PAGE_TYPE_OUTCOMES, Outcome, Reason
 from .dedup import DEFAULT_NEAR_DUP_THRESHOLD, Deduplicator, find_article_id
 from .engine import error_line, redact_text, session_factory, write_connection
 from .errors import RunNotFoundError, StorageError, WriteError
-from .frontier import NOT_MODIFIED, touch_not_modified
+from .frontier import touch_not_modified
 from .models import URL_LENGTH, Article, CrawlRun, Fetch, Site
+from .sqlhelp import aware_utc, chunks, dialect_insert
 from .versions import archive_changed
 
 if TYPE_CHECKING:
@@ -33,10 +34,7 @@ if TYPE_CHECKING:
 
     from cleaners.model import CleanPage
 
-OUTCOMES = ("new", "updated", "unchanged", "listing", "other", "failed", "skipped")
-ARTICLE_OUTCOMES = ("new", "updated", "unchanged")
 _SECRET_KEYS = ("password", "passwd", "secret", "token")
-_IN_CHUNK = 500  # URLs per IN (...) lookup
 
 
 def utcnow() -> datetime:
@@ -50,7 +48,7 @@ class FetchRecord:
     url: str
     status: int | None = None
     error: str | None = None  # reason: "timeout", "too large", "not html", "robots", "http 404"
-    outcome: str | None = None  # one of OUTCOMES
+    outcome: str | None = None  # an Outcome (storage.contract)
     content_type: str | None = None
     bytes: int | None = None
     elapsed_ms: float | None = None
@@ -68,7 +66,7 @@ class PageRecord:
     etag: str | None = None
     last_modified: str | None = None
     aliases: tuple[str, ...] = ()  # other URLs that led here (redirects), tracking-free
-    # storage.dedup.text_signature(page.text) when the caller computed it already (the
+    # cleaners.minhash.text_signature(page.text) when the caller computed it already (the
     # crawler does, in its cleaning workers); None: store() computes it
     signature: bytes | None = None
 
@@ -88,25 +86,30 @@ class RunCounts:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def add(self, outcome: str, reason: str | None = None) -> None:
-        """Count one fetch by its outcome (everything but "skipped" counts as fetched)."""
-        if outcome != "skipped":
+        """Count one fetch by its outcome, as a crawl's counters do (storage.contract):
+        everything but "skipped" counts as fetched; a 304 confirms a stored article
+        unchanged; feeds, sitemaps and robots.txt count as fetched only; failed and
+        skipped fetches count by reason in failures_by_reason."""
+        kind = Outcome(outcome)  # ValueError for a value outside the contract
+        if kind is not Outcome.SKIPPED:
             self.pages_fetched += 1
-        if outcome == "new":
+        if kind is Outcome.NEW:
             self.articles_new += 1
-        elif outcome == "updated":
+        elif kind is Outcome.UPDATED:
             self.articles_updated += 1
-        elif outcome == "unchanged":
+        elif kind in (Outcome.UNCHANGED, Outcome.NOT_MODIFIED):
             self.articles_unchanged += 1
-        elif outcome in ("listing", "other"):
+        elif kind in PAGE_TYPE_OUTCOMES:
             self.non_articles += 1
-        elif outcome == "skipped":
-            self.skipped += 1
-        elif outcome == "failed":
-            self.failed += 1
-            key = reason or "unknown"
-            self.failures_by_reason[key] = self.failures_by_reason.get(key, 0) + 1
+        elif kind in DISCOVERY_OUTCOMES:
+            pass
         else:
-            raise ValueError(f"unknown fetch outcome {outcome!r}")
+            if kind is Outcome.SKIPPED:
+                self.skipped += 1
+            else:
+                self.failed += 1
+            key = f"{kind}: {reason or 'unknown'}"
+            self.failures_by_reason[key] = self.failures_by_reason.get(key, 0) + 1
 
     def counts_json(self) -> dict[str, Any]:
         return {**self.extra, "failures_by_reason": dict(self.failures_by_reason)}
@@ -134,7 +137,7 @@ def parse_timestamp(value: str | datetime | date | None) -> datetime | None:
     else:
         return None
     try:
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        return aware_utc(parsed)
     except (OverflowError, ValueError):
         return None
 
@@ -183,10 +186,6 @@ def _lengths(table: Table) -> dict[str, int]:
 def _url_or_none(value: str | None) -> str | None:
     """A URL that fits its column, or None (a clipped URL would be a wrong one)."""
     return value if value is not None and len(value) <= URL_LENGTH else None
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @dataclass
@@ -295,10 +294,10 @@ class Repository:
                 fetch = replace(record.fetch, outcome=outcome, error=record.fetch.error or error)
                 fetch_rows.append(self._fetch_row(run_id, fetch))
             fetch_rows.extend(self._fetch_row(run_id, fetch) for fetch in fetches)
-            archive_changed(connection, [r.page.url for r, o in zip(pages, outcomes,
-                                                                    strict=True) if o == "updated"])
-            touch_not_modified(connection, [(f.url, _utc(f.fetched_at)) for f in fetches
-                                            if f.outcome == NOT_MODIFIED])
+            archive_changed(connection, [r.page.url for r, o in zip(pages, outcomes, strict=True)
+                                         if o == Outcome.UPDATED])
+            touch_not_modified(connection, [(f.url, aware_utc(f.fetched_at)) for f in fetches
+                                            if f.outcome == Outcome.NOT_MODIFIED])
             self._upsert_articles(connection, list(article_rows.values()))
             self._dedup.after_upsert(connection, pages, outcomes)  # aliases, duplicates
             self._insert_fetches(connection, fetch_rows)
@@ -318,19 +317,19 @@ class Repository:
         """Decide one page's outcome and queue its article row; returns (outcome, error)."""
         url = record.page.url
         if len(url) > URL_LENGTH:
-            return "skipped", "url too long"
+            return Outcome.SKIPPED, Reason.URL_TOO_LONG
         site_id = self._site_id(connection, record.site_name, record.site_host, created)
         row = self._article_row(run_id, record, site_id)
         fetched = row["last_fetched_at"]
         previous = known.get(url)
         if previous is None:
-            outcome = "new"
+            outcome = Outcome.NEW
         elif fetched < previous.last_fetched_at:
             return "unchanged", None  # older than what is stored: keep the stored copy
         elif (previous.content_hash, previous.title) == (row["content_hash"], row["title"]):
-            outcome = "unchanged"
+            outcome = Outcome.UNCHANGED
         else:
-            outcome = "updated"
+            outcome = Outcome.UPDATED
         first_seen[url] = min(first_seen.get(url, fetched), fetched)
         row["first_seen_at"] = first_seen[url]
         article_rows[url] = row
@@ -340,7 +339,7 @@ class Repository:
     @staticmethod
     def _article_row(run_id: int | None, record: PageRecord, site_id: int) -> dict[str, Any]:
         page = record.page
-        fetched = _utc(record.fetch.fetched_at)
+        fetched = aware_utc(record.fetch.fetched_at)
         return _fit(
             Article.__table__,
             {
@@ -381,7 +380,7 @@ class Repository:
                 "content_type": fetch.content_type,
                 "bytes": fetch.bytes,
                 "elapsed_ms": fetch.elapsed_ms,
-                "fetched_at": _utc(fetch.fetched_at) if fetch.fetched_at is not None else None,
+                "fetched_at": aware_utc(fetch.fetched_at) if fetch.fetched_at is not None else None,
             },
         )
 
@@ -389,8 +388,7 @@ class Repository:
         table = Article.__table__
         wanted = sorted({url for url in urls if len(url) <= URL_LENGTH})
         known: dict[str, _Known] = {}
-        for start in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[start : start + _IN_CHUNK]
+        for chunk in chunks(wanted):
             rows = connection.execute(
                 select(
                     table.c.url, table.c.content_hash, table.c.title, table.c.last_fetched_at
@@ -445,9 +443,7 @@ class Repository:
         return site_id
 
     def _insert(self, table: Table) -> SQLiteInsert:
-        if self.engine.dialect.name == "postgresql":
-            return postgresql.insert(table)  # type: ignore[return-value]
-        return sqlite.insert(table)
+        return dialect_insert(self.engine, table)
 
     @contextmanager
     def _writing(self, what: str) -> Iterator[Connection]:

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, case, func, select
 from sqlalchemy import exc as sa_exc
 
+from .contract import Outcome
 from .engine import error_line
 from .errors import QueryError
 from .models import Article, CrawlRun, Fetch, Site
@@ -172,7 +173,7 @@ def _last_crawls(connection: Connection, result: dict[int, SiteStats]) -> None:
 
 
 def _failures(connection: Connection, result: dict[int, SiteStats]) -> None:
-    failed = case((Fetch.outcome == "failed", 1), else_=0)
+    failed = case((Fetch.outcome == Outcome.FAILED, 1), else_=0)
     statement = (
         select(CrawlRun.site_id, Fetch.outcome, Fetch.error, func.count().label("n"),
                func.sum(failed).label("failed"))

@@ -18,8 +18,7 @@ from sqlalchemy import exc as sa_exc
 from .engine import error_line
 from .errors import StorageError
 from .models import Article, ArticleVersion
-
-_IN_CHUNK = 500
+from .sqlhelp import chunks
 
 
 @dataclass(frozen=True)
@@ -42,8 +41,7 @@ def archive_changed(connection: Connection, urls: Sequence[str]) -> None:
     """Copy the stored rows of urls to article_versions and bump their version numbers."""
     articles, versions = Article.__table__, ArticleVersion.__table__
     wanted = sorted(set(urls))
-    for start in range(0, len(wanted), _IN_CHUNK):
-        chunk = wanted[start : start + _IN_CHUNK]
+    for chunk in chunks(wanted):
         old = select(articles.c.id, articles.c.version, articles.c.title, articles.c.text,
                      articles.c.content_hash, articles.c.modified_at,
                      articles.c.last_fetched_at).where(articles.c.url.in_(chunk))

@@ -19,19 +19,15 @@ from pathlib import Path
 
 import pytest
 from pg_helpers import scratch_database
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select, text, update
 from test_storage import T0, make_page, make_record
 
 from cleaners.fingerprint import content_hash
-from storage.dedup import (
-    DEFAULT_NEAR_DUP_THRESHOLD,
-    Signer,
-    bands_and_rows,
-    estimated_jaccard,
-    text_signature,
-)
+from cleaners.minhash import Signer, estimated_jaccard, text_signature
+from storage.dedup import DEFAULT_NEAR_DUP_THRESHOLD
 from storage.engine import open_engine
 from storage.errors import WriteError
+from storage.lsh import bands_and_rows
 from storage.models import Article, ArticleMinHash, ArticleUrl
 from storage.repository import PageRecord, Repository
 
@@ -511,7 +507,7 @@ def test_band_index_runs_stay_capped_and_queries_stay_exact() -> None:
     every query still finds what one big run would."""
     import numpy as np
 
-    from storage.dedup import BandIndex
+    from storage.lsh import BandIndex
 
     rng = np.random.default_rng(5)
     signatures = rng.integers(0, 2**32, size=(3000, 128), dtype=np.uint64)
@@ -539,7 +535,7 @@ def test_band_index_entries_take_eight_bytes_and_unrelated_texts_rarely_meet() -
     checked against the stored signature)."""
     import numpy as np
 
-    from storage.dedup import BandIndex
+    from storage.lsh import BandIndex
 
     rng = np.random.default_rng(11)
     stored = rng.integers(0, 2**32, size=(5000, 128), dtype=np.uint64)
@@ -607,3 +603,22 @@ print(",".join(m for m in ("datasketch", "scipy") if m in sys.modules) or "none"
         assert two.cluster_id == one.id  # the given signatures were stored and matched
     finally:
         engine.dispose()
+
+
+def test_each_signature_names_its_scheme_and_another_scheme_is_not_compared(
+        repo: Repository, engine: Engine) -> None:
+    """article_minhash.scheme records cleaners.minhash.SCHEME; a signature made with another
+    scheme (another datasketch hash, seed or shingle size) is never compared with new ones."""
+    from cleaners.minhash import SCHEME
+
+    copy = other_boilerplate() + "\n" + seed_003_body()
+    repo.store(None, [record("https://brecorder.example/news/1", _seed("003"), 0)])
+    first = article(engine, "https://brecorder.example/news/1")
+    with engine.begin() as connection:
+        schemes = connection.execute(select(ArticleMinHash.scheme)).scalars().all()
+        assert schemes == [SCHEME]
+        connection.execute(update(ArticleMinHash).values(scheme="other/s9/p128/w5"))
+    fresh = Repository(engine)  # a new process: its index is built from stored signatures
+    fresh.store(None, [record("https://wire.example/world/zelenskiy", copy, 30)])
+    second = article(engine, "https://wire.example/world/zelenskiy")
+    assert second.cluster_id is None and first.cluster_id is None

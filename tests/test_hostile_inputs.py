@@ -2,7 +2,7 @@
 
 clean_page must return a CleanPage or raise CleanError (nothing else) in bounded
 time; the CLI must print one outcome and exit 0 or 1; the cleaning pool must turn
-a page that runs out of time into "timeout:clean" and replace the hung worker.
+a page that runs out of time into "timeout: clean" and replace the hung worker.
 """
 
 from __future__ import annotations
@@ -237,8 +237,8 @@ def test_crawl_records_a_page_that_outlives_the_clean_timeout(tmp_path: Path):
                          env={"CLEANWIRE_CLEAN_TIMEOUT": "3"})
     assert proc.returncode == 0, proc.stderr[-2000:]
     errors = dict(rows(db, "select url, error from fetches"))
-    assert errors[server.url("/bad/links-200k/")] == "timeout:clean"
-    assert "timeout:clean: 1" in proc.stdout
+    assert errors[server.url("/bad/links-200k/")] == "timeout: clean"
+    assert "timeout: clean: 1" in proc.stdout
     assert errors[server.url(ARTICLE_PATH)] is None  # cleaned, by the old or the new worker
     assert rows(db, "select url from articles") == [(server.url(ARTICLE_PATH),)]
 
@@ -259,7 +259,7 @@ def test_pool_replaces_a_worker_hung_past_the_timeout():
             hung, queued = await asyncio.gather(
                 pool.clean(slow, "http://x.test/slow", options),
                 pool.clean(_SMALL, "http://x.test/queued", options))
-            assert hung.page is None and hung.error == "timeout:clean"
+            assert hung.page is None and hung.error == "timeout: clean"
             assert time.monotonic() - started < 60
             # the page queued behind the hung one went to the new pool
             assert queued.error is None and queued.page is not None, queued.error

@@ -78,13 +78,13 @@ def test_justext_core_paragraph_steps() -> None:
 def test_datasketch_affine32_scheme_gives_the_stored_hash_values() -> None:
     """The signatures in article_minhash were made with this scheme and seed: a release that
     hashes differently would make every stored signature incomparable with new ones."""
-    from storage.dedup import MINHASH_SCHEME, Signer
+    from cleaners.minhash import MINHASH_SCHEME, Signer
 
     signer = Signer()
     values = signer.signature("the quick brown fox jumps over the lazy dog again and again")
     assert values is not None and values.dtype.itemsize == 4
     assert [int(v) for v in values[:4]] == _EXPECTED_FIRST_VALUES, _moved(
-        f"datasketch's {MINHASH_SCHEME!r} MinHash values", "storage/dedup.py")
+        f"datasketch's {MINHASH_SCHEME!r} MinHash values", "cleaners/minhash.py")
 
 
 # the first four hash values of the sentence above under the "affine32" scheme, seed 1,

@@ -248,7 +248,9 @@ def test_run_start_and_finish(repo: Repository) -> None:
     assert run.finished_at >= run.started_at
     assert (run.pages_fetched, run.articles_new, run.articles_updated) == (8, 2, 1)
     assert (run.articles_unchanged, run.non_articles, run.skipped, run.failed) == (1, 1, 1, 3)
-    assert run.counts == {"failures_by_reason": {"timeout": 2, "http 404": 1}, "bytes_total": 12345}
+    assert run.counts == {"failures_by_reason": {"failed: timeout": 2, "failed: http 404": 1,
+                                                "skipped: robots": 1},
+                          "bytes_total": 12345}
     with pytest.raises(RunNotFoundError):
         repo.finish_run(run_id + 1000, "ok", RunCounts())
 

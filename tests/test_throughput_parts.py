@@ -27,10 +27,10 @@ from test_storage import T0, make_page, make_record
 from cleaners import CleanOptions, clean_page, clean_page_and_links
 from cleaners.errors import CleanError
 from cleaners.links import NOT_DESTINATIONS
+from cleaners.minhash import NUM_PERM, Signer, text_signature, to_bytes
 from crawler.pool.cleaning_pool import _clean
 from crawler.spiders import news
 from crawler.spiders.news import NewsSpider
-from storage.dedup import NUM_PERM, Signer, text_signature, to_bytes
 from storage.models import Article, ArticleMinHash
 from storage.repository import Repository
 

@@ -9,6 +9,7 @@ from typing import Any
 from crawler.commands.base import EXIT_OK, UsageError, require_shared_queue
 from crawler.commands.crawl import common_crawl_flags, crawl_overrides
 from crawler.errors import WorkFailed
+from storage.contract import Counter
 from storage.engine import redact_url
 
 
@@ -76,8 +77,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     print(f"worker {overrides['CLEANWIRE_WORKER_ID']}: {len(results)} site crawl(s) from "
           f"{redact_redis_url(redis_url)}; "
           f"database: {redact_url(overrides['CLEANWIRE_DATABASE_URL'])}")
-    lost = lost or next((str(r.stats["cleanwire/queue_error"]) for r in results
-                         if r.stats.get("cleanwire/queue_error")), None)
+    lost = lost or next((str(r.stats[Counter.QUEUE_ERROR]) for r in results
+                         if r.stats.get(Counter.QUEUE_ERROR)), None)
     if lost:
         raise WorkFailed(f"{lost} ({redact_redis_url(redis_url)})")
     return EXIT_OK

@@ -11,6 +11,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
+from storage.contract import ARTICLE_COUNTERS, Counter, Outcome, count, reason_totals
+
 logger = logging.getLogger(__name__)
 
 
@@ -43,13 +45,14 @@ class Progress:
     def line(self) -> str:
         stats = self.crawler.stats
         elapsed = time.monotonic() - self.started
-        fetched = int(stats.get_value("cleanwire/fetched", 0))
-        stored = sum(int(stats.get_value(f"cleanwire/articles_{k}", 0))
-                     for k in ("new", "updated", "unchanged"))
+        values = stats.get_stats()
+        fetched = count(values, Counter.FETCHED)
+        stored = sum(count(values, counter) for counter in ARTICLE_COUNTERS.values())
+        totals = reason_totals(values)
         return (f"[{elapsed:6.0f}s] fetched {fetched} · articles {stored} · "
-                f"non-articles {int(stats.get_value('cleanwire/non_articles', 0))} · "
-                f"skipped {int(stats.get_value('cleanwire/skipped', 0))} · "
-                f"failed {int(stats.get_value('cleanwire/failed', 0))} · "
+                f"non-articles {count(values, Counter.NON_ARTICLES)} · "
+                f"skipped {totals[Outcome.SKIPPED]} · "
+                f"failed {totals[Outcome.FAILED]} · "
                 f"{fetched / elapsed if elapsed else 0:.1f} pages/s")
 
     def report(self) -> None:

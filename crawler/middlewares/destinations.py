@@ -29,6 +29,7 @@ from w3lib.url import safe_url_string
 
 from crawler.failures import RefusedRequest
 from crawler.urls import WEB_SCHEMES, host_of
+from storage.contract import Reason
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 Resolver = Callable[[str], list[str]]
@@ -70,11 +71,11 @@ def refusal(url: str, trusted_hosts: frozenset[str], resolve: Resolver = _resolv
     """Why url must not be fetched ("refused: scheme" / "refused: private address"), or None."""
     parts = urlsplit(url)
     if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
-        return "refused: scheme"
+        return Reason.REFUSED_SCHEME
     if host_of(url) in trusted_hosts:
         return None
     if is_private_host(parts.hostname, resolve):
-        return "refused: private address"
+        return Reason.REFUSED_PRIVATE
     return None
 
 

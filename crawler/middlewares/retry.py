@@ -25,6 +25,8 @@ from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
+from storage.contract import Counter, Reason
+
 logger = logging.getLogger(__name__)
 
 BACKOFF_CODES = frozenset({429, 503})
@@ -60,12 +62,12 @@ def blocked_reason(status: int, body: bytes) -> str | None:
     this ~0.05 ms."""
     head = body[:_SCAN_BYTES].lower()
     if any(marker in head for marker in _CHALLENGE):
-        return "blocked: challenge"
+        return Reason.BLOCKED_CHALLENGE
     if len(body) < _SHORT_PAGE_BYTES and status != 304 and b"<form" in head and any(
             marker in head for marker in _CAPTCHA):
-        return "blocked: challenge"
+        return Reason.BLOCKED_CHALLENGE
     if status in BLOCKED_CODES:
-        return f"blocked: {status}"
+        return Reason.blocked(status)
     return None
 
 
@@ -105,7 +107,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if retry is None:
             return response
         wait = self.wait_for(response, request.meta.get("retry_times", 0))
-        self.crawler.stats.inc_value("cleanwire/retry_wait_s", round(wait))
+        self.crawler.stats.inc_value(Counter.RETRY_WAIT_S, round(wait))
         logger.info("%s answered %d: retrying in %.0f s", request.url, response.status, wait)
         from twisted.internet import reactor  # the installed one (never import it at the top)
 

@@ -16,10 +16,10 @@ from typing import Any
 from scrapy import Request
 
 from cleaners import CleanOptions
-from crawler.failures import page_error_outcome
 from crawler.items import PageItem
 from crawler.pool.cleaning_pool import CleaningPool
 from storage.boilerplate import BoilerplateRule, learn_boilerplate
+from storage.contract import Counter, Reason, clean_failure_outcome, reason_counter
 from storage.engine import open_engine, resolve_database_url
 
 
@@ -66,7 +66,7 @@ class CleanPipeline:
             lines = learn_boilerplate(engine, site, rule)
         finally:
             engine.dispose()
-        self.crawler.stats.set_value("cleanwire/boilerplate_lines", len(lines))
+        self.crawler.stats.set_value(Counter.BOILERPLATE_LINES, len(lines))
         return lines
 
     def close_spider(self, spider: Any = None) -> None:
@@ -79,11 +79,12 @@ class CleanPipeline:
                                             sign=self.sign, links=item.follow_depth is not None)
             item.clean, item.error, item.signature = cleaned.page, cleaned.error, cleaned.signature
             stats = self.crawler.stats
-            stats.inc_value("cleanwire/clean_ms", round((time.perf_counter() - started) * 1000))
+            stats.inc_value(Counter.CLEAN_MS, round((time.perf_counter() - started) * 1000))
             if item.clean is None:
-                stats.inc_value(f"cleanwire/{page_error_outcome(item.error)}/{item.error}")
+                reason = item.error or Reason.CLEAN_NO_RESULT
+                stats.inc_value(reason_counter(clean_failure_outcome(reason), reason))
             elif item.clean.page_type != "article":
-                stats.inc_value("cleanwire/non_articles")
+                stats.inc_value(Counter.NON_ARTICLES)
             if cleaned.links and item.follow_depth is not None:
                 self._follow(item, cleaned.links, item.follow_depth)
             item.body = b""  # the bytes are not needed past this point

@@ -17,17 +17,30 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
 from crawler import signals as cw_signals
-from crawler.failures import page_error_outcome
 from crawler.items import FetchItem, PageItem
+from storage.contract import (
+    ARTICLE_COUNTERS,
+    RUN_COUNTERS,
+    Counter,
+    Outcome,
+    Reason,
+    clean_failure_outcome,
+    count,
+    failures_by_reason,
+    page_type_outcome,
+    reason_counter,
+    reason_totals,
+)
 from storage.engine import open_engine, redact_url, resolve_database_url
 from storage.errors import StorageError
-from storage.frontier import NOT_MODIFIED
 from storage.repository import FetchRecord, PageRecord, Repository, RunCounts
 
 logger = logging.getLogger(__name__)
 
 
-def _fetch_record(item: FetchItem | PageItem, outcome: str, error: str | None) -> FetchRecord:
+def _fetch_record(item: FetchItem | PageItem, outcome: str | None,
+                  error: str | None) -> FetchRecord:
+    """The fetch row of an item; outcome None: the store decides (new, updated, ...)."""
     return FetchRecord(
         url=item.url, status=item.status, error=error, outcome=outcome,
         content_type=item.content_type or None, bytes=item.bytes or None,
@@ -83,7 +96,7 @@ class StorePipeline:
         self.run_id = self.repository.start_run(
             self.crawler.settings.get("CLEANWIRE_COMMAND"), arguments,
             site_name=profile.name, site_host=next(iter(sorted(profile.all_hosts)), None))
-        self.crawler.stats.set_value("cleanwire/run_id", self.run_id)
+        self.crawler.stats.set_value(Counter.RUN_ID, self.run_id)
         from twisted.internet import reactor
 
         self._trigger = reactor.addSystemEventTrigger("before", "shutdown", self._finish_if_open)
@@ -103,13 +116,13 @@ class StorePipeline:
         self.fetches.extend(_fetch_record(f, f.outcome, f.error) for f in item.link_fetches)
         page = item.clean
         if page is None:
-            reason = item.error or "clean: no result"
-            self.fetches.append(_fetch_record(item, page_error_outcome(reason), reason))
+            reason = item.error or Reason.CLEAN_NO_RESULT
+            self.fetches.append(_fetch_record(item, clean_failure_outcome(reason), reason))
         elif page.page_type != "article":
-            self.fetches.append(_fetch_record(item, page.page_type, None))
+            self.fetches.append(_fetch_record(item, page_type_outcome(page.page_type), None))
         else:
             self.pages.append(PageRecord(
-                page=page, fetch=_fetch_record(item, "article", None), site_name=item.site,
+                page=page, fetch=_fetch_record(item, None, None), site_name=item.site,
                 site_host=item.site_host, etag=item.etag, last_modified=item.last_modified,
                 aliases=item.aliases, signature=item.signature))
 
@@ -127,15 +140,18 @@ class StorePipeline:
         except StorageError as exc:
             logger.error("could not store %d rows: %s", len(pages) + len(fetches),
                          str(exc).splitlines()[0])
-            stats.inc_value("cleanwire/failed/store error", len(pages))
+            stats.inc_value(reason_counter(Outcome.FAILED, Reason.STORE_ERROR), len(pages))
             self.crawler.signals.send_catch_log(signal=cw_signals.batch_failed)
             return
         self.crawler.signals.send_catch_log(signal=cw_signals.batch_stored)
-        for outcome in outcomes:
-            stats.inc_value(f"cleanwire/articles_{outcome}")
-        confirmed = sum(1 for fetch in fetches if fetch.outcome == NOT_MODIFIED)
+        for outcome, record in zip(outcomes, pages, strict=True):
+            if outcome in ARTICLE_COUNTERS:
+                stats.inc_value(ARTICLE_COUNTERS[outcome])
+            else:  # not stored (its URL is longer than the column): counted by its reason
+                stats.inc_value(reason_counter(outcome, record.fetch.error or Reason.URL_TOO_LONG))
+        confirmed = sum(1 for fetch in fetches if fetch.outcome == Outcome.NOT_MODIFIED)
         if confirmed:  # a 304 confirms the stored copy: the article is unchanged
-            stats.inc_value("cleanwire/articles_unchanged", confirmed)
+            stats.inc_value(Counter.ARTICLES_UNCHANGED, confirmed)
 
     def close_spider(self, spider: Any = None) -> None:
         if self._timer is not None and self._timer.running:
@@ -158,13 +174,13 @@ class StorePipeline:
         self._finished = True
         stats = self.crawler.stats
         exact, near = self.repository.run_duplicates(self.run_id)
-        stats.set_value("cleanwire/duplicates_exact", exact)
-        stats.set_value("cleanwire/duplicates_near", near)
+        stats.set_value(Counter.DUPLICATES_EXACT, exact)
+        stats.set_value(Counter.DUPLICATES_NEAR, near)
         counts = run_counts(stats.get_stats())
-        known = int(stats.get_value("cleanwire/known_skipped", 0) or 0)
+        known = count(stats.get_stats(), Counter.KNOWN_SKIPPED)
         shared = bool(self.crawler.settings.get("CLEANWIRE_REDIS_CRAWL_ID"))
         outcome = run_outcome(reason, counts, known, shared)
-        self.crawler.stats.set_value("cleanwire/outcome", outcome)
+        self.crawler.stats.set_value(Counter.OUTCOME, outcome)
         try:
             self.repository.finish_run(self.run_id, outcome, counts)
         finally:
@@ -194,32 +210,22 @@ def run_outcome(reason: str, counts: RunCounts, known: int = 0, shared: bool = F
     if reason != "finished":
         return f"interrupted: {reason}"
     if shared:
-        return "failed" if counts.failures_by_reason.get("failed: store error") else "ok"
+        store_error = f"{Outcome.FAILED}: {Reason.STORE_ERROR}"
+        return "failed" if counts.failures_by_reason.get(store_error) else "ok"
     stored = counts.articles_new + counts.articles_updated + counts.articles_unchanged
     return "ok" if stored or known or not counts.failed else "failed"
 
 
 def run_counts(stats: dict[str, Any]) -> RunCounts:
-    """The crawl_runs counters, read from the crawl's Scrapy stats."""
-    def count(key: str) -> int:
-        return int(stats.get(f"cleanwire/{key}", 0) or 0)
-
-    reasons = {k.removeprefix("cleanwire/").replace("/", ": ", 1): int(v)
-               for k, v in stats.items()
-               if k.startswith(("cleanwire/failed/", "cleanwire/skipped/"))}
+    """The crawl_runs counters, read from the crawl's Scrapy stats (storage.contract)."""
+    totals = reason_totals(stats)
     return RunCounts(
-        pages_fetched=count("fetched"), articles_new=count("articles_new"),
-        articles_updated=count("articles_updated"),
-        articles_unchanged=count("articles_unchanged"), non_articles=count("non_articles"),
-        skipped=sum(v for k, v in reasons.items() if k.startswith("skipped")),
-        failed=sum(v for k, v in reasons.items() if k.startswith("failed")),
-        failures_by_reason=reasons,
-        extra={k: count(k) for k in _INCREMENTAL_COUNTERS if count(k)},
+        pages_fetched=count(stats, Counter.FETCHED),
+        articles_new=count(stats, Counter.ARTICLES_NEW),
+        articles_updated=count(stats, Counter.ARTICLES_UPDATED),
+        articles_unchanged=count(stats, Counter.ARTICLES_UNCHANGED),
+        non_articles=count(stats, Counter.NON_ARTICLES),
+        skipped=totals[Outcome.SKIPPED], failed=totals[Outcome.FAILED],
+        failures_by_reason=failures_by_reason(stats),
+        extra={c.name_in_counts: count(stats, c) for c in RUN_COUNTERS if count(stats, c)},
     )
-
-
-# counters kept in crawl_runs.counts (see crawler/incremental.py, crawler/shared/worker.py)
-_INCREMENTAL_COUNTERS = ("known_articles", "known_skipped", "not_modified",
-                         "refetch_conditional", "refetch_forced",
-                         # shared crawls (crawler/shared/)
-                         "requeued_from_dead_workers", "requeued_on_close")

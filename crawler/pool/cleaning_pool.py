@@ -15,7 +15,7 @@ commits a batch); the rest wait here, and a worker is sent the next page as soon
 it sends a result.
 
 A page that outlives the timeout (counted from when it reaches the head of its
-worker's line, i.e. when the worker starts it) is recorded as "timeout:clean"; its
+worker's line, i.e. when the worker starts it) is recorded as "timeout: clean"; its
 worker cannot be interrupted, so it is killed and replaced, and the pages queued
 behind it go to the other workers or the replacement. A worker that dies while
 cleaning (a crash) costs its page "clean: worker crashed"; any other exception of
@@ -24,7 +24,7 @@ themselves when the crawl process disappears (kill -9: their socket reaches its
 end, and a watch thread catches a worker busy on a page), so they never linger.
 
 On request the worker also returns an article's MinHash signature
-(storage.dedup.text_signature: the worker holds the text already) and the page's
+(cleaners.minhash.text_signature: the worker holds the text already) and the page's
 link targets (read off the tree it parsed anyway), so the crawl process spends
 its time on neither.
 """
@@ -46,8 +46,9 @@ from multiprocessing.context import BaseContext
 from typing import Any, NamedTuple
 
 from cleaners import CleanError, CleanOptions, CleanPage
+from cleaners.minhash import text_signature
 from crawler.pool.forkserver import start_forkserver
-from storage.dedup import text_signature
+from storage.contract import Reason
 
 logger = logging.getLogger(__name__)
 
@@ -79,13 +80,13 @@ def _clean(body: bytes, url: str, options: CleanOptions, charset: str | None,
         else:
             page, found = clean_page(body, url, options, http_charset=charset), ()
     except CleanError as exc:
-        return Cleaned(None, f"clean: {exc}")
+        return Cleaned(None, Reason.clean(str(exc)))
     except RecursionError:
-        return Cleaned(None, "clean: document too deeply nested")
+        return Cleaned(None, Reason.CLEAN_TOO_DEEP)
     except MemoryError:
-        return Cleaned(None, "clean: out of memory")
+        return Cleaned(None, Reason.CLEAN_OUT_OF_MEMORY)
     except Exception as exc:  # a cleaner bug must not cost the crawl: one reason per page
-        return Cleaned(None, f"clean: internal error: {type(exc).__name__}")
+        return Cleaned(None, Reason.clean_internal(exc))
     signature = None
     if sign and page.page_type == "article" and page.text:
         try:
@@ -111,7 +112,7 @@ def _worker_main(conn: Any, crawl_pid: int) -> None:
             outcome = function(*args)
             reply = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # a job that does not unpickle, a result that does not pickle
-            reply = pickle.dumps(f"clean: internal error: {type(exc).__name__}")
+            reply = pickle.dumps(Reason.clean_internal(exc))
         try:
             _write_frame(fd, reply)
         except OSError:
@@ -214,7 +215,7 @@ class CleaningPool:
     async def clean(self, body: bytes, url: str, options: CleanOptions,
                     charset: str | None = None, *, sign: bool = False,
                     links: bool = False) -> Cleaned:
-        """The page cleaned in a worker; sign: with its storage.dedup.text_signature (for
+        """The page cleaned in a worker; sign: with its cleaners.minhash.text_signature (for
         an article); links: with its link targets."""
         outcome = await self._run(_clean, body, url, options, charset, sign, links)
         return Cleaned(None, outcome) if isinstance(outcome, str) else outcome
@@ -229,7 +230,7 @@ class CleaningPool:
         try:
             payload = pickle.dumps((function, args), pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
-            return f"clean: internal error: {type(exc).__name__}"
+            return Reason.clean_internal(exc)
         job = _Job(payload, loop.create_future())
         self._waiting.append(job)
         self._dispatch()
@@ -245,7 +246,7 @@ class CleaningPool:
                     worker = self._spawn()
                 except Exception as exc:  # no worker can start: nothing can be cleaned
                     logger.error("cleaning worker could not start: %s", exc)
-                    self._fail_waiting("clean: worker crashed")
+                    self._fail_waiting(Reason.CLEAN_WORKER_CRASHED)
                     return
             if len(worker.jobs) >= _IN_FLIGHT_PER_WORKER:
                 return
@@ -297,7 +298,7 @@ class CleaningPool:
         except OSError:
             data = b""
         if not data:  # the worker died
-            self._lost(worker, "clean: worker crashed")
+            self._lost(worker, Reason.CLEAN_WORKER_CRASHED)
             return
         worker.inbox += data
         inbox = worker.inbox
@@ -319,7 +320,7 @@ class CleaningPool:
         try:
             outcome = pickle.loads(frame)
         except Exception as exc:
-            outcome = f"clean: internal error: {type(exc).__name__}"
+            outcome = Reason.clean_internal(exc)
         _settle(job, outcome)
 
     # -- time limits, crashes ----------------------------------------------------------------
@@ -338,7 +339,7 @@ class CleaningPool:
         worker.deadline = None
         self.replaced += 1
         logger.warning("cleaning worker replaced: a page ran past %.1f s", self.timeout)
-        self._lost(worker, "timeout:clean")
+        self._lost(worker, Reason.CLEAN_TIMEOUT)
 
     def _lost(self, worker: _Worker, reason: str) -> None:
         """Take worker out; its current page gets reason, the pages behind it go again."""
@@ -348,7 +349,7 @@ class CleaningPool:
         for job in reversed(worker.jobs):  # not started: to the front of the line, in order
             job.attempts += 1
             if job.attempts >= _MAX_ATTEMPTS:
-                _settle(job, "clean: worker crashed")
+                _settle(job, Reason.CLEAN_WORKER_CRASHED)
             else:
                 self._waiting.appendleft(job)
         worker.jobs.clear()
@@ -383,7 +384,7 @@ class CleaningPool:
             worker.jobs.clear()
             self._retire(worker, wait)
             for job in jobs:
-                _settle(job, "clean: pool closed")
+                _settle(job, Reason.CLEAN_POOL_CLOSED)
         self._fail_waiting("clean: pool closed")
 
 

@@ -9,7 +9,7 @@ import atexit
 import os
 
 from cleaners.language import language_model
-from storage.dedup import default_signer
+from cleaners.minhash import default_signer
 
 language_model()
 default_signer()

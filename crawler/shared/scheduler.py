@@ -31,6 +31,7 @@ from crawler import signals as cw_signals
 from crawler.shared.crawl import connect, worker_id
 from crawler.shared.queue import QueueUnavailable, SharedQueue, SiteKeys
 from crawler.urls import url_key
+from storage.contract import Counter
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ class SharedScheduler(Scheduler):
             return
         if returned:
             logger.info("returned %d unfinished requests to the shared queue", returned)
-            self.stats.set_value("cleanwire/requeued_on_close", returned)
+            self.stats.set_value(Counter.REQUEUED_ON_CLOSE, returned)
 
     def _lose(self, exc: Exception) -> None:
         """Redis stopped answering: say so once and stop this crawl (nothing is lost: the
@@ -118,7 +119,7 @@ class SharedScheduler(Scheduler):
             self.lost = first if isinstance(exc, QueueUnavailable) else (
                 f"shared queue unreachable: {first}")
             logger.warning("%s; stopping", self.lost)
-            self.stats.set_value("cleanwire/queue_error", self.lost)
+            self.stats.set_value(Counter.QUEUE_ERROR, self.lost)
             reactor.callLater(0, lambda: deferred_from_coro(self.crawler.stop_async()))
 
     def enqueue_request(self, request: Request) -> bool:
@@ -128,10 +129,10 @@ class SharedScheduler(Scheduler):
             return False
         try:
             if not request.dont_filter and self.df.request_seen(request):
-                self.stats.inc_value("cleanwire/duplicate_urls")
+                self.stats.inc_value(Counter.DUPLICATE_URLS)
                 queued = False
             elif self._over_budget(request):
-                self.stats.inc_value("cleanwire/over_budget")
+                self.stats.inc_value(Counter.OVER_BUDGET)
                 queued = False
             else:
                 self.queue.push(request)

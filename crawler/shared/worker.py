@@ -28,6 +28,7 @@ from twisted.internet.task import LoopingCall
 
 from crawler.shared.crawl import active_specs, connect, worker_id
 from crawler.shared.queue import QueueUnavailable, SharedQueue, SiteKeys
+from storage.contract import Counter
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ class WorkerLifecycle:
             return  # the scheduler reports it and stops the crawl
         if moved:
             logger.warning("requeued %d requests of a worker that stopped answering", moved)
-            self.crawler.stats.inc_value("cleanwire/requeued_from_dead_workers", moved)
+            self.crawler.stats.inc_value(Counter.REQUEUED_FROM_DEAD_WORKERS, moved)
 
     def spider_idle(self, spider: Any) -> None:
         if not self.work or self.queue is None:
@@ -103,7 +104,7 @@ class WorkerLifecycle:
         try:
             self._keep_open()
         except QueueUnavailable as exc:  # close; the worker reports it
-            self.crawler.stats.set_value("cleanwire/queue_error", str(exc))
+            self.crawler.stats.set_value(Counter.QUEUE_ERROR, str(exc))
 
     def _keep_open(self) -> None:
         """Raise DontCloseSpider while the site's crawl has work anywhere."""

@@ -50,9 +50,16 @@ from crawler.spiders.discovery import (
     sitemap_entries,
 )
 from crawler.urls import UrlSet, clean_url, host_of, is_web_url, looks_binary, url_key
+from storage.contract import (
+    REASONED_OUTCOMES,
+    REFETCH_COUNTERS,
+    Counter,
+    Outcome,
+    Reason,
+    reason_counter,
+)
 from storage.engine import resolve_database_url
 from storage.errors import StorageError
-from storage.frontier import NOT_MODIFIED
 
 _DISCOVERY_PRIORITY = 100
 # sitemap pages wait in the spider's backlog until Scrapy's queue holds fewer than LOW
@@ -149,7 +156,7 @@ class NewsSpider(scrapy.Spider):
         except StorageError as exc:
             self.logger.warning("not incremental: %s", str(exc).splitlines()[0])
             return None
-        self.crawler.stats.set_value("cleanwire/known_articles", len(frontier))
+        self.crawler.stats.set_value(Counter.KNOWN_ARTICLES, len(frontier))
         return frontier
 
     def _start_requests(self) -> Iterator[scrapy.Request]:
@@ -199,7 +206,7 @@ class NewsSpider(scrapy.Spider):
         """True (and remember it) if url is new; pages also spend the page budget."""
         key = url_key(url)
         if key in self.seen:
-            self.crawler.stats.inc_value("cleanwire/duplicate_urls")
+            self.crawler.stats.inc_value(Counter.DUPLICATE_URLS)
             return False
         if page and self.max_pages and self.pages_requested >= self.max_pages:
             return False
@@ -235,7 +242,7 @@ class NewsSpider(scrapy.Spider):
                 self._pass_known(url)
             elif self._claim(url):
                 if decision != "fetch":
-                    self.crawler.stats.inc_value(f"cleanwire/refetch_{decision}")
+                    self.crawler.stats.inc_value(REFETCH_COUNTERS[decision])
                 if later:
                     self._defer(url, depth, headers or None)
                 else:
@@ -262,7 +269,7 @@ class NewsSpider(scrapy.Spider):
         # taken at once: the pipeline releases too (follow_links) while Scrapy still
         # consumes a sitemap callback's requests one by one
         batch = [self.backlog.popleft() for _ in range(min(room, len(self.backlog)))]
-        self.crawler.stats.set_value("cleanwire/backlog", len(self.backlog))
+        self.crawler.stats.set_value(Counter.BACKLOG, len(self.backlog))
         for url, depth, headers in batch:
             yield self._request(url, self.parse_page, depth=depth, headers=headers)
 
@@ -279,7 +286,7 @@ class NewsSpider(scrapy.Spider):
         key = url_key(url)
         if key not in self.seen and key not in self.known_passed:
             self.known_passed.add(key)
-            self.crawler.stats.inc_value("cleanwire/known_skipped")
+            self.crawler.stats.inc_value(Counter.KNOWN_SKIPPED)
 
     # ---- callbacks ------------------------------------------------------------------------
 
@@ -298,7 +305,7 @@ class NewsSpider(scrapy.Spider):
             yield from self.parse_page(response)
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
-        yield self._fetch_item(response, "robots")
+        yield self._fetch_item(response, Outcome.ROBOTS)
         text = response.body.decode("utf-8", errors="replace")
         for url in robots_sitemaps(text, response.url):
             yield from self._refuse_scheme(url)
@@ -309,12 +316,12 @@ class NewsSpider(scrapy.Spider):
         try:
             body = maybe_gunzip(response.body, self.settings.getint("DOWNLOAD_MAXSIZE"))
         except TooLarge:
-            yield self._fetch_item(response, "failed", error="too large")
+            yield self._fetch_item(response, Outcome.FAILED, error=Reason.TOO_LARGE)
             return
         if document_kind(body) != "sitemap":
-            yield self._fetch_item(response, "skipped", error="not a sitemap")
+            yield self._fetch_item(response, Outcome.SKIPPED, error=Reason.NOT_A_SITEMAP)
             return
-        yield self._fetch_item(response, "sitemap")
+        yield self._fetch_item(response, Outcome.SITEMAP)
         kind, entries = sitemap_entries(body, response.url)
         if kind == "index":
             for entry in entries:
@@ -326,34 +333,34 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         if document_kind(response.body[:2048], self._content_type(response)) != "feed":
-            yield self._fetch_item(response, "skipped", error="not a feed")
+            yield self._fetch_item(response, Outcome.SKIPPED, error=Reason.NOT_A_FEED)
             return
-        yield self._fetch_item(response, "feed")
+        yield self._fetch_item(response, Outcome.FEED)
         entries = feed_entries(response.body, response.url)
         yield from self._follow(((e.url, e.lastmod) for e in entries), depth=1)
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         if response.status == 304:  # our conditional GET: the stored copy is current
-            self.crawler.stats.inc_value("cleanwire/not_modified")
-            item = self._fetch_item(response, NOT_MODIFIED)
+            self.crawler.stats.inc_value(Counter.NOT_MODIFIED)
+            item = self._fetch_item(response, Outcome.NOT_MODIFIED)
             if self.frontier is not None:
                 item.url = self.frontier.stored_url(item.url)
             yield item
             return
         blocked = blocked_reason(response.status, response.body)
         if blocked:
-            yield self._fetch_item(response, "failed", error=blocked)
+            yield self._fetch_item(response, Outcome.FAILED, error=blocked)
             return
         ctype = self._content_type(response)
         sniffed = document_kind(response.body[:2048], ctype)
         if not ctype.startswith(_HTML_TYPES) and sniffed != "html":
-            yield self._fetch_item(response, "skipped", error="not html")
+            yield self._fetch_item(response, Outcome.SKIPPED, error=Reason.NOT_HTML)
             return
         final_url = clean_url(response.url)
         if response.meta.get("redirect_urls"):
             key = url_key(final_url)
             if key in self.seen:  # redirected to a page fetched (or queued) already
-                self.crawler.stats.inc_value("cleanwire/duplicate_urls")
+                self.crawler.stats.inc_value(Counter.DUPLICATE_URLS)
                 return
             self.seen.add(key)
         item = self._page_item(response, final_url)
@@ -370,9 +377,9 @@ class NewsSpider(scrapy.Spider):
         response = getattr(failure.value, "response", None)
         if response is not None:
             reason = blocked_reason(response.status, response.body) or reason
-        self.crawler.stats.inc_value(f"cleanwire/{outcome}/{reason}")
+        self.crawler.stats.inc_value(reason_counter(outcome, reason))
         if status is not None:
-            self.crawler.stats.inc_value("cleanwire/fetched")
+            self.crawler.stats.inc_value(Counter.FETCHED)
         yield FetchItem(
             url=clean_url(request.url), status=status, error=reason, outcome=outcome,
             content_type=self._content_type(response) if response is not None else None,
@@ -388,9 +395,9 @@ class NewsSpider(scrapy.Spider):
         (javascript:, mailto: and tel: hrefs of pages are dropped earlier, unrecorded)."""
         if is_web_url(url) or not self._claim(url, page=False):
             return
-        self.crawler.stats.inc_value("cleanwire/skipped/refused: scheme")
-        yield FetchItem(url=url[:500], status=None, error="refused: scheme", outcome="skipped",
-                        content_type=None, bytes=None, elapsed_ms=None,
+        self.crawler.stats.inc_value(reason_counter(Outcome.SKIPPED, Reason.REFUSED_SCHEME))
+        yield FetchItem(url=url[:500], status=None, error=Reason.REFUSED_SCHEME,
+                        outcome=Outcome.SKIPPED, content_type=None, bytes=None, elapsed_ms=None,
                         fetched_at=datetime.now(UTC), site=self.profile.name)
 
     def _wanted_discovery(self, url: str) -> bool:
@@ -407,7 +414,7 @@ class NewsSpider(scrapy.Spider):
         the hot path."""
         new = self.links_seen.new(links)
         if len(links) > len(new):
-            self.crawler.stats.inc_value("cleanwire/duplicate_urls", len(links) - len(new))
+            self.crawler.stats.inc_value(Counter.DUPLICATE_URLS, len(links) - len(new))
         yield from self._follow(((link, None) for link in new), depth)
 
     @staticmethod
@@ -439,9 +446,9 @@ class NewsSpider(scrapy.Spider):
         return round((time.monotonic() - started) * 1000.0, 1) if started else None
 
     def _fetch_item(self, response: Response, outcome: str, error: str | None = None) -> FetchItem:
-        self.crawler.stats.inc_value("cleanwire/fetched")
-        if outcome in ("failed", "skipped"):
-            self.crawler.stats.inc_value(f"cleanwire/{outcome}/{error}")
+        self.crawler.stats.inc_value(Counter.FETCHED)
+        if outcome in REASONED_OUTCOMES:
+            self.crawler.stats.inc_value(reason_counter(outcome, str(error)))
         return FetchItem(
             url=clean_url(response.url), status=response.status, error=error, outcome=outcome,
             content_type=self._content_type(response) or None, bytes=len(response.body),
@@ -450,7 +457,7 @@ class NewsSpider(scrapy.Spider):
         )
 
     def _page_item(self, response: Response, final_url: str) -> PageItem:
-        self.crawler.stats.inc_value("cleanwire/fetched")
+        self.crawler.stats.inc_value(Counter.FETCHED)
         headers = response.headers
         charset = response.encoding if isinstance(response, TextResponse) else None
         declared = b"charset=" in (headers.get(b"Content-Type") or b"").lower()

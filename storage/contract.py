@@ -1,0 +1,196 @@
+"""The crawl's contract with the store, named once: fetch outcomes, failure reasons, counters.
+
+Everything that writes or reads these spells them through this module: the spider and
+the pipelines (Scrapy stats keys, fetches.outcome and fetches.error), the store
+(crawl_runs columns and counts, the fetches check constraint of migration 0005), the
+progress line and the summary, `cleanwire stats`, and docs/schema.md (a test holds its
+list of outcomes equal to Outcome).
+
+Reasons are short texts stored in fetches.error, "<kind>" or "<kind>: <detail>" ("http 404",
+"timeout", "timeout: clean", "refused: scheme", "clean: worker crashed"); a counter is a
+Scrapy stats key "cleanwire/<name>", and a fetch that failed or was skipped is also counted
+under "cleanwire/<outcome>/<reason>", from which crawl_runs.counts.failures_by_reason
+("<outcome>: <reason>") is rebuilt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+
+class Outcome(StrEnum):
+    """fetches.outcome: what became of one fetch attempt."""
+
+    NEW = "new"  # an article stored for the first time
+    UPDATED = "updated"  # a stored article whose text or title changed
+    UNCHANGED = "unchanged"  # fetched again, same text and title
+    NOT_MODIFIED = "not modified"  # a 304 answer to a conditional GET: not re-cleaned
+    LISTING = "listing"  # a page the cleaner typed as a listing (not stored)
+    OTHER = "other"  # an error page, an empty shell... (not stored)
+    FEED = "feed"  # discovery documents: read for URLs, not stored
+    SITEMAP = "sitemap"
+    ROBOTS = "robots"
+    FAILED = "failed"  # fetches.error says why
+    SKIPPED = "skipped"  # not fetched, or fetched and refused; fetches.error says why
+
+
+ARTICLE_OUTCOMES: frozenset[Outcome] = frozenset({Outcome.NEW, Outcome.UPDATED,
+                                                  Outcome.UNCHANGED})
+#: page types of the cleaner (cleaners.model.PAGE_TYPES) that are recorded, not stored
+PAGE_TYPE_OUTCOMES: frozenset[Outcome] = frozenset({Outcome.LISTING, Outcome.OTHER})
+DISCOVERY_OUTCOMES: frozenset[Outcome] = frozenset({Outcome.FEED, Outcome.SITEMAP,
+                                                    Outcome.ROBOTS})
+#: outcomes whose fetches.error holds a reason
+REASONED_OUTCOMES: frozenset[Outcome] = frozenset({Outcome.FAILED, Outcome.SKIPPED})
+
+
+def page_type_outcome(page_type: str) -> Outcome:
+    """The outcome of a cleaned page the cleaner did not call an article."""
+    outcome = Outcome(page_type)
+    if outcome not in PAGE_TYPE_OUTCOMES:
+        raise ValueError(f"{page_type!r} is not a non-article page type")
+    return outcome
+
+
+class Reason:
+    """fetches.error texts: constants for the fixed ones, functions for the ones with a detail."""
+
+    TIMEOUT = "timeout"
+    DNS = "dns"
+    CONNECTION_REFUSED = "connection refused"
+    CONNECTION_LOST = "connection lost"
+    DATA_LOSS = "data loss"
+    TOO_LARGE = "too large"
+    TOO_MANY_REDIRECTS = "too many redirects"
+    IGNORED = "ignored"
+    ROBOTS = "robots"
+    NOT_HTML = "not html"
+    NOT_A_FEED = "not a feed"
+    NOT_A_SITEMAP = "not a sitemap"
+    REFUSED_SCHEME = "refused: scheme"
+    REFUSED_PRIVATE = "refused: private address"
+    BLOCKED_CHALLENGE = "blocked: challenge"
+    STORE_ERROR = "store error"
+    URL_TOO_LONG = "url too long"
+    CLEAN_TIMEOUT = "timeout: clean"  # the cleaner ran past its time limit (a failure)
+    CLEAN_NO_RESULT = "clean: no result"
+    CLEAN_WORKER_CRASHED = "clean: worker crashed"
+    CLEAN_POOL_CLOSED = "clean: pool closed"
+    CLEAN_TOO_DEEP = "clean: document too deeply nested"
+    CLEAN_OUT_OF_MEMORY = "clean: out of memory"
+
+    @staticmethod
+    def http(status: int) -> str:
+        return f"http {status}"
+
+    @staticmethod
+    def blocked(status: int) -> str:
+        return f"blocked: {status}"
+
+    @staticmethod
+    def clean(detail: str) -> str:
+        """The cleaner refused the page (CleanError's message: "binary content", ...)."""
+        return f"clean: {detail}"
+
+    @staticmethod
+    def clean_internal(exc: BaseException) -> str:
+        return f"clean: internal error: {type(exc).__name__}"
+
+
+def clean_failure_outcome(reason: str) -> Outcome:
+    """A page the cleaner gave up on: failed when it ran out of time, else skipped (refused)."""
+    return Outcome.FAILED if reason == Reason.CLEAN_TIMEOUT else Outcome.SKIPPED
+
+
+class Counter(StrEnum):
+    """Scrapy stats keys of a crawl (crawler.stats), read by the store, progress and summary."""
+
+    FETCHED = "cleanwire/fetched"  # responses received (pages, discovery documents, errors)
+    ARTICLES_NEW = "cleanwire/articles_new"
+    ARTICLES_UPDATED = "cleanwire/articles_updated"
+    ARTICLES_UNCHANGED = "cleanwire/articles_unchanged"
+    NON_ARTICLES = "cleanwire/non_articles"  # pages typed listing or other
+    DUPLICATES_EXACT = "cleanwire/duplicates_exact"
+    DUPLICATES_NEAR = "cleanwire/duplicates_near"
+    DUPLICATE_URLS = "cleanwire/duplicate_urls"  # seen again, not fetched
+    OVER_BUDGET = "cleanwire/over_budget"  # not queued: --max-pages reached (shared crawls)
+    KNOWN_ARTICLES = "cleanwire/known_articles"  # stored before this crawl (incremental)
+    KNOWN_SKIPPED = "cleanwire/known_skipped"  # stored, outside the refresh window
+    NOT_MODIFIED = "cleanwire/not_modified"
+    REFETCH_CONDITIONAL = "cleanwire/refetch_conditional"
+    REFETCH_FORCED = "cleanwire/refetch_forced"
+    BACKLOG = "cleanwire/backlog"
+    REQUEUED_FROM_DEAD_WORKERS = "cleanwire/requeued_from_dead_workers"
+    REQUEUED_ON_CLOSE = "cleanwire/requeued_on_close"
+    QUEUE_ERROR = "cleanwire/queue_error"  # a text: why the shared queue was lost
+    CLEAN_MS = "cleanwire/clean_ms"
+    BOILERPLATE_LINES = "cleanwire/boilerplate_lines"
+    RETRY_WAIT_S = "cleanwire/retry_wait_s"
+    RUN_ID = "cleanwire/run_id"
+    OUTCOME = "cleanwire/outcome"
+
+    @property
+    def name_in_counts(self) -> str:
+        """The key under which crawl_runs.counts keeps this counter."""
+        return self.value.removeprefix(_PREFIX)
+
+
+_PREFIX = "cleanwire/"
+
+ARTICLE_COUNTERS: Mapping[Outcome, Counter] = {
+    Outcome.NEW: Counter.ARTICLES_NEW,
+    Outcome.UPDATED: Counter.ARTICLES_UPDATED,
+    Outcome.UNCHANGED: Counter.ARTICLES_UNCHANGED,
+}
+#: an incremental crawl's re-fetches by decision (crawler.incremental.Frontier.decide)
+REFETCH_COUNTERS: Mapping[str, Counter] = {
+    "conditional": Counter.REFETCH_CONDITIONAL,
+    "forced": Counter.REFETCH_FORCED,
+}
+#: counters kept in crawl_runs.counts beside failures_by_reason (when not zero)
+RUN_COUNTERS: tuple[Counter, ...] = (
+    Counter.KNOWN_ARTICLES, Counter.KNOWN_SKIPPED, Counter.NOT_MODIFIED,
+    Counter.REFETCH_CONDITIONAL, Counter.REFETCH_FORCED,
+    Counter.REQUEUED_FROM_DEAD_WORKERS, Counter.REQUEUED_ON_CLOSE,
+)
+
+
+def reason_counter(outcome: Outcome | str, reason: str) -> str:
+    """The stats key counting fetches of a reasoned outcome (failed, skipped) by reason."""
+    if Outcome(outcome) not in REASONED_OUTCOMES:
+        raise ValueError(f"{outcome!r} fetches have no reason")
+    return f"{_PREFIX}{outcome}/{reason}"
+
+
+def count(stats: Mapping[str, Any], counter: Counter) -> int:
+    """One counter's value in a crawl's stats (0 when never counted)."""
+    return int(stats.get(counter, 0) or 0)
+
+
+def reasons(stats: Mapping[str, Any], outcome: Outcome | str) -> dict[str, int]:
+    """reason -> fetches of one reasoned outcome, read back from a crawl's stats, sorted."""
+    prefix = f"{_PREFIX}{Outcome(outcome)}/"
+    return {key[len(prefix):]: int(value) for key, value in sorted(stats.items())
+            if key.startswith(prefix)}
+
+
+def reason_totals(stats: Mapping[str, Any]) -> dict[Outcome, int]:
+    """Fetches that failed and that were skipped, from a crawl's stats."""
+    return {outcome: sum(reasons(stats, outcome).values()) for outcome in
+            (Outcome.FAILED, Outcome.SKIPPED)}
+
+
+def failures_by_reason(stats: Mapping[str, Any]) -> dict[str, int]:
+    """crawl_runs.counts' failures_by_reason: "<outcome>: <reason>" -> fetches."""
+    out: dict[str, int] = {}
+    for outcome in (Outcome.FAILED, Outcome.SKIPPED):
+        out.update({f"{outcome}: {reason}": n for reason, n in reasons(stats, outcome).items()})
+    return dict(sorted(out.items()))
+
+
+def outcome_check() -> str:
+    """SQL of the fetches.outcome check constraint: NULL or one of Outcome."""
+    listed = ", ".join(f"'{outcome}'" for outcome in Outcome)
+    return f"outcome IS NULL OR outcome IN ({listed})"
