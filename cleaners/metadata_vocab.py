@@ -164,8 +164,16 @@ for _number, _names in enumerate(_MONTH_NAMES, start=1):
 
 # Separators between a headline and the site name in <title>.
 TITLE_SEPARATORS: tuple[str, ...] = (
-    " | ", " – ", " — ", " - ", " :: ", " · ", " • ", " » ", " « ", " // ", " / ", " ~ ",
+    " | ", " – ", " — ", " - ", " :: ", " · ", " • ", " » ", " « ", " › ", " // ", " / ", " ~ ",
     " ― ", ": ", "｜", " │ ", " ¦ ", "_", "：", " — ",
+)
+
+# Class/id words of the line above a headline (the kicker, "Dachzeile", "surtitre"):
+# an <h1> whose first part carries one of them is "kicker + headline", not one title.
+KICKER_CLASS_WORDS: tuple[str, ...] = (
+    "kicker", "roofline", "topline", "dachzeile", "spitzmarke", "overline", "overhead",
+    "eyebrow", "supertitle", "superline", "surtitre", "surtitle", "toptitle", "pretitle",
+    "pre-title", "antetitulo", "occhiello", "subheadline", "subtitle", "flag", "rubric",
 )
 
 # Class/id words marking page regions whose dates and names are not the article's.
