@@ -35,7 +35,7 @@ _WRAPPERS = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|/\*\s*<!\[CDATA\[\s*\*/)|"
                        r"(?:-->|//\s*\]\]>|/\*\s*\]\]>\s*\*/)\s*$")
 
 ARTICLE_TYPES = frozenset({
-    "article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
     "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "livebloggposting",
     "liveblogposting", "techarticle", "scholarlyarticle", "report", "socialmediaposting",
     "posting", "medicalscholarlyarticle", "advertisercontentarticle", "satiricalarticle",
@@ -43,7 +43,7 @@ ARTICLE_TYPES = frozenset({
     "discussionforumposting", "qapage", "videoobject", "podcastepisode", "newsmediaorganization",
 })
 STRONG_ARTICLE_TYPES = frozenset({
-    "article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
     "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting",
     "techarticle", "scholarlyarticle", "report", "socialmediaposting", "medicalscholarlyarticle",
     "advertisercontentarticle", "satiricalarticle", "askpublicnewsarticle",

@@ -14,7 +14,10 @@ BYLINE_PREFIXES: tuple[str, ...] = (
     "view all posts by", "see all posts by", "all posts by", "more posts by", "posts by",
     "more articles by", "articles by", "more from", "more by",
     "alle beiträge von", "tous les articles de", "todos los artículos de",
-    "tutti gli articoli di",
+    "tutti gli articoli di", "zeige alle beiträge von", "alle artikel von", "weitere artikel von",
+    "mehr artikel von", "mehr von", "artikel von", "beitrag von", "beiträge von",
+    "voir tous les articles de", "articles de", "ver todos los artículos de", "artículos de",
+    "articoli di", "see more by", "view posts by", "more stories by",
     "author", "authors", "writer", "byline", "posted", "written",
     "von", "text", "autor", "autorin", "autoren", "verfasst von",
     "par", "rédigé par", "publié par", "auteur", "auteure",
@@ -73,6 +76,13 @@ JUNK_AUTHORS: frozenset[str] = frozenset({
     "link", "contact", "contact us", "about", "about the author", "about us", "read more",
     "more", "view all posts", "all posts", "profile", "others", "home", "menu", "search",
     "follow", "subscribe", "login", "log in", "sign in", "comments", "reply", "team member",
+    "super user", "user unknown", "public domain", "domena publiczna", "unbekannt", "inconnu",
+    "anónimo", "anonimo", "anonyme", "anonymous user",
+    # buttons and section names printed where a byline would be
+    "copier", "copy", "copy link", "kontakt", "kontaktieren", "teilen", "drucken", "partager",
+    "imprimer", "compartir", "imprimir", "condividi", "stampa", "delen", "dela", "udostępnij",
+    "news", "nachrichten", "noticias", "actualités", "notizie", "nieuws", "nyheter", "nyheder",
+    "wiadomości", "новости", "новини", "notícias",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "mon", "tue", "wed", "thu", "fri", "sat", "sun", "today", "yesterday",
 })
@@ -84,6 +94,7 @@ ROLE_TITLES: frozenset[str] = frozenset({
     "ceo", "cto", "cfo", "coo", "president", "attorney", "lawyer", "contributor",
     "correspondent", "columnist", "winemaker", "journalist", "producer", "redakteur",
     "redakteurin", "korrespondent", "journaliste", "rédacteur", "redactor", "periodista",
+    "chefredakteur", "chefredakteurin", "reporterin", "korrespondentin", "journalistin",
 })
 
 # Job titles that follow a name in bylines ("Jane Doe, Senior Editor"); a
@@ -98,7 +109,15 @@ ROLE_WORDS: frozenset[str] = frozenset({
     "freelance", "staff", "marketing", "development", "operations", "content", "partner",
     "owner", "advisor", "adviser", "counsel", "scientist", "developer", "redakteur",
     "redakteurin", "korrespondent", "journaliste", "rédacteur", "redactor", "periodista",
-    "кореспондент", "корреспондент", "журналіст", "журналист",
+    "кореспондент", "корреспондент", "журналіст", "журналист", "chefredakteur",
+    "chefredakteurin", "reporterin", "korrespondentin", "journalistin",
+})
+
+# Small words that end a byline label or start a time ("Beitrag von", "Houzz vor 3 Tagen",
+# "Published on"): never the last word of a name, nor a name alone.
+DANGLING_WORDS: frozenset[str] = frozenset({
+    "by", "on", "at", "in", "am", "um", "vor", "von", "seit", "par", "le", "de", "por", "el",
+    "di", "il", "door", "op", "av", "af", "på", "przez", "od", "от", "від", "の", "于",
 })
 
 # Labels in front of a date that say which date it is.

@@ -1,0 +1,116 @@
+"""Authors are names: one validator for every source (JSON-LD, meta tags, bylines on the page)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cleaners.authors import is_author_name, split_byline
+from cleaners.decode import decode_html
+from cleaners.dom import parse_html
+from cleaners.metadata import extract_metadata
+
+
+def authors_of(head: str, body: str, lang: str = "en",
+               url: str = "https://news.example.org/2025/story") -> list[str]:
+    html = f"<html lang='{lang}'><head>{head}</head><body>{body}</body></html>"
+    return extract_metadata(parse_html(decode_html(html.encode("utf-8"))), url).authors
+
+
+def ld(article: dict[str, object]) -> str:
+    obj = {"@context": "https://schema.org", "@type": "NewsArticle", **article}
+    return f"<script type='application/ld+json'>{json.dumps(obj)}</script>"
+
+
+@pytest.mark.parametrize("name", [
+    "Jane Doe", "Ana de la Cruz", "Ludwig van Beethoven", "Thanh Le",  # persons
+    "Associated Press", "Redaktion hessenschau.de", "BR24 Redaktion", "ORF.at", "mbl.is",
+    "The Currency editors", "Dieter Hogen with Uta Pippig", "wegewerk GmbH", "freeman1984",
+    "Perry Bacon Jr.", "Bundesverband für Windenergie",  # organisations, handles
+    "Jürgen Müller", "Łukasz Brzeziński", "Иван Петров", "김민수", "王小明", "محمد علي",
+])
+def test_names_in_any_script_pass(name: str) -> None:
+    assert is_author_name(name)
+
+
+@pytest.mark.parametrize("junk", [
+    "Syrian defense ministries",  # en, a sentence fragment
+    "window._folmq.push {TFT.Ext.FOL.loadInlineSvgSprite(",  # code
+    "Deutsche Welle (",  # dangling punctuation
+    "Veröffentlicht am",  # de, a date label
+    "Beitrag von",  # de, a byline label
+    "Publié le",  # fr
+    "Pétition soutenue par un Super contributeur",  # fr, a sentence
+    "Leavitt stellt Zusammenhang zu Revolutionsgarden her",  # de, a sentence
+    "Фото из Инстаграма Лукаша Подольски",  # ru, a photo credit
+    "Copier", "kontaktieren", "Nachrichten",  # a button, a section
+    "mdelatorreq6vkpg2ma0ci",  # a generated id
+    "27.04.2024",
+])
+def test_what_is_not_a_name_fails(junk: str) -> None:
+    assert not is_author_name(junk)
+
+
+def test_sentence_split_at_its_joiner_gives_no_names_en() -> None:
+    assert split_byline("The Russian and Syrian defense ministries", page_text=True) == []
+
+
+def test_dangling_bracket_trimmed_de() -> None:
+    assert split_byline("Deutsche Welle (") == ["Deutsche Welle"]
+
+
+@pytest.mark.parametrize(("byline", "names"), [
+    ("Zeige alle Beiträge von Cem Basman", ["Cem Basman"]),  # de
+    ("Houzz Deutschland vor", ["Houzz Deutschland"]),  # de, "vor 3 Tagen" cut at its digit
+    ("Por Juan Carlos Muñoz C.", ["Juan Carlos Muñoz C."]),  # es, an initial keeps its dot
+    ("Voir tous les articles de Marie Dupont", ["Marie Dupont"]),  # fr
+    ("Christoph Hein Chefredakteur", ["Christoph Hein"]),  # de, a job title after the name
+    ("Kristen Falc'hon Kristen Falc'hon", ["Kristen Falc'hon"]),  # a name printed twice
+])
+def test_bylines_cut_to_names(byline: str, names: list[str]) -> None:
+    assert split_byline(byline, page_text=True) == names
+
+
+def test_declared_organisation_beats_a_date_label_in_the_byline_slot_de() -> None:
+    head = ld({"headline": "Job-Turbo hilft", "author": [
+        {"@type": "NewsMediaOrganization", "name": "Redaktion hessenschau.de"}]})
+    body = ("<article><h1>Job-Turbo hilft</h1><p class='c-contentHeader__byline text__byline'>"
+            "<time>Veröffentlicht am 27.04.24 um 07:39 Uhr</time></p><p>Text.</p>"
+            "<figure><span class='mediaBox__byline text__byline'>Roman Warschauer</span>"
+            "</figure></article>")
+    assert authors_of(head, body, "de") == ["Redaktion hessenschau.de"]
+
+
+def test_organisation_with_digits_from_jsonld_de() -> None:
+    head = ld({"headline": "Nahost-Ticker", "author": [{"@type": "Person",
+                                                         "name": "BR24 Redaktion"}]})
+    assert authors_of(head, "<h1>Nahost-Ticker</h1>", "de") == ["BR24 Redaktion"]
+
+
+def test_domain_organisation_from_jsonld_is() -> None:
+    head = ld({"headline": "Íslenskar konur", "author": {"@type": "NewsMediaOrganization",
+                                                         "name": "mbl.is"}})
+    assert authors_of(head, "<h1>Íslenskar konur</h1>", "is",
+                      "https://www.mbl.is/frettir/innlent/2025/02/11/x/") == ["mbl.is"]
+
+
+def test_reportage_article_type_is_read_en() -> None:
+    obj = {"@context": "https://schema.org", "@type": "ReportageNewsArticle",
+           "headline": "What's next for Gaza",
+           "author": [{"@type": "Person", "name": "Yasmine Hassan"}]}
+    head = (f"<script type='application/ld+json'>{json.dumps(obj)}</script>"
+            "<script type='application/ld+json'>{\"@type\": \"WebPage\"}</script>")
+    assert authors_of(head, "<h1>What's next for Gaza</h1>") == ["Yasmine Hassan"]
+
+
+def test_copy_button_class_is_not_a_byline_fr() -> None:
+    body = ("<article><h1>Réforme</h1><div class='clipboard-copyline'>Copier</div>"
+            "<div class='article-author'>Anna Kubišta</div><p>Texte.</p></article>")
+    assert authors_of("", body, "fr") == ["Anna Kubišta"]
+
+
+def test_code_in_a_byline_element_gives_nothing_en() -> None:
+    body = ("<article><h1>Story</h1><div class='byline'>window._folmq.push "
+            "{TFT.Ext.FOL.loadInlineSvgSprite(</div><p>Text.</p></article>")
+    assert authors_of("", body) == []
