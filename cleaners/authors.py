@@ -453,18 +453,64 @@ def extract_authors(tree: HtmlElement, meta: dict[str, list[str]], ld: JsonLd,
     """Clean author names, strongest source first.
 
     JSON-LD and meta authors come first, then a byline next to the headline,
-    then rel/itemprop/class bylines.  When the declared author is only the
-    site or an organisation, a person's byline shown on the page wins; the
-    site's own name listed next to people's names is dropped.
+    then rel/itemprop/class bylines, then a paragraph of bold names opening the text
+    or signing it off (when those gave nothing but the site's name).  When the
+    declared author is only the site or an organisation, a person's byline shown on
+    the page wins; the site's own name listed next to people's names is dropped.
     """
     declared = _without_site(_from_jsonld(ld) or _from_meta(meta), is_site)
     if declared and not _is_organisation(declared, ld, is_site):
         return declared
-    shown = _without_site(from_headline(headline) or _from_dom(tree, index or ClassIndex(tree)),
-                          is_site)
+    shown = _without_site(from_headline(headline), is_site)
+    if not shown:  # no "By ..." next to the headline: a byline element, else a bold line
+        shown = _without_site(_from_dom(tree, index or ClassIndex(tree)), is_site)
+        if not shown or all(is_site(n) for n in shown):
+            shown = _bold_line(headline) or shown
     if declared and shown and all(is_site(n) for n in shown):
         return declared
     return shown or declared
+
+
+_PARAGRAPHS_AFTER = etree.XPath("following::p[position() <= 40]")
+BOLD_TAGS = frozenset({"strong", "b"})
+MAX_BOLD_LINE_WORDS = 4
+LEAD_PARAGRAPHS = 3  # a bold name after the headline, under a short standfirst or two
+MAX_DECK_WORDS = 25
+MIN_BODY_PARAGRAPHS = 3  # a sign-off comes after at least this many paragraphs
+
+
+def _bold_name(p: HtmlElement) -> list[str]:
+    """'<p><strong>Mohloai Mpesi</strong></p>': a paragraph that is bold names only."""
+    if len(p) != 1 or p[0].tag not in BOLD_TAGS or (p.text or "").strip() or (
+            p[0].tail or "").strip():
+        return []
+    names = split_byline(clean_text(text_of(p)), page_text=True)
+    if names and all(2 <= len(n.split()) <= MAX_BOLD_LINE_WORDS and looks_like_name(n)
+                     for n in names):
+        return names
+    return []
+
+
+def _bold_line(headline: HtmlElement | None) -> list[str]:
+    """A byline printed as a paragraph of its own, bold names only: first after the
+    headline (under a short standfirst), or a sign-off set to the right under the text."""
+    if headline is None:
+        return []
+    paragraphs = [p for p in _PARAGRAPHS_AFTER(headline) if not in_noise_region(p)]
+    texts = [p for p in paragraphs if text_of(p)]
+    for p in texts[:LEAD_PARAGRAPHS]:
+        if names := _bold_name(p):
+            return names
+        if len(text_of(p).split()) > MAX_DECK_WORDS:
+            break  # the text has begun
+    for index, p in enumerate(texts):
+        if index >= MIN_BODY_PARAGRAPHS and _ALIGNED_RIGHT.search(
+                f"{p.get('style', '')} {p.get('align', '')}") and (names := _bold_name(p)):
+            return names  # a sign-off set to the right under the text
+    return []
+
+
+_ALIGNED_RIGHT = re.compile(r"text-align\s*:\s*right|^\s*right\b|\bright\s*$", re.IGNORECASE)
 
 
 def _without_site(names: list[str], is_site: Callable[[str], bool]) -> list[str]:

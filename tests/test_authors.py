@@ -114,3 +114,43 @@ def test_code_in_a_byline_element_gives_nothing_en() -> None:
     body = ("<article><h1>Story</h1><div class='byline'>window._folmq.push "
             "{TFT.Ext.FOL.loadInlineSvgSprite(</div><p>Text.</p></article>")
     assert authors_of("", body) == []
+
+
+# --- a byline printed as a paragraph of bold names ---------------------------------
+
+def _site_author(name: str) -> str:
+    return ld({"headline": "Story", "author": {"@type": "Organization", "name": name},
+               "publisher": {"@type": "Organization", "name": name}})
+
+
+def test_bold_name_opening_the_text_beats_the_site_as_author_en() -> None:
+    body = ("<article><h1>From adversity to advocacy</h1><p>&nbsp;</p>"
+            "<p><strong>Mohloai Mpesi</strong></p><p><strong>I</strong>N the heart of "
+            "Lesotho, where tales of struggle and resilience are woven into everyday life, "
+            "one young lawyer stands as a beacon of hope.</p></article>")
+    got = authors_of(_site_author("Lesotho Times"), body, url="https://lestimes.com/x/")
+    assert got == ["Mohloai Mpesi"]
+
+
+def test_bold_sign_off_set_right_beats_the_site_as_author_vi() -> None:
+    paragraphs = "".join(
+        f"<p class='Normal'>Nội soi và tầm soát sức khỏe định kỳ giúp phát hiện sớm các bệnh "
+        f"lý ác tính đường tiêu hóa, đoạn {i}.</p>" for i in range(4))
+    body = (f"<article><h1>Đau bụng kéo dài</h1>{paragraphs}<p class='Normal' "
+            "style='text-align:right;'><strong>Lê Phương</strong></p></article>")
+    got = authors_of(_site_author("VnExpress"), body, "vi", "https://vnexpress.net/x.html")
+    assert got == ["Lê Phương"]
+
+
+def test_bold_subheading_is_not_a_byline_de() -> None:
+    body = ("<article><h1>Neue Radwege</h1><p>Die Stadt baut in diesem Jahr zwölf Kilometer "
+            "neue Radwege, wie der Stadtrat am Dienstag in einer langen Sitzung beschlossen hat, "
+            "nach einer Debatte über Kosten und Nutzen.</p><p><strong>Kosten und Nutzen</strong>"
+            "</p><p>Der Bau kostet vier Millionen Euro.</p></article>")
+    assert authors_of("", body, "de") == []
+
+
+def test_a_person_named_by_the_byline_cue_is_kept_es() -> None:
+    body = ("<article><h1>Guía de fotografía</h1><p>Por Jon Norris</p>"
+            "<p><strong>Explore Landscapes</strong></p><p>Texto.</p></article>")
+    assert authors_of("", body, "es", "https://jonnorrisphoto.com/guia/") == ["Jon Norris"]
