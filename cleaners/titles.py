@@ -13,6 +13,7 @@ starts in lower case ("Würde des Lebens – ein Projekt" is a headline and its 
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -136,8 +137,8 @@ def _cut_once(title: str, site: SiteNames, headline_keys: set[str], generic: boo
             keep, drop = keep.strip(), drop.strip()
             if not keep or not drop:
                 continue
-            if _key(keep) in headline_keys or site.matches(drop):
-                return keep
+            if _key(keep) in headline_keys or site.matches(drop) or _is_date(drop):
+                return keep  # the site's name, or a date ("23.01.2022 - Headline")
     for sep in (" | ", " – ", " — ", " :: ", " » ", " › ", " · ", "｜"):
         if not generic and sep in SUBTITLE_SEPARATORS:
             continue
@@ -162,6 +163,17 @@ class Heading:
         return self.headline if self.marked and self.headline else self.text
 
 
+# a segment that is only a date or time: "23.01.2022", "2. Februar 2022, 10:30"
+_DATE_ONLY = re.compile(r"^[\d\s./:,\-]*\d[\d\s./:,\-]*(?:[^\W\d_]{3,10}\.?[\s,]*\d{2,4}"
+                        r"[\d\s.:,]*)?(?:uhr|h)?$", re.IGNORECASE)
+
+
+def _is_date(segment: str) -> bool:
+    """A day, not a bare year ("Best laptops - 2024" keeps its year)."""
+    return bool(_DATE_ONLY.match(segment)) and len(_NUMBERS.findall(segment)) >= 2
+
+
+_NUMBERS = re.compile(r"\d+")
 # a separator left at either end once a segment is gone ("Headline -", "| Headline")
 _DANGLING = re.compile(r"^\s*[|–—\-·•/]+\s+|\s+[|–—\-·•/:]+\s*$")
 # "THW : Vergangenheit": a space the markup put before a punctuation mark
@@ -199,11 +211,25 @@ def _kicker_split(node: HtmlElement) -> tuple[str, str, bool] | None:
     return (kicker, headline, marked) if headline else None
 
 
+_CODE_INSIDE = etree.XPath(".//style|.//script|.//noscript|.//template")
+
+
+def _without_code(node: HtmlElement) -> HtmlElement:
+    """The heading without the <style> a CSS-in-JS page puts inside it (a copy, when any)."""
+    if not _CODE_INSIDE(node):
+        return node
+    node = copy.deepcopy(node)
+    for code in _CODE_INSIDE(node):
+        code.drop_tree()
+    return node
+
+
 def _headings(tree: HtmlElement, site: SiteNames) -> list[Heading]:
     out: list[Heading] = []
     for node in _H1(tree)[:MAX_H1S]:
         if in_noise_region(node):
             continue
+        node = _without_code(node)
         text = clean_text(spaced_text(node))
         if not 2 <= len(text) <= 400 or site.matches(text) or any(h.text == text for h in out):
             continue
@@ -309,7 +335,19 @@ def extract_title(tree: HtmlElement, url: str, meta: dict[str, list[str]],
     h1s = [_heading_title(h, stripped) for h in heads]
     if h1 := _pick_h1(h1s, metas, stripped):
         return h1
-    return stripped[0] if stripped else (metas[0] if metas else None)
+    return _untruncated(stripped[0], stripped) if stripped else (metas[0] if metas else None)
+
+
+_OPENING_QUOTE = tuple('"“„«\'‘‚‹')
+
+
+def _untruncated(title: str, sources: list[str]) -> str:
+    """'Biden de' when <title> has 'Biden de "incapacitado"': a meta attribute cut at an
+    unescaped quote gives way to the source that goes on past it."""
+    for other in sources:
+        if other.startswith(title) and other[len(title):].lstrip().startswith(_OPENING_QUOTE):
+            return other
+    return title
 
 
 def _text_equals(tree: HtmlElement, title: str) -> list[Any]:

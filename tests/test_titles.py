@@ -110,3 +110,35 @@ def test_soft_hyphens_do_not_split_the_headline_from_its_metadata_de() -> None:
     body = ("<h1><span class='roofline'>Holocaust-Gedenktag</span> "
             "Er\u00adin\u00adne\u00adrung an die Op\u00adfer der NS-Ver\u00adbre\u00adchen</h1>")
     assert title_of(head, body, lang="de") == "Erinnerung an die Opfer der NS-Verbrechen"
+
+
+# --- code, dates and cut attributes -------------------------------------------------
+
+def test_css_inside_the_heading_is_not_title_text_de() -> None:
+    body = ("<h1><span><style>.css-umyvef{font-size:16px;display:block;}</style>"
+            "Medienmitteilung</span><span class='hidden'>: </span>"
+            "Impfen ist bis Ende Februar möglich</h1>")
+    head = og("Impfen ist bis Ende Februar möglich")
+    assert title_of(head, body, lang="de") == "Impfen ist bis Ende Februar möglich"
+
+
+@pytest.mark.parametrize(("title", "want", "lang"), [
+    ("23.01.2022 - Dorothea Wierer darf noch jubeln", "Dorothea Wierer darf noch jubeln", "de"),
+    ("Il sindaco inaugura la nuova linea | 05/03/2024", "Il sindaco inaugura la nuova linea",
+     "it"),
+    ("Nowy most otwarty – 12.04.2024, 10:30", "Nowy most otwarty", "pl"),
+    ("2. Februar 2022 - Raab: Neue Regeln für Familien", "Raab: Neue Regeln für Familien", "de"),
+])
+def test_a_date_segment_is_cut(title: str, want: str, lang: str) -> None:
+    assert title_of(f"<title>{title}</title>", "<p>x</p>", lang=lang) == want
+
+
+def test_a_year_is_not_a_date_segment_en() -> None:
+    head = "<title>The best budget laptops - 2024</title>"
+    assert title_of(head, "<p>x</p>") == "The best budget laptops - 2024"
+
+
+def test_meta_title_cut_at_a_quote_gives_way_es() -> None:
+    head = ("<meta property='og:title' content='Senador califica a Biden de '>"
+            "<title>Senador califica a Biden de \"incapacitado\"</title>")
+    assert title_of(head, "<p>x</p>", lang="es") == 'Senador califica a Biden de "incapacitado"'
