@@ -460,6 +460,8 @@ def extract_authors(tree: HtmlElement, meta: dict[str, list[str]], ld: JsonLd,
     """
     declared = _without_site(_from_jsonld(ld) or _from_meta(meta), is_site)
     if declared and not _is_organisation(declared, ld, is_site):
+        if any(len(name.split()) == 1 for name in declared):
+            return _fuller(declared, from_headline(headline))
         return declared
     shown = _without_site(from_headline(headline), is_site)
     if not shown:  # no "By ..." next to the headline: a byline element, else a bold line
@@ -511,6 +513,16 @@ def _bold_line(headline: HtmlElement | None) -> list[str]:
 
 
 _ALIGNED_RIGHT = re.compile(r"text-align\s*:\s*right|^\s*right\b|\bright\s*$", re.IGNORECASE)
+
+
+def _fuller(declared: list[str], shown: list[str]) -> list[str]:
+    """'Todd' declared, 'By Todd Bates' shown: the name as the byline prints it in full."""
+    out = []
+    for name in declared:
+        longer = [s for s in shown if len(name.split()) == 1 and len(s.split()) > 1
+                  and s.split()[0].casefold() == name.casefold()]
+        out.append(longer[0] if len(longer) == 1 else name)
+    return out
 
 
 def _without_site(names: list[str], is_site: Callable[[str], bool]) -> list[str]:

@@ -154,3 +154,15 @@ def test_a_person_named_by_the_byline_cue_is_kept_es() -> None:
     body = ("<article><h1>Guía de fotografía</h1><p>Por Jon Norris</p>"
             "<p><strong>Explore Landscapes</strong></p><p>Texto.</p></article>")
     assert authors_of("", body, "es", "https://jonnorrisphoto.com/guia/") == ["Jon Norris"]
+
+
+@pytest.mark.parametrize(("declared", "byline", "lang", "want"), [
+    ("Todd", "By Todd Bates", "en", ["Todd Bates"]),
+    ("Katrin", "Von Katrin Vogel", "de", ["Katrin Vogel"]),
+    ("Katrin", "Von Anna Vogel", "de", ["Katrin"]),  # another person: the declared name stays
+])
+def test_a_first_name_declared_takes_the_full_name_printed(declared: str, byline: str,
+                                                           lang: str, want: list[str]) -> None:
+    head = ld({"headline": "Der Bericht", "author": {"@type": "Person", "name": declared}})
+    body = f"<article><h1>Der Bericht</h1><p>{byline}</p><p>Text.</p></article>"
+    assert authors_of(head, body, lang) == want
