@@ -112,6 +112,8 @@ _CODE = re.compile(r"[{}<>=\\`$]|\w\(|\(\)|\w\.\w+\.\w+\(|\b(?:function|var|wind
 _DANGLING_PUNCT = re.compile(r"[\s(\[{,;:/&+\-–—·•|]+$|^[\s)\]},;:/&+·•|]+")
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2}|com|net|org|info|news|online|media|blog)$",
                      re.IGNORECASE)
+# three lower-case words in a row (cased scripts): a sentence, not a byline
+_SENTENCE = re.compile(r"(?:\b[^\W\d_A-Z]*[a-zà-ÿ][^\W\d_]*\b[\s,]+){3}", re.UNICODE)
 _GENERATED = re.compile(r"\d[^\W\d_]")  # a letter after a digit: a generated id
 _BRANDLIKE = re.compile(r"[-.\d_]\w|\w[A-Z]")  # "revamp-it", "hessenschau.de", "eBay"
 _KEEP_DOT = frozenset({"jr", "sr", "st"})
@@ -218,8 +220,11 @@ def is_author_name(name: str) -> bool:
     lower = [w for w in cased[1:] if w[:1].islower() and w.casefold() not in NAME_PARTICLES
              and w.casefold() not in _ORG_GLUE and w.casefold() not in ROLE_WORDS
              and not _BRANDLIKE.search(w)]
-    # "jane doe" typed in lower case is a name, "wegewerk GmbH" a brand in lower case
-    return not lower or all(w[:1].islower() for w in cased)
+    # "jane doe" typed in lower case is a name, "wegewerk GmbH" a brand in lower case;
+    # more than two lower-case words are a phrase ("spécialiste des questions européennes")
+    if all(w[:1].islower() for w in cased):
+        return len([w for w in cased if w.casefold() not in NAME_PARTICLES]) <= 2
+    return not lower
 
 
 # lower-case words that organisation names carry ("Redaktion hessenschau.de",
@@ -275,13 +280,19 @@ def split_byline(raw: str, page_text: bool = False) -> list[str]:
     text = _CUT.sub("", text)
     names: list[str] = []
     fragments = 0
-    for part in _JOINERS.split(text):
+    for index, part in enumerate(_JOINERS.split(text)):
         name = _clean_name(part, page_text)
         if name and not is_author_name(name):
             name, fragments = _trim_dangling(name), fragments + 1
             if not is_author_name(name):
+                if index == 0:
+                    return []  # it opens with a sentence: a blurb or the text itself
                 continue
             fragments -= 1
+        elif not name and (_SENTENCE.search(part) or len(part.split()) > MAX_NAME_WORDS):
+            if index == 0:
+                return []  # "Jane Doe is a reporter covering health, science and climate"
+            fragments += 1
         if not name or (names and (_is_credential(name) or _is_role(name))):
             continue
         if page_text and _only_role(name):

@@ -43,7 +43,8 @@ BYLINE_CUES: tuple[str, ...] = (
 # Lower-case name particles ("Ludwig van Beethoven", "Ana de la Cruz").
 NAME_PARTICLES: frozenset[str] = frozenset({
     "van", "der", "den", "de", "da", "di", "del", "della", "des", "du", "la", "le", "von", "zu",
-    "bin", "ibn", "al", "el", "y", "dos", "das", "ter", "ten", "af", "st.",
+    "bin", "ibn", "al", "el", "y", "dos", "das", "ter", "ten", "af", "st.", "los", "las",
+    "do", "ben", "op", "vom", "zum", "zur", "'t", "lo", "e",
 })
 
 # Trailing job titles that are not part of a name (Korean/Japanese/Chinese news).

@@ -166,3 +166,20 @@ def test_a_first_name_declared_takes_the_full_name_printed(declared: str, byline
     head = ld({"headline": "Der Bericht", "author": {"@type": "Person", "name": declared}})
     body = f"<article><h1>Der Bericht</h1><p>{byline}</p><p>Text.</p></article>"
     assert authors_of(head, body, lang) == want
+
+
+@pytest.mark.parametrize("blurb", [
+    "Jane Doe is a reporter covering health, science and climate.",  # en
+    "Max Muster schreibt seit Jahren über Politik und Wirtschaft.",  # de
+    "Marie Dupont est journaliste au service politique, spécialiste des questions européennes.",
+    "Ana Souza é repórter de política e economia, com passagens por jornais do Rio.",  # pt
+    "Jan Kowalski jest dziennikarzem działu krajowego i pisze o polityce.",  # pl
+])
+def test_an_author_profile_blurb_gives_no_names(blurb: str) -> None:
+    assert split_byline(blurb) == []
+    assert split_byline(blurb, page_text=True) == []
+
+
+def test_names_with_particles_are_not_a_sentence_es() -> None:
+    assert split_byline("Por Ana de la Cruz y Pedro de los Santos") == [
+        "Ana de la Cruz", "Pedro de los Santos"]
