@@ -109,7 +109,7 @@ _NUMBER = re.compile(r"(?:^|\s)[^\s\w]*\d")  # a token that starts with a digit 
 # code, markup or template syntax: never in a name
 _CODE = re.compile(r"[{}<>=\\`$]|\w\(|\(\)|\w\.\w+\.\w+\(|\b(?:function|var|window|document|"
                    r"null|undefined|true|false)\b[.(]|__")
-_DANGLING_PUNCT = re.compile(r"[\s(\[{,;:/&+\-–—·•|]+$|^[\s)\]},;:/&+·•|]+")
+_DANGLING_PUNCT = re.compile(r"[\s(\[{,;:/&+\-–—·•|»«›‹→]+$|^[\s)\]},;:/&+·•|»«›‹→]+")
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2}|com|net|org|info|news|online|media|blog)$",
                      re.IGNORECASE)
 # three lower-case words in a row (cased scripts): a sentence, not a byline

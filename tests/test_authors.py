@@ -56,8 +56,14 @@ def test_sentence_split_at_its_joiner_gives_no_names_en() -> None:
     assert split_byline("The Russian and Syrian defense ministries", page_text=True) == []
 
 
-def test_dangling_bracket_trimmed_de() -> None:
-    assert split_byline("Deutsche Welle (") == ["Deutsche Welle"]
+@pytest.mark.parametrize(("byline", "name"), [
+    ("Deutsche Welle (", "Deutsche Welle"),  # de
+    ("r23 »", "r23"),  # a forum handle and its link arrow
+    ("« Jean Dupont", "Jean Dupont"),  # fr
+    ("Mario Rossi,", "Mario Rossi"),  # it
+])
+def test_dangling_punctuation_trimmed(byline: str, name: str) -> None:
+    assert split_byline(byline) == [name]
 
 
 @pytest.mark.parametrize(("byline", "names"), [
