@@ -38,6 +38,7 @@ from .metadata_dom import (
 from .metadata_vocab import (
     BYLINE_CUES,
     BYLINE_PREFIXES,
+    COUNTRIES,
     CREDENTIALS,
     DANGLING_WORDS,
     JUNK_AUTHORS,
@@ -207,7 +208,8 @@ def is_author_name(name: str) -> bool:
     if not words or _CODE.search(name) or _NUMBER.search(name) or _balanced(name) != name:
         return False
     folded = name.casefold().strip(" .:")
-    if folded in _LABELS or folded in _STOP_PARTS or folded in JUNK_AUTHORS:
+    if folded in _LABELS or folded in _STOP_PARTS or folded in JUNK_AUTHORS or (
+            folded in COUNTRIES):
         return False
     last = words[-1]
     if last.casefold() in DANGLING_WORDS and last == last.lower():
@@ -280,7 +282,7 @@ def split_byline(raw: str, page_text: bool = False) -> list[str]:
     text = _CUT.sub("", text)
     names: list[str] = []
     fragments = 0
-    for index, part in enumerate(_JOINERS.split(text)):
+    for index, part in enumerate(_without_dateline(_JOINERS.split(text))):
         name = _clean_name(part, page_text)
         if name and not is_author_name(name):
             name, fragments = _trim_dangling(name), fragments + 1
@@ -300,6 +302,19 @@ def split_byline(raw: str, page_text: bool = False) -> list[str]:
         if name.casefold() not in {n.casefold() for n in names}:
             names.append(name)
     return names if fragments * 2 < len(names) + fragments or not fragments else []
+
+
+def _without_dateline(parts: list[str]) -> list[str]:
+    """'Jane Doe, Munich, Germany' -> ['Jane Doe']: a country and the one-word city before
+    it are where the byline was written, not who wrote it."""
+    out: list[str] = []
+    for part in parts:
+        if part.strip(" .").casefold() in COUNTRIES:
+            if out and len(out[-1].split()) == 1 and len(out) > 0:
+                out.pop()
+            continue
+        out.append(part)
+    return out
 
 
 def _trim_dangling(name: str) -> str:

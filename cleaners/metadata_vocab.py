@@ -114,6 +114,32 @@ ROLE_WORDS: frozenset[str] = frozenset({
     "chefredakteurin", "reporterin", "korrespondentin", "journalistin",
 })
 
+# Countries (English and own names, some German/French/Spanish): the end of a dateline
+# ("Munich, Germany") printed where a byline would be, never an author.
+COUNTRIES: frozenset[str] = frozenset({
+    "germany", "deutschland", "allemagne", "alemania", "austria", "österreich", "autriche",
+    "switzerland", "schweiz", "suisse", "svizzera", "suiza", "france", "frankreich", "francia",
+    "italy", "italia", "italien", "italie", "spain", "españa", "spanien", "espagne",
+    "portugal", "netherlands", "nederland", "niederlande", "pays-bas", "belgium", "belgien",
+    "belgique", "belgië", "luxembourg", "luxemburg", "poland", "polska", "polen", "pologne",
+    "czech republic", "czechia", "česko", "tschechien", "slovakia", "hungary", "magyarország",
+    "ungarn", "romania", "românia", "bulgaria", "greece", "griechenland", "grèce", "ελλάδα",
+    "denmark", "danmark", "dänemark", "sweden", "sverige", "schweden", "suède", "norway",
+    "norge", "norwegen", "finland", "suomi", "finnland", "iceland", "ísland", "ireland",
+    "irland", "united kingdom", "uk", "england", "scotland", "wales", "großbritannien",
+    "royaume-uni", "reino unido", "ukraine", "україна", "russia", "россия", "russland",
+    "russie", "turkey", "türkiye", "türkei", "usa", "u.s.", "united states", "vereinigte staaten",
+    "états-unis", "estados unidos", "canada", "kanada", "mexico", "méxico", "mexiko", "brazil",
+    "brasil", "brasilien", "argentina", "argentinien", "chile", "colombia", "kolumbien", "peru",
+    "perú", "venezuela", "bolivia", "paraguay", "uruguay", "ecuador", "cuba", "china", "中国",
+    "japan", "日本", "japon", "japón", "south korea", "korea", "한국", "대한민국", "india",
+    "indien", "inde", "indonesia", "indonesien", "vietnam", "việt nam", "thailand",
+    "philippines", "malaysia", "singapore", "singapur", "australia", "australien", "australie",
+    "new zealand", "neuseeland", "israel", "iran", "iraq", "irak", "syria", "syrien", "egypt",
+    "ägypten", "égypte", "egipto", "south africa", "südafrika", "afrique du sud", "nigeria",
+    "kenya", "kenia", "morocco", "marokko", "maroc", "marruecos", "lesotho", "tanzania",
+})
+
 # Small words that end a byline label or start a time ("Beitrag von", "Houzz vor 3 Tagen",
 # "Published on"): never the last word of a name, nor a name alone.
 DANGLING_WORDS: frozenset[str] = frozenset({

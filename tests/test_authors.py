@@ -189,3 +189,15 @@ def test_an_author_profile_blurb_gives_no_names(blurb: str) -> None:
 def test_names_with_particles_are_not_a_sentence_es() -> None:
     assert split_byline("Por Ana de la Cruz y Pedro de los Santos") == [
         "Ana de la Cruz", "Pedro de los Santos"]
+
+
+@pytest.mark.parametrize(("byline", "names"), [
+    ("Munich, Germany", []),  # en: a dateline in the author meta tag
+    ("Jane Doe, Munich, Germany", ["Jane Doe"]),
+    ("Marie Dupont, Lyon, France", ["Marie Dupont"]),  # fr
+    ("Jan Kowalski, Polska", ["Jan Kowalski"]),  # pl
+    ("Hans Meier, Zürich, Schweiz", ["Hans Meier"]),  # de
+    ("India Knight", ["India Knight"]),  # a name that holds a country
+])
+def test_a_dateline_is_not_an_author(byline: str, names: list[str]) -> None:
+    assert split_byline(byline) == names
