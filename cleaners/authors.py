@@ -8,6 +8,12 @@ person's byline shown on the page.  A byline string is cut into names:
 prefixes and job suffixes ("기자", "記者") go, joiners ("and", "und", "и", ",")
 split, emails, dates, credentials ("MD", "PhD") and job titles are dropped.
 An organisation counts when it is the byline ("Reuters").
+
+Every name, whatever its source, passes one validator (is_author_name): a person
+or an organisation in any script, not code ("window._x.push {"), not a label
+("Veröffentlicht am", "Beitrag von"), not a sentence fragment ("Syrian defense
+ministries"), without dangling punctuation ("Deutsche Welle (" -> "Deutsche Welle").
+A byline that is mostly fragments is a sentence, and gives no names at all.
 """
 
 from __future__ import annotations
@@ -32,11 +38,15 @@ from .metadata_dom import (
 from .metadata_vocab import (
     BYLINE_CUES,
     BYLINE_PREFIXES,
+    COUNTRIES,
     CREDENTIALS,
+    DANGLING_WORDS,
     JUNK_AUTHORS,
+    MODIFIED_LABELS,
     NAME_JOINERS,
     NAME_PARTICLES,
     NAME_SUFFIXES,
+    PUBLISHED_LABELS,
     ROLE_TITLES,
     ROLE_WORDS,
 )
@@ -75,7 +85,7 @@ MAX_CUE_DISTANCE = 12
 _REL_AUTHOR = etree.XPath("//a[@rel='author' or contains(concat(' ', @rel, ' '), ' author ')]")
 _ITEMPROP_AUTHOR = etree.XPath("//*[@itemprop='author' or @itemprop='creator']")
 _ITEMPROP_NAME = etree.XPath(".//*[@itemprop='name']")
-_BYLINE_CLASSED = re.compile(r"yline|y-line|uthor|writer|reporter|contributor|posted-by")
+_BYLINE_CLASSED = re.compile(r"[Bb][Yy]-?[Ll]ine|uthor|writer|reporter|contributor|posted-by")
 _NOT_BYLINE_TAGS = frozenset({"script", "style", "meta", "link", "img", "body", "html",
                               "article", "main", "svg", "picture", "source"})
 _AUTHOR_LINKS = etree.XPath(
@@ -96,9 +106,21 @@ _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_DIGITS = re.compile(r"\d")
+_NUMBER = re.compile(r"(?:^|\s)[^\s\w]*\d")  # a token that starts with a digit (a date)
+# code, markup or template syntax: never in a name
+_CODE = re.compile(r"[{}<>=\\`$]|\w\(|\(\)|\w\.\w+\.\w+\(|\b(?:function|var|window|document|"
+                   r"null|undefined|true|false)\b[.(]|__")
+_DANGLING_PUNCT = re.compile(r"[\s(\[{,;:/&+\-–—·•|»«›‹→]+$|^[\s)\]},;:/&+·•|»«›‹→]+")
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2}|com|net|org|info|news|online|media|blog)$",
+                     re.IGNORECASE)
+# three lower-case words in a row (cased scripts): a sentence, not a byline
+_SENTENCE = re.compile(r"(?:\b[^\W\d_A-Z]*[a-zà-ÿ][^\W\d_]*\b[\s,]+){3}", re.UNICODE)
+_GENERATED = re.compile(r"\d[^\W\d_]")  # a letter after a digit: a generated id
+_BRANDLIKE = re.compile(r"[-.\d_]\w|\w[A-Z]")  # "revamp-it", "hessenschau.de", "eBay"
+_KEEP_DOT = frozenset({"jr", "sr", "st"})
+_LABELS = frozenset(PUBLISHED_LABELS) | frozenset(MODIFIED_LABELS)
 _CUT = re.compile(
-    r"\s+(?:[-–—|·•]\s+)?(?:(?:updated|published|posted|on|last updated|at)\b|\S*\d|"
+    r"\s+(?:[-–—|·•]\s+)?(?:(?:updated|published|posted|on|last updated|at)\b|[^\s\w]*\d|"
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d).*$",
     re.IGNORECASE)
@@ -157,13 +179,71 @@ def _flip(name: str) -> str:
     return name
 
 
+def _balanced(name: str) -> str:
+    """'Deutsche Welle (' -> 'Deutsche Welle'; '(AP)' and 'Jane Doe (AFP)' are kept."""
+    for _ in range(3):
+        trimmed = _DANGLING_PUNCT.sub("", name)
+        if name.count("(") != name.count(")"):
+            trimmed = trimmed.replace("(", " ").replace(")", " ")
+        trimmed = " ".join(trimmed.split())
+        if trimmed == name:
+            break
+        name = trimmed
+    return name
+
+
+def _with_dot(name: str, raw: str) -> str:
+    """'Perry Bacon Jr.', 'Joe S.': the dot after a last initial or 'Jr' stays."""
+    last = name.split()[-1] if name.split() else ""
+    if raw.rstrip(" \"'”’*").endswith(".") and len(name.split()) > 1 and (
+            (len(last) == 1 and last.isalpha()) or last.casefold() in _KEEP_DOT):
+        return name + "."
+    return name
+
+
+def is_author_name(name: str) -> bool:
+    """A person or an organisation, in any script: not code, a label, a lone small word,
+    a sentence fragment (a lower-case word after a capitalised one) or a number."""
+    words = name.split()
+    if not words or _CODE.search(name) or _NUMBER.search(name) or _balanced(name) != name:
+        return False
+    folded = name.casefold().strip(" .:")
+    if folded in _LABELS or folded in _STOP_PARTS or folded in JUNK_AUTHORS or (
+            folded in COUNTRIES):
+        return False
+    last = words[-1]
+    if last.casefold() in DANGLING_WORDS and last == last.lower():
+        return False  # "Beitrag von", "Published on"
+    if _DOMAIN.match(name):
+        return True  # "mbl.is", "ORF.at"
+    if len(words) == 1:
+        return not _GENERATED.search(name)  # a handle, not "mdelatorreq6vkpg2ma0ci"
+    cased = [w for w in words if w[:1].isalpha() and w[:1].upper() != w[:1].lower()]
+    lower = [w for w in cased[1:] if w[:1].islower() and w.casefold() not in NAME_PARTICLES
+             and w.casefold() not in _ORG_GLUE and w.casefold() not in ROLE_WORDS
+             and not _BRANDLIKE.search(w)]
+    # "jane doe" typed in lower case is a name, "wegewerk GmbH" a brand in lower case;
+    # more than two lower-case words are a phrase ("spécialiste des questions européennes")
+    if all(w[:1].islower() for w in cased):
+        return len([w for w in cased if w.casefold() not in NAME_PARTICLES]) <= 2
+    return not lower
+
+
+# lower-case words that organisation names carry ("Redaktion hessenschau.de",
+# "Bundesverband für Wald", "Museum of Art")
+_ORG_GLUE = frozenset({"of", "for", "the", "and", "für", "und", "der", "die", "das", "des",
+                       "de", "du", "la", "le", "les", "et", "del", "y", "di", "e", "van", "och",
+                       "og", "i", "w", "z", "na", "&", "with", "mit", "avec", "con", "com",
+                       "editors", "team", "desk", "staff", "redaktion", "reporters", "writers"})
+
+
 def _clean_name(part: str, page_text: bool = False) -> str | None:
     if part.strip(" .:").casefold() in _STOP_PARTS:
         return None
     name = _SUFFIX.sub("", _GLUED_BY.sub("", part.strip(" .:-–—\"'“”‘’*")))
     name = _PREFIX.sub("", name).strip(" .:-–—\"'“”")
-    name = _SUFFIX.sub("", name).strip()
-    if not name or _DIGITS.search(name):
+    name = _balanced(_SUFFIX.sub("", name).strip())
+    if not name or _NUMBER.search(name):
         return None
     if ":" in name or "：" in name:
         return None  # "design: Scott McDaniel", a credit line, not a byline
@@ -172,30 +252,79 @@ def _clean_name(part: str, page_text: bool = False) -> str | None:
     folded = name.casefold().rstrip(".")
     if folded in JUNK_AUTHORS or folded in _MONTHS or len(name) > MAX_NAME_CHARS:
         return None
-    if "." in name and " " not in name and not name.endswith("."):
-        return None  # 'page.head.author', a template placeholder
+    if "." in name and " " not in name and not name.endswith(".") and not _DOMAIN.match(name):
+        return None  # 'page.head.author', a template placeholder ('mbl.is' is a site)
     if len(name.split()) > MAX_NAME_WORDS:
         return None
+    return _with_dot(_doubled(name), part)
+
+
+def _doubled(name: str) -> str:
+    """"Kristen Falc'hon Kristen Falc'hon" (a name printed twice) -> once."""
+    words = name.split()
+    half = len(words) // 2
+    if len(words) % 2 == 0 and half and words[:half] == words[half:]:
+        return " ".join(words[:half])
     return name
 
 
 def split_byline(raw: str, page_text: bool = False) -> list[str]:
-    """'By Jane Doe and John Roe, MD · Jan 5, 2025' -> ['Jane Doe', 'John Roe']."""
+    """'By Jane Doe and John Roe, MD · Jan 5, 2025' -> ['Jane Doe', 'John Roe'].
+
+    A byline whose parts are mostly not names ("The Russian and Syrian defense
+    ministries said") is a sentence: no names."""
     text = clean_text(raw)
+    if _CODE.search(text):
+        return []
     text = _URL.sub(" ", _EMAIL.sub(" ", text))
     text = " ".join(_HANDLE.sub(" ", _BRACKETS.sub(" ", text)).split())
     text = _PREFIX.sub("", text)
     text = _CUT.sub("", text)
     names: list[str] = []
-    for part in _JOINERS.split(text):
+    fragments = 0
+    for index, part in enumerate(_without_dateline(_JOINERS.split(text))):
         name = _clean_name(part, page_text)
+        if name and not is_author_name(name):
+            name, fragments = _trim_dangling(name), fragments + 1
+            if not is_author_name(name):
+                if index == 0:
+                    return []  # it opens with a sentence: a blurb or the text itself
+                continue
+            fragments -= 1
+        elif not name and (_SENTENCE.search(part) or len(part.split()) > MAX_NAME_WORDS):
+            if index == 0:
+                return []  # "Jane Doe is a reporter covering health, science and climate"
+            fragments += 1
         if not name or (names and (_is_credential(name) or _is_role(name))):
             continue
         if page_text and _only_role(name):
             continue  # "Head of Marketing" printed where a byline name would be
         if name.casefold() not in {n.casefold() for n in names}:
             names.append(name)
-    return names
+    return names if fragments * 2 < len(names) + fragments or not fragments else []
+
+
+def _without_dateline(parts: list[str]) -> list[str]:
+    """'Jane Doe, Munich, Germany' -> ['Jane Doe']: a country and the one-word city before
+    it are where the byline was written, not who wrote it."""
+    out: list[str] = []
+    for part in parts:
+        if part.strip(" .").casefold() in COUNTRIES:
+            if out and len(out[-1].split()) == 1 and len(out) > 0:
+                out.pop()
+            continue
+        out.append(part)
+    return out
+
+
+def _trim_dangling(name: str) -> str:
+    """'Houzz Deutschland vor' (before "3 Tagen") -> 'Houzz Deutschland'; a label of one
+    word and its preposition ('Researched by') stays whole, and is no name."""
+    words = name.split()
+    while len(words) > 2 and words[-1] == words[-1].lower() and (
+            words[-1].casefold() in DANGLING_WORDS):
+        words.pop()
+    return " ".join(words)
 
 
 def _ld_names(value: Any, ld: JsonLd, depth: int = 0) -> list[str]:
@@ -306,6 +435,14 @@ def from_headline(headline: HtmlElement | None) -> list[str]:
     return []
 
 
+def _BYLINE_SLOT(node: HtmlElement) -> bool:
+    """A byline-classed element with words in it (not an avatar box or a lone button)."""
+    return len(_LETTERS.findall(spaced_text(node)[:MAX_BYLINE_CHARS])) >= 2
+
+
+_LETTERS = re.compile(r"[^\W\d_]{3}")
+
+
 def _from_dom(tree: HtmlElement, index: ClassIndex) -> list[str]:
     finders = (_ITEMPROP_AUTHOR, _REL_AUTHOR, lambda _tree: index.find(_BYLINE_CLASSED))
     for finder in finders:
@@ -313,11 +450,12 @@ def _from_dom(tree: HtmlElement, index: ClassIndex) -> list[str]:
         for node in finder(tree):
             if node.tag in _NOT_BYLINE_TAGS or in_noise_region(node):
                 continue
-            for name in _node_names(node):
+            found = _node_names(node)
+            for name in found:
                 if name.casefold() not in {n.casefold() for n in names}:
                     names.append(name)
-            if names and finder is finders[-1]:
-                return names
+            if finder is finders[-1] and (names or (not found and _BYLINE_SLOT(node))):
+                return names  # the first byline shown: its names, or none ("Published 12.4.")
         if names:
             return names
     return []
@@ -341,18 +479,76 @@ def extract_authors(tree: HtmlElement, meta: dict[str, list[str]], ld: JsonLd,
     """Clean author names, strongest source first.
 
     JSON-LD and meta authors come first, then a byline next to the headline,
-    then rel/itemprop/class bylines.  When the declared author is only the
-    site or an organisation, a person's byline shown on the page wins; the
-    site's own name listed next to people's names is dropped.
+    then rel/itemprop/class bylines, then a paragraph of bold names opening the text
+    or signing it off (when those gave nothing but the site's name).  When the
+    declared author is only the site or an organisation, a person's byline shown on
+    the page wins; the site's own name listed next to people's names is dropped.
     """
     declared = _without_site(_from_jsonld(ld) or _from_meta(meta), is_site)
     if declared and not _is_organisation(declared, ld, is_site):
+        if any(len(name.split()) == 1 for name in declared):
+            return _fuller(declared, from_headline(headline))
         return declared
-    shown = _without_site(from_headline(headline) or _from_dom(tree, index or ClassIndex(tree)),
-                          is_site)
+    shown = _without_site(from_headline(headline), is_site)
+    if not shown:  # no "By ..." next to the headline: a byline element, else a bold line
+        shown = _without_site(_from_dom(tree, index or ClassIndex(tree)), is_site)
+        if not shown or all(is_site(n) for n in shown):
+            shown = _bold_line(headline) or shown
     if declared and shown and all(is_site(n) for n in shown):
         return declared
     return shown or declared
+
+
+_PARAGRAPHS_AFTER = etree.XPath("following::p[position() <= 40]")
+BOLD_TAGS = frozenset({"strong", "b"})
+MAX_BOLD_LINE_WORDS = 4
+LEAD_PARAGRAPHS = 3  # a bold name after the headline, under a short standfirst or two
+MAX_DECK_WORDS = 25
+MIN_BODY_PARAGRAPHS = 3  # a sign-off comes after at least this many paragraphs
+
+
+def _bold_name(p: HtmlElement) -> list[str]:
+    """'<p><strong>Mohloai Mpesi</strong></p>': a paragraph that is bold names only."""
+    if len(p) != 1 or p[0].tag not in BOLD_TAGS or (p.text or "").strip() or (
+            p[0].tail or "").strip():
+        return []
+    names = split_byline(clean_text(text_of(p)), page_text=True)
+    if names and all(2 <= len(n.split()) <= MAX_BOLD_LINE_WORDS and looks_like_name(n)
+                     for n in names):
+        return names
+    return []
+
+
+def _bold_line(headline: HtmlElement | None) -> list[str]:
+    """A byline printed as a paragraph of its own, bold names only: first after the
+    headline (under a short standfirst), or a sign-off set to the right under the text."""
+    if headline is None:
+        return []
+    paragraphs = [p for p in _PARAGRAPHS_AFTER(headline) if not in_noise_region(p)]
+    texts = [p for p in paragraphs if text_of(p)]
+    for p in texts[:LEAD_PARAGRAPHS]:
+        if names := _bold_name(p):
+            return names
+        if len(text_of(p).split()) > MAX_DECK_WORDS:
+            break  # the text has begun
+    for index, p in enumerate(texts):
+        if index >= MIN_BODY_PARAGRAPHS and _ALIGNED_RIGHT.search(
+                f"{p.get('style', '')} {p.get('align', '')}") and (names := _bold_name(p)):
+            return names  # a sign-off set to the right under the text
+    return []
+
+
+_ALIGNED_RIGHT = re.compile(r"text-align\s*:\s*right|^\s*right\b|\bright\s*$", re.IGNORECASE)
+
+
+def _fuller(declared: list[str], shown: list[str]) -> list[str]:
+    """'Todd' declared, 'By Todd Bates' shown: the name as the byline prints it in full."""
+    out = []
+    for name in declared:
+        longer = [s for s in shown if len(name.split()) == 1 and len(s.split()) > 1
+                  and s.split()[0].casefold() == name.casefold()]
+        out.append(longer[0] if len(longer) == 1 else name)
+    return out
 
 
 def _without_site(names: list[str], is_site: Callable[[str], bool]) -> list[str]:

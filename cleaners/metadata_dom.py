@@ -16,6 +16,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from .metadata_vocab import NOISE_REGION_WORDS
+from .textnorm import strip_invisible
 
 _META = etree.XPath("//meta[@content]")
 _JSONLD = etree.XPath(
@@ -34,7 +35,7 @@ _WRAPPERS = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|/\*\s*<!\[CDATA\[\s*\*/)|"
                        r"(?:-->|//\s*\]\]>|/\*\s*\]\]>\s*\*/)\s*$")
 
 ARTICLE_TYPES = frozenset({
-    "article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
     "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "livebloggposting",
     "liveblogposting", "techarticle", "scholarlyarticle", "report", "socialmediaposting",
     "posting", "medicalscholarlyarticle", "advertisercontentarticle", "satiricalarticle",
@@ -42,7 +43,7 @@ ARTICLE_TYPES = frozenset({
     "discussionforumposting", "qapage", "videoobject", "podcastepisode", "newsmediaorganization",
 })
 STRONG_ARTICLE_TYPES = frozenset({
-    "article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
     "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting",
     "techarticle", "scholarlyarticle", "report", "socialmediaposting", "medicalscholarlyarticle",
     "advertisercontentarticle", "satiricalarticle", "askpublicnewsarticle",
@@ -66,7 +67,7 @@ def clean_text(value: Any) -> str:
             value = html.unescape(value)
     if _MOJIBAKE.search(value):
         value = _repair_mojibake(value)
-    return _SPACE.sub(" ", value).strip()
+    return _SPACE.sub(" ", strip_invisible(value)).strip()
 
 
 def _repair_mojibake(value: str) -> str:
@@ -81,7 +82,7 @@ def _repair_mojibake(value: str) -> str:
 def text_of(node: HtmlElement) -> str:
     """Visible-ish text of an element, whitespace collapsed."""
     try:
-        return _SPACE.sub(" ", node.text_content()).strip()
+        return _SPACE.sub(" ", strip_invisible(node.text_content())).strip()
     except ValueError:
         return ""
 
@@ -89,7 +90,7 @@ def text_of(node: HtmlElement) -> str:
 def spaced_text(node: HtmlElement) -> str:
     """Element text with a space between children ("Jane DoeMay 5" -> "Jane Doe May 5")."""
     try:
-        return _SPACE.sub(" ", " ".join(node.itertext())).strip()
+        return _SPACE.sub(" ", strip_invisible(" ".join(node.itertext()))).strip()
     except ValueError:
         return ""
 

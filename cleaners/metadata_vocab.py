@@ -14,7 +14,10 @@ BYLINE_PREFIXES: tuple[str, ...] = (
     "view all posts by", "see all posts by", "all posts by", "more posts by", "posts by",
     "more articles by", "articles by", "more from", "more by",
     "alle beiträge von", "tous les articles de", "todos los artículos de",
-    "tutti gli articoli di",
+    "tutti gli articoli di", "zeige alle beiträge von", "alle artikel von", "weitere artikel von",
+    "mehr artikel von", "mehr von", "artikel von", "beitrag von", "beiträge von",
+    "voir tous les articles de", "articles de", "ver todos los artículos de", "artículos de",
+    "articoli di", "see more by", "view posts by", "more stories by",
     "author", "authors", "writer", "byline", "posted", "written",
     "von", "text", "autor", "autorin", "autoren", "verfasst von",
     "par", "rédigé par", "publié par", "auteur", "auteure",
@@ -40,7 +43,8 @@ BYLINE_CUES: tuple[str, ...] = (
 # Lower-case name particles ("Ludwig van Beethoven", "Ana de la Cruz").
 NAME_PARTICLES: frozenset[str] = frozenset({
     "van", "der", "den", "de", "da", "di", "del", "della", "des", "du", "la", "le", "von", "zu",
-    "bin", "ibn", "al", "el", "y", "dos", "das", "ter", "ten", "af", "st.",
+    "bin", "ibn", "al", "el", "y", "dos", "das", "ter", "ten", "af", "st.", "los", "las",
+    "do", "ben", "op", "vom", "zum", "zur", "'t", "lo", "e",
 })
 
 # Trailing job titles that are not part of a name (Korean/Japanese/Chinese news).
@@ -73,6 +77,13 @@ JUNK_AUTHORS: frozenset[str] = frozenset({
     "link", "contact", "contact us", "about", "about the author", "about us", "read more",
     "more", "view all posts", "all posts", "profile", "others", "home", "menu", "search",
     "follow", "subscribe", "login", "log in", "sign in", "comments", "reply", "team member",
+    "super user", "user unknown", "public domain", "domena publiczna", "unbekannt", "inconnu",
+    "anónimo", "anonimo", "anonyme", "anonymous user",
+    # buttons and section names printed where a byline would be
+    "copier", "copy", "copy link", "kontakt", "kontaktieren", "teilen", "drucken", "partager",
+    "imprimer", "compartir", "imprimir", "condividi", "stampa", "delen", "dela", "udostępnij",
+    "news", "nachrichten", "noticias", "actualités", "notizie", "nieuws", "nyheter", "nyheder",
+    "wiadomości", "новости", "новини", "notícias",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "mon", "tue", "wed", "thu", "fri", "sat", "sun", "today", "yesterday",
 })
@@ -84,6 +95,7 @@ ROLE_TITLES: frozenset[str] = frozenset({
     "ceo", "cto", "cfo", "coo", "president", "attorney", "lawyer", "contributor",
     "correspondent", "columnist", "winemaker", "journalist", "producer", "redakteur",
     "redakteurin", "korrespondent", "journaliste", "rédacteur", "redactor", "periodista",
+    "chefredakteur", "chefredakteurin", "reporterin", "korrespondentin", "journalistin",
 })
 
 # Job titles that follow a name in bylines ("Jane Doe, Senior Editor"); a
@@ -98,7 +110,41 @@ ROLE_WORDS: frozenset[str] = frozenset({
     "freelance", "staff", "marketing", "development", "operations", "content", "partner",
     "owner", "advisor", "adviser", "counsel", "scientist", "developer", "redakteur",
     "redakteurin", "korrespondent", "journaliste", "rédacteur", "redactor", "periodista",
-    "кореспондент", "корреспондент", "журналіст", "журналист",
+    "кореспондент", "корреспондент", "журналіст", "журналист", "chefredakteur",
+    "chefredakteurin", "reporterin", "korrespondentin", "journalistin",
+})
+
+# Countries (English and own names, some German/French/Spanish): the end of a dateline
+# ("Munich, Germany") printed where a byline would be, never an author.
+COUNTRIES: frozenset[str] = frozenset({
+    "germany", "deutschland", "allemagne", "alemania", "austria", "österreich", "autriche",
+    "switzerland", "schweiz", "suisse", "svizzera", "suiza", "france", "frankreich", "francia",
+    "italy", "italia", "italien", "italie", "spain", "españa", "spanien", "espagne",
+    "portugal", "netherlands", "nederland", "niederlande", "pays-bas", "belgium", "belgien",
+    "belgique", "belgië", "luxembourg", "luxemburg", "poland", "polska", "polen", "pologne",
+    "czech republic", "czechia", "česko", "tschechien", "slovakia", "hungary", "magyarország",
+    "ungarn", "romania", "românia", "bulgaria", "greece", "griechenland", "grèce", "ελλάδα",
+    "denmark", "danmark", "dänemark", "sweden", "sverige", "schweden", "suède", "norway",
+    "norge", "norwegen", "finland", "suomi", "finnland", "iceland", "ísland", "ireland",
+    "irland", "united kingdom", "uk", "england", "scotland", "wales", "großbritannien",
+    "royaume-uni", "reino unido", "ukraine", "україна", "russia", "россия", "russland",
+    "russie", "turkey", "türkiye", "türkei", "usa", "u.s.", "united states", "vereinigte staaten",
+    "états-unis", "estados unidos", "canada", "kanada", "mexico", "méxico", "mexiko", "brazil",
+    "brasil", "brasilien", "argentina", "argentinien", "chile", "colombia", "kolumbien", "peru",
+    "perú", "venezuela", "bolivia", "paraguay", "uruguay", "ecuador", "cuba", "china", "中国",
+    "japan", "日本", "japon", "japón", "south korea", "korea", "한국", "대한민국", "india",
+    "indien", "inde", "indonesia", "indonesien", "vietnam", "việt nam", "thailand",
+    "philippines", "malaysia", "singapore", "singapur", "australia", "australien", "australie",
+    "new zealand", "neuseeland", "israel", "iran", "iraq", "irak", "syria", "syrien", "egypt",
+    "ägypten", "égypte", "egipto", "south africa", "südafrika", "afrique du sud", "nigeria",
+    "kenya", "kenia", "morocco", "marokko", "maroc", "marruecos", "lesotho", "tanzania",
+})
+
+# Small words that end a byline label or start a time ("Beitrag von", "Houzz vor 3 Tagen",
+# "Published on"): never the last word of a name, nor a name alone.
+DANGLING_WORDS: frozenset[str] = frozenset({
+    "by", "on", "at", "in", "am", "um", "vor", "von", "seit", "par", "le", "de", "por", "el",
+    "di", "il", "door", "op", "av", "af", "på", "przez", "od", "от", "від", "の", "于",
 })
 
 # Labels in front of a date that say which date it is.
@@ -164,8 +210,16 @@ for _number, _names in enumerate(_MONTH_NAMES, start=1):
 
 # Separators between a headline and the site name in <title>.
 TITLE_SEPARATORS: tuple[str, ...] = (
-    " | ", " – ", " — ", " - ", " :: ", " · ", " • ", " » ", " « ", " // ", " / ", " ~ ",
+    " | ", " – ", " — ", " - ", " :: ", " · ", " • ", " » ", " « ", " › ", " // ", " / ", " ~ ",
     " ― ", ": ", "｜", " │ ", " ¦ ", "_", "：", " — ",
+)
+
+# Class/id words of the line above a headline (the kicker, "Dachzeile", "surtitre"):
+# an <h1> whose first part carries one of them is "kicker + headline", not one title.
+KICKER_CLASS_WORDS: tuple[str, ...] = (
+    "kicker", "roofline", "topline", "dachzeile", "spitzmarke", "overline", "overhead",
+    "eyebrow", "supertitle", "superline", "surtitre", "surtitle", "toptitle", "pretitle",
+    "pre-title", "antetitulo", "occhiello", "subheadline", "subtitle", "flag", "rubric",
 )
 
 # Class/id words marking page regions whose dates and names are not the article's.

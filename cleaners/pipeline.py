@@ -25,6 +25,7 @@ from .model import CleanOptions, CleanPage
 from .pagetype import classify_page, page_shape, surely_listing
 from .postclean import postclean
 from .preclean import prune_noise
+from .textnorm import strip_invisible
 from .words import count_words
 
 DEFAULT_OPTIONS = CleanOptions()
@@ -68,6 +69,7 @@ def _clean_tree(tree: HtmlElement, url: str, opts: CleanOptions) -> CleanPage:
         blocks = postclean(extract_blocks(tree, url), meta, opts.boilerplate_lines)
         text = "\n\n".join(blocks)
         page_type = classify_page(shape, meta, text)
+    text = strip_invisible(text)  # soft hyphens, zero-width spaces (metadata: clean_text)
     canonical = urljoin(url, meta.canonical_url) if meta.canonical_url else None
     return CleanPage(
         url=url,

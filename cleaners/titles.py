@@ -1,11 +1,19 @@
-"""The headline: <h1> when the page's own metadata agrees, else a cleaned <title>.
+"""The headline: what most of the page's own sources agree on, else <h1>, else <title>.
 
-Site names are cut from "Headline | Site", "Headline - Site", "Site » Headline"
-using og:site_name, the JSON-LD publisher/WebSite name and the host name.
+Sources: the <h1> (as shown, and without its kicker line when it has one), the
+JSON-LD headline, og:title, twitter:title and <title>, each with the site's name
+cut off.  The text that most of them give wins ("Kicker: Headline" written out by
+og:title and <title> beats an <h1> that shows the same words on two lines; an <h1>
+confirmed by og:title beats a different JSON-LD headline).  A suffix is cut when it
+is the site's name ("Headline | Site", "Site » Headline": og:site_name,
+application-name, the JSON-LD publisher/WebSite name, the host name); an unknown
+short suffix is cut only from <title>, og:title and twitter:title, and never when it
+starts in lower case ("Würde des Lebens – ein Projekt" is a headline and its subtitle).
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,7 +32,7 @@ from .metadata_dom import (
     text_of,
     types_of,
 )
-from .metadata_vocab import TITLE_SEPARATORS
+from .metadata_vocab import KICKER_CLASS_WORDS, TITLE_SEPARATORS
 
 _TITLE = etree.XPath("//title")
 _H1 = etree.XPath("//h1")
@@ -42,6 +50,7 @@ MIN_SUBSTRING = 12
 H1_MIN_SIMILARITY = 0.6
 H1_MIN_WORDS = 3
 GENERIC_SUFFIX_WORDS = 4
+SUBTITLE_SEPARATORS = (" – ", " — ")  # a headline's own subtitle may follow these, never " | "
 HOST_STOP = frozenset({"www", "com", "org", "net", "co", "uk", "de", "fr", "edu", "gov", "io",
                        "blog", "news", "m", "amp", "en", "info", "au", "ca", "in", "us"})
 
@@ -102,18 +111,23 @@ def site_names(meta: dict[str, list[str]], ld: JsonLd, url: str) -> SiteNames:
     return SiteNames([n for n in names if n], "".join(labels), handles)
 
 
-def strip_site(title: str, site: SiteNames, headline_keys: set[str]) -> str:
-    """Cut site-name segments from either end of a title, repeatedly."""
+def strip_site(title: str, site: SiteNames, headline_keys: set[str],
+               generic: bool = True) -> str:
+    """Cut site-name segments from either end of a title, repeatedly.
+
+    A short unknown suffix ("Headline | Some Blog") is cut too, never one that starts in
+    lower case (a subtitle: "Würde des Lebens – ein Projekt"); generic=False keeps one
+    after a dash (a headline that another source repeats with it)."""
     title = clean_text(title)
     for _ in range(3):
-        cut = _cut_once(title, site, headline_keys)
+        cut = _cut_once(title, site, headline_keys, generic)
         if cut == title:
             break
         title = cut
-    return title
+    return _DANGLING.sub("", title) or title
 
 
-def _cut_once(title: str, site: SiteNames, headline_keys: set[str]) -> str:
+def _cut_once(title: str, site: SiteNames, headline_keys: set[str], generic: bool) -> str:
     for sep in TITLE_SEPARATORS:
         if sep not in title:
             continue
@@ -123,24 +137,114 @@ def _cut_once(title: str, site: SiteNames, headline_keys: set[str]) -> str:
             keep, drop = keep.strip(), drop.strip()
             if not keep or not drop:
                 continue
-            if _key(keep) in headline_keys or site.matches(drop):
-                return keep
-    for sep in (" | ", " – ", " — ", " :: ", " » ", " · ", "｜"):
+            if _key(keep) in headline_keys or site.matches(drop) or _is_date(drop):
+                return keep  # the site's name, or a date ("23.01.2022 - Headline")
+    for sep in (" | ", " – ", " — ", " :: ", " » ", " › ", " · ", "｜"):
+        if not generic and sep in SUBTITLE_SEPARATORS:
+            continue
         head, found, tail = title.rpartition(sep)
-        if found and len(tail.split()) <= GENERIC_SUFFIX_WORDS < len(head.split()) + 2:
+        if (found and len(tail.split()) <= GENERIC_SUFFIX_WORDS < len(head.split()) + 2
+                and not (tail.strip()[:1].islower() and " " in tail.strip())):
             return head.strip()
     return title
 
 
-def _h1_texts(tree: HtmlElement) -> list[str]:
-    out: list[str] = []
+@dataclass(frozen=True)
+class Heading:
+    """An <h1> as shown, and without its kicker line when it starts with one."""
+
+    text: str
+    headline: str | None = None  # the text after the kicker
+    marked: bool = False  # the kicker is marked as one (class, <small>, own line, separator)
+
+    @property
+    def shown(self) -> str:
+        """The headline a reader takes from it: the kicker's line apart when marked."""
+        return self.headline if self.marked and self.headline else self.text
+
+
+# a segment that is only a date or time: "23.01.2022", "2. Februar 2022, 10:30"
+_DATE_ONLY = re.compile(r"^[\d\s./:,\-]*\d[\d\s./:,\-]*(?:[^\W\d_]{3,10}\.?[\s,]*\d{2,4}"
+                        r"[\d\s.:,]*)?(?:uhr|h)?$", re.IGNORECASE)
+
+
+def _is_date(segment: str) -> bool:
+    """A day, not a bare year ("Best laptops - 2024" keeps its year)."""
+    return bool(_DATE_ONLY.match(segment)) and len(_NUMBERS.findall(segment)) >= 2
+
+
+_NUMBERS = re.compile(r"\d+")
+# a separator left at either end once a segment is gone ("Headline -", "| Headline")
+_DANGLING = re.compile(r"^\s*[|–—\-·•/]+\s+|\s+[|–—\-·•/:]+\s*$")
+# "THW : Vergangenheit": a space the markup put before a punctuation mark
+_SPACED_PUNCT = re.compile(r"\w\s+[:,.!?;]")
+_KICKER_CLASS = re.compile("|".join(re.escape(w) for w in KICKER_CLASS_WORDS))
+_SEPARATOR_ONLY = re.compile(r"^[\s:|–—\-·•/]*$")
+_LEADING_SEPARATOR = re.compile(r"^\s*[:|–—\-·•/]\s+|^\s*[:|]")
+
+
+def _kicker_split(node: HtmlElement) -> tuple[str, str, bool] | None:
+    """(kicker, headline, marked) when the heading's first child element is a line of its
+    own before the rest ("<span class=kicker>Kicker</span><span>: </span>Headline")."""
+    while (len(node) == 1 and not (node.text or "").strip()
+           and not (node[0].tail or "").strip() and isinstance(node[0].tag, str)):
+        node = node[0]  # <h1><span class=title><small>Kicker</small><br>Headline</span></h1>
+    children = [c for c in node if isinstance(c.tag, str)]
+    if len(children) < 1 or (node.text or "").strip():
+        return None
+    first = children[0]
+    kicker = clean_text(spaced_text(first))
+    rest_parts = [first.tail or ""]
+    for child in children[1:]:
+        rest_parts.append(" ".join(child.itertext()))
+        rest_parts.append(child.tail or "")
+    after = [p for p in rest_parts if p.strip()]
+    rest = clean_text(" ".join(rest_parts))
+    if not kicker or not rest or _SEPARATOR_ONLY.match(kicker) or _SEPARATOR_ONLY.match(rest):
+        return None
+    marks = f"{first.get('class', '')} {first.get('id', '')}".lower()
+    separated = bool((after and _SEPARATOR_ONLY.match(after[0]))
+                     or _LEADING_SEPARATOR.match(rest))
+    own_line = len(children) > 1 and children[1].tag == "br" and not (first.tail or "").strip()
+    marked = bool(_KICKER_CLASS.search(marks)) or first.tag == "small" or separated or own_line
+    headline = _LEADING_SEPARATOR.sub("", rest).strip()
+    return (kicker, headline, marked) if headline else None
+
+
+_CODE_INSIDE = etree.XPath(".//style|.//script|.//noscript|.//template")
+
+
+def _without_code(node: HtmlElement) -> HtmlElement:
+    """The heading without the <style> a CSS-in-JS page puts inside it (a copy, when any)."""
+    if not _CODE_INSIDE(node):
+        return node
+    node = copy.deepcopy(node)
+    for code in _CODE_INSIDE(node):
+        code.drop_tree()
+    return node
+
+
+def _headings(tree: HtmlElement, site: SiteNames) -> list[Heading]:
+    out: list[Heading] = []
     for node in _H1(tree)[:MAX_H1S]:
         if in_noise_region(node):
             continue
+        node = _without_code(node)
         text = clean_text(spaced_text(node))
-        if 2 <= len(text) <= 400 and text not in out:
-            out.append(text)
+        if not 2 <= len(text) <= 400 or site.matches(text) or any(h.text == text for h in out):
+            continue
+        split = _kicker_split(node)
+        out.append(Heading(text, split[1], split[2]) if split else Heading(text))
     return out
+
+
+def _strip_heading(head: Heading, site: SiteNames, repeated: set[str]) -> Heading:
+    """The heading with the site's name cut (and a short unknown suffix, unless another
+    source repeats the whole text)."""
+    generic = _compact(head.text) not in repeated
+    return Heading(strip_site(head.text, site, set(), generic),
+                   strip_site(head.headline, site, set(), generic) if head.headline else None,
+                   head.marked)
 
 
 def _tokens(text: str) -> set[str]:
@@ -178,23 +282,72 @@ def _pick_h1(h1s: list[str], metas: list[str], stripped: list[str]) -> str | Non
     return None
 
 
+def _letters(text: str) -> str:
+    """The words of a text, case kept: "Kicker : Headline" and "Kicker: Headline" match."""
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
+
+
+def _written(text: str, sources: list[str]) -> str:
+    """The source's form of the same words ("Kicker: Headline" for an <h1> shown on two
+    lines, or with a space before its colon), else the text itself."""
+    letters = _letters(text)
+    return next((s for s in sources if _letters(s) == letters), text)
+
+
+def _heading_title(head: Heading, sources: list[str]) -> str:
+    """An <h1> with a kicker: the form more of the metadata confirms (on a tie, the headline
+    alone if the kicker is marked as one, else the whole <h1>), else the headline alone when
+    the kicker is marked as one, else the whole <h1>."""
+    keys = [_compact(s) for s in sources]
+    whole = keys.count(_compact(head.text))
+    alone = keys.count(_compact(head.headline)) if head.headline else 0
+    if head.headline is None:
+        return _written(head.text, sources) if _SPACED_PUNCT.search(head.text) else head.text
+    if whole or alone:
+        keep_whole = whole > alone or (whole == alone and not head.marked)
+        return _written(head.text if keep_whole else head.headline, sources)
+    return _written(head.shown, sources)
+
+
 def extract_title(tree: HtmlElement, url: str, meta: dict[str, list[str]],
                   ld: JsonLd) -> str | None:
     """The article's headline as shown on the page."""
     site = site_names(meta, ld, url)
-    h1s = [strip_site(h, site, set()) for h in _h1_texts(tree) if not site.matches(h)]
+    heads = _headings(tree, site)
     ld_headline = clean_text(ld.article.get("headline") or ld.article.get("name")) \
         if ld.article else ""
     titles = [t for t in (_TITLE(tree)[:1]) for t in [text_of(t)] if t]
     metas = [ld_headline, *meta.get("og:title", [])[:1], *meta.get("twitter:title", [])[:1],
              *titles]
     metas = [clean_text(m) for m in metas if m]
-    h1_keys = {_key(h) for h in h1s}
-    stripped = [strip_site(m, site, h1_keys) for m in metas]
+    # a headline that the <h1> or JSON-LD gives whole, and another source too (og:title,
+    # <title>), keeps its suffix unless that is the site's name ("Hund vertreibt Einbrecher
+    # – Zeugenaufruf"); og:title repeating <title> is no such evidence (one copies the other)
+    kinds = [{_compact(h.text) for h in heads}, {_compact(ld_headline)},
+             {_compact(clean_text(m)) for m in meta.get("og:title", [])[:1]},
+             {_compact(clean_text(t)) for t in titles}]
+    repeated = {key for kind in kinds[:2] for key in kind
+                if key and sum(key in other for other in kinds) >= 2}
+    heads = [_strip_heading(h, site, repeated) for h in heads]
+    h1_keys = {_key(h.text) for h in heads}
+    stripped = [strip_site(m, site, h1_keys, _compact(m) not in repeated) for m in metas]
     stripped = [s for s in stripped if s and not site.matches(s)]
+    h1s = [_heading_title(h, stripped) for h in heads]
     if h1 := _pick_h1(h1s, metas, stripped):
         return h1
-    return stripped[0] if stripped else (metas[0] if metas else None)
+    return _untruncated(stripped[0], stripped) if stripped else (metas[0] if metas else None)
+
+
+_OPENING_QUOTE = tuple('"“„«\'‘‚‹')
+
+
+def _untruncated(title: str, sources: list[str]) -> str:
+    """'Biden de' when <title> has 'Biden de "incapacitado"': a meta attribute cut at an
+    unescaped quote gives way to the source that goes on past it."""
+    for other in sources:
+        if other.startswith(title) and other[len(title):].lstrip().startswith(_OPENING_QUOTE):
+            return other
+    return title
 
 
 def _text_equals(tree: HtmlElement, title: str) -> list[Any]:

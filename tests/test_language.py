@@ -11,7 +11,7 @@ import pytest
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
-from cleaners.language import detect_language, language_model
+from cleaners.language import detect_language, language_model, normalise_declared
 from cleaners.language_detector import probabilities
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -108,3 +108,47 @@ def test_short_text_takes_the_declared_language_and_long_text_its_own() -> None:
     assert detect_language(SAMPLES[1] * 3, "en-GB") == "de"
     assert detect_language("", None) is None
     assert detect_language("12345 67890", None) is None
+
+
+# --- declared against detected: the evidence decides on a long text --------------------
+
+PT = ("O governo federal anunciou nesta terça-feira um novo pacote de medidas para conter a "
+      "inflação, que inclui cortes de impostos sobre alimentos e combustíveis. ") * 3
+DE = ("Die Bundesregierung hat am Dienstag ein neues Maßnahmenpaket gegen die Inflation "
+      "beschlossen, das Steuersenkungen auf Lebensmittel und Kraftstoffe vorsieht. ") * 3
+NB = ("Regjeringen la tirsdag fram en ny pakke med tiltak mot prisveksten, som blant annet "
+      "inneholder kutt i avgiftene på mat og drivstoff til husholdningene. ") * 3
+IS = ("Við komum til Noregs til að styðja við þá fyrrverandi votta sem eru að fara að bera "
+      "vitni fyrir norska ríkinu, segir hún í samtali við blaðamann og bætir við að málið "
+      "skipti miklu fyrir fjölskyldurnar. ") * 3
+FR_MIXED = ("Taper vos mots clés. Match en direct. Stade Yves Allainmat. Arbitre. Lorient. "
+            "Olympique Lyonnais. Match. Compositions. Effectif. Live. Statistics. Goals. "
+            "Substitutions. Yellow cards.") * 2  # a French live page, scored en 0.71, fr 0.29
+
+
+@pytest.mark.parametrize(("text", "declared", "code"), [
+    (PT, "en-US", "pt"),  # a wrong declared lang on a Portuguese article does not win
+    (DE, "en", "de"),  # a WordPress default en-US on a German blog
+    (NB, "nb-NO", "nb"),  # Bokmål declared, the detector's "no": the page's code stays
+    (IS, "is", "is"),  # Icelandic has no profile: the detector cannot refute it
+    (PT, "utf", "pt"),  # a charset in lang= is no declaration
+    (DE, None, "de"),
+])
+def test_declared_and_detected_language_on_a_long_text(text: str, declared: str | None,
+                                                       code: str) -> None:
+    assert detect_language(text, declared) == code
+
+
+def test_declared_language_among_the_candidates_wins_a_mixed_text() -> None:
+    ranked = {lang for lang, _p in probabilities(language_model(), FR_MIXED)}
+    assert "fr" in ranked and "en" in ranked
+    assert detect_language(FR_MIXED, "fr-FR") == "fr"
+    assert detect_language(FR_MIXED, None) == "en"
+
+
+@pytest.mark.parametrize(("declared", "code"), [
+    ("pt-BR", "pt"), ("iw", "he"), ("in", "id"), ("deu", "de"), ("fil", "fil"),
+    ("utf", None), ("x-default", None), ("und", None), ("", None),
+])
+def test_declared_codes_are_normalised(declared: str, code: str | None) -> None:
+    assert normalise_declared(declared) == code

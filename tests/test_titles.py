@@ -1,0 +1,144 @@
+"""Titles: a kicker is not glued to the headline; only the site's own name is cut as a suffix."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.decode import decode_html
+from cleaners.dom import parse_html
+from cleaners.metadata import extract_metadata
+
+
+def title_of(head: str, body: str, url: str = "https://news.example.org/story/1",
+             lang: str = "en") -> str | None:
+    html = f"<html lang='{lang}'><head>{head}</head><body>{body}</body></html>"
+    return extract_metadata(parse_html(decode_html(html.encode("utf-8"))), url).title
+
+
+def og(title: str, site: str = "") -> str:
+    tags = f"<meta property='og:title' content='{title}'>"
+    return tags + (f"<meta property='og:site_name' content='{site}'>" if site else "")
+
+
+# --- kicker + headline in one <h1> -------------------------------------------------
+
+def test_kicker_line_joined_as_the_metadata_writes_it_de() -> None:
+    head = og("Ausschuss zur Ahrtal-Flut: Zwei Rücktritte", "tagesschau.de")
+    body = ("<h1><span class='seitenkopf__topline'>Ausschuss zur Ahrtal-Flut</span>"
+            "<span class='seitenkopf__headline--text'>Zwei Rücktritte</span></h1>")
+    assert title_of(head, body, lang="de") == "Ausschuss zur Ahrtal-Flut: Zwei Rücktritte"
+
+
+def test_hidden_separator_gives_no_space_before_the_colon_de() -> None:
+    head = og("Entwurf des Gesetzes: Ein bisschen Fortschritt")
+    body = ("<h1><span class='kicker'>Entwurf des Gesetzes</span><span class='hide'>: </span>"
+            "<span>Ein bisschen Fortschritt</span></h1>")
+    assert title_of(head, body, lang="de") == "Entwurf des Gesetzes: Ein bisschen Fortschritt"
+
+
+def test_kicker_dropped_when_the_metadata_gives_the_headline_alone_en() -> None:
+    head = (og("Why collaborative thinking beats individual smarts", "The Economist")
+            + "<title>Open Progress - Why collaborative thinking beats individual smarts"
+              " | The Economist</title>")
+    body = ("<h1><span class='article__subheadline'>Open Progress</span><br>"
+            "<span class='article__headline'>Why collaborative thinking beats individual smarts"
+            "</span></h1>")
+    assert title_of(head, body) == "Why collaborative thinking beats individual smarts"
+
+
+def test_marked_kicker_dropped_without_metadata_fr() -> None:
+    body = ("<h1><small>Élections municipales</small><br>"
+            "La gauche l'emporte à Lyon après un second tour serré</h1>")
+    assert title_of("", body, lang="fr") == (
+        "La gauche l'emporte à Lyon après un second tour serré")
+
+
+def test_kicker_span_with_class_es() -> None:
+    head = "<title>Adiós al euríbor negativo | Diario Ejemplo</title>"
+    body = ("<h1><span class='antetitulo'>Hipotecas</span>"
+            "Adiós al euríbor negativo</h1>")
+    assert title_of(head, body, lang="es") == "Adiós al euríbor negativo"
+
+
+def test_inline_emphasis_is_not_a_kicker_en() -> None:
+    body = "<h1>The <em>best</em> pizza in town, ranked by readers</h1>"
+    assert title_of("", body) == "The best pizza in town, ranked by readers"
+
+
+def test_leading_link_is_not_a_kicker_without_mark_it() -> None:
+    body = "<h1><a href='/tema/draghi'>Draghi</a> lascia la Bce dopo otto anni</h1>"
+    assert title_of("", body, lang="it") == "Draghi lascia la Bce dopo otto anni"
+
+
+# --- suffixes: the site's name only ------------------------------------------------
+
+@pytest.mark.parametrize(("title", "lang"), [
+    ("Würde des Lebens – ein Projekt", "de"),
+    ("Leudot talvet tekevät meistä väsyneempiä – näillä keinoilla torjut kaamosoireita", "fi"),
+    ("Bericht zur Coronalage – worauf wartet die Politik?", "de"),
+    ("Hund vertreibt Einbrecher – Zeugenaufruf", "de"),
+    ("Samsung Galaxy Unpacked: Launchtermin steht fest – das erwarten wir", "de"),
+])
+def test_subtitle_after_a_dash_is_kept(title: str, lang: str) -> None:
+    head = f"<title>{title}</title>" + og(title)
+    assert title_of(head, f"<h1>{title}</h1>", lang=lang) == title
+
+
+@pytest.mark.parametrize(("title", "site", "lang"), [
+    ("Wybory w Krakowie – Gazeta Przykładowa", "Gazeta Przykładowa", "pl"),
+    ("Il governo approva la manovra – Corriere Esempio", "Corriere Esempio", "it"),
+    ("Ny vei åpnet i Bergen – Avisa Eksempel", "Avisa Eksempel", "nb"),
+])
+def test_site_name_after_a_dash_is_cut(title: str, site: str, lang: str) -> None:
+    head = f"<title>{title}</title><meta property='og:site_name' content='{site}'>"
+    assert title_of(head, "<p>x</p>", lang=lang) == title.rsplit(" – ", 1)[0]
+
+
+def test_domain_suffix_in_lower_case_is_cut() -> None:
+    head = "<title>Lockdown: Gottesdienste bleiben möglich › evang.at</title>"
+    got = title_of(head, "<p>x</p>", "https://www.evang.at/lockdown", "de")
+    assert got == "Lockdown: Gottesdienste bleiben möglich"
+
+
+def test_dangling_separator_is_removed_de() -> None:
+    head = "<title>Pferdesport definitiv bei Olympia 2028 dabei -</title>"
+    assert title_of(head, "<p>x</p>", lang="de") == "Pferdesport definitiv bei Olympia 2028 dabei"
+
+
+def test_soft_hyphens_do_not_split_the_headline_from_its_metadata_de() -> None:
+    head = og("Erinnerung an die Opfer der NS-Verbrechen", "Bundesrat")
+    body = ("<h1><span class='roofline'>Holocaust-Gedenktag</span> "
+            "Er\u00adin\u00adne\u00adrung an die Op\u00adfer der NS-Ver\u00adbre\u00adchen</h1>")
+    assert title_of(head, body, lang="de") == "Erinnerung an die Opfer der NS-Verbrechen"
+
+
+# --- code, dates and cut attributes -------------------------------------------------
+
+def test_css_inside_the_heading_is_not_title_text_de() -> None:
+    body = ("<h1><span><style>.css-umyvef{font-size:16px;display:block;}</style>"
+            "Medienmitteilung</span><span class='hidden'>: </span>"
+            "Impfen ist bis Ende Februar möglich</h1>")
+    head = og("Impfen ist bis Ende Februar möglich")
+    assert title_of(head, body, lang="de") == "Impfen ist bis Ende Februar möglich"
+
+
+@pytest.mark.parametrize(("title", "want", "lang"), [
+    ("23.01.2022 - Dorothea Wierer darf noch jubeln", "Dorothea Wierer darf noch jubeln", "de"),
+    ("Il sindaco inaugura la nuova linea | 05/03/2024", "Il sindaco inaugura la nuova linea",
+     "it"),
+    ("Nowy most otwarty – 12.04.2024, 10:30", "Nowy most otwarty", "pl"),
+    ("2. Februar 2022 - Raab: Neue Regeln für Familien", "Raab: Neue Regeln für Familien", "de"),
+])
+def test_a_date_segment_is_cut(title: str, want: str, lang: str) -> None:
+    assert title_of(f"<title>{title}</title>", "<p>x</p>", lang=lang) == want
+
+
+def test_a_year_is_not_a_date_segment_en() -> None:
+    head = "<title>The best budget laptops - 2024</title>"
+    assert title_of(head, "<p>x</p>") == "The best budget laptops - 2024"
+
+
+def test_meta_title_cut_at_a_quote_gives_way_es() -> None:
+    head = ("<meta property='og:title' content='Senador califica a Biden de '>"
+            "<title>Senador califica a Biden de \"incapacitado\"</title>")
+    assert title_of(head, "<p>x</p>", lang="es") == 'Senador califica a Biden de "incapacitado"'
