@@ -22,11 +22,14 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
+from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from cleaners.dom import parse_html
 from cleaners.errors import CleanError
 from cleaners.links import page_links
+from crawler import settings as default_settings
+from crawler.config import environment_settings
 from crawler.failures import failure_reason
 from crawler.incremental import Frontier
 from crawler.items import FetchItem, PageItem
@@ -75,6 +78,15 @@ def _as_int(value: Any) -> int:
 
 class NewsSpider(scrapy.Spider):
     name = "news"
+
+    @classmethod
+    def update_settings(cls, settings: Settings) -> None:
+        """`scrapy crawl news` reads the CLEANWIRE_* variables here (crawler/settings.py
+        holds defaults only); the cleanwire CLI has applied them already, the same way."""
+        super().update_settings(settings)
+        settings.setdict(environment_settings(), priority="project")
+        if settings.get("CLEANWIRE_REDIS_URL"):
+            settings.setdict(default_settings.SHARED_QUEUE_SETTINGS, priority="project")
 
     def __init__(
         self,
