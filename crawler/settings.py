@@ -22,6 +22,7 @@ EXTENSIONS = {
     "crawler.extensions.progress.Progress": 500,
     "crawler.extensions.progress.OneLineLogs": 10,
     "crawler.extensions.progress.SkipDebugRecords": 11,
+    "crawler.store.CrawlStore": 0,  # the crawl's one engine and repository
     "crawler.extensions.heartbeat.LockHeartbeat": 510,
     "crawler.extensions.memory.TrimMemory": 530,
     "crawler.extensions.memory.QuietGc": 540,

@@ -4,6 +4,7 @@ keeps crawling a good site while another fails, and SIGTERM stops it gracefully.
 
 from __future__ import annotations
 
+import ast
 import os
 import signal
 import socket
@@ -264,3 +265,40 @@ def test_a_sigterm_while_the_spider_opens_still_records_the_run(fixture_site, tm
     assert "opened [('running',)]" in proc.stdout, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
     assert rows(db, "select outcome from crawl_runs") == [("interrupted: shutdown",)]
+
+
+_ENGINES_OF_A_CRAWL = """
+import sys, traceback
+import storage.engine
+
+opened = []
+real_open = storage.engine.open_engine
+
+def counting_open(*args, **kwargs):
+    caller = traceback.extract_stack(limit=2)[0].filename
+    opened.append(caller.split("/crawler/")[-1] if "/crawler/" in caller else caller)
+    return real_open(*args, **kwargs)
+
+storage.engine.open_engine = counting_open  # before any crawler module binds the name
+from crawler import cli
+
+code = cli.main(["crawl", sys.argv[1], "--db", sys.argv[2], "--max-pages", "8"])
+print("opened", sorted(opened))
+sys.exit(code)
+"""
+
+
+def test_a_crawl_opens_one_engine_for_all_its_parts(fixture_site, tmp_path):
+    """The spider's frontier, the learned boilerplate, the store and the lock heartbeat all
+    use the crawl's one engine (crawler/store.py); the CLI opens its own before the crawl
+    (schema check, site lock)."""
+    db = tmp_path / "news.db"
+    for _ in range(2):  # the second crawl reads a frontier and learns boilerplate
+        proc = subprocess.run([sys.executable, "-c", _ENGINES_OF_A_CRAWL, fixture_site.url("/"),
+                               str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, **TEST_ENV})
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("opened"))
+        opened = ast.literal_eval(line.removeprefix("opened "))
+        assert opened.count("store.py") == 1, opened
+        assert {o for o in opened if o != "store.py"} <= {"commands/crawl.py", "scheduler.py"}

@@ -18,6 +18,7 @@ from twisted.internet.task import LoopingCall
 
 from crawler import signals as cw_signals
 from crawler.items import FetchItem, PageItem
+from crawler.store import CrawlStore
 from storage.contract import (
     ARTICLE_COUNTERS,
     RUN_COUNTERS,
@@ -31,7 +32,7 @@ from storage.contract import (
     reason_counter,
     reason_totals,
 )
-from storage.engine import open_engine, redact_url, resolve_database_url
+from storage.engine import redact_url
 from storage.errors import StorageError
 from storage.repository import FetchRecord, PageRecord, Repository, RunCounts
 
@@ -51,10 +52,10 @@ def _fetch_record(item: FetchItem | PageItem, outcome: str | None,
 class StorePipeline:
     """Batches rows and writes each batch in one transaction; records the crawl run."""
 
-    def __init__(self, crawler: Any, database_url: str, batch_size: int,
+    def __init__(self, crawler: Any, store: CrawlStore, batch_size: int,
                  batch_seconds: float) -> None:
         self.crawler = crawler
-        self.database_url = database_url
+        self.store = store
         self.batch_size = max(1, batch_size)
         self.batch_seconds = batch_seconds
         self.pages: list[PageRecord] = []
@@ -71,22 +72,23 @@ class StorePipeline:
         settings = crawler.settings
         if not settings.getbool("CLEANWIRE_STORE"):
             raise NotConfigured("storing disabled (CLEANWIRE_STORE=False)")
-        pipeline = cls(crawler, resolve_database_url(settings.get("CLEANWIRE_DATABASE_URL")),
-                       settings.getint("CLEANWIRE_BATCH_SIZE"),
+        store = CrawlStore.of(crawler)
+        if store is None:
+            raise NotConfigured("no crawl store (crawler.store.CrawlStore is not enabled)")
+        pipeline = cls(crawler, store, settings.getint("CLEANWIRE_BATCH_SIZE"),
                        settings.getfloat("CLEANWIRE_BATCH_SECONDS"))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
         spider = self.crawler.spider
-        self.repository = Repository(open_engine(self.database_url), near_dup_threshold=self
-                                     .crawler.settings.getfloat("CLEANWIRE_NEAR_DUP_THRESHOLD"))
+        self.repository = self.store.repository
         profile = spider.profile
         arguments = {
             "start_urls": list(profile.start_urls), "feeds": list(profile.feeds),
             "sitemaps": list(profile.sitemaps), "max_pages": spider.max_pages,
             "max_depth": spider.max_depth, "mode": spider.mode,
-            "database": redact_url(self.database_url),
+            "database": redact_url(self.store.database_url),
             "pid": os.getpid(), "host": socket.gethostname(),  # see storage.locks
         }
         settings = self.crawler.settings
@@ -196,8 +198,7 @@ class StorePipeline:
             with contextlib.suppress(KeyError, ValueError):
                 reactor.removeSystemEventTrigger(self._trigger)
         self._trigger = None
-        if self.repository is not None:
-            self.repository.engine.dispose()
+        self.store.release()
 
 
 def run_outcome(reason: str, counts: RunCounts, known: int = 0, shared: bool = False) -> str:

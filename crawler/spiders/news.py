@@ -52,6 +52,7 @@ from crawler.spiders.discovery import (
     robots_sitemaps,
     sitemap_entries,
 )
+from crawler.store import CrawlStore
 from crawler.urls import UrlSet, clean_url, host_of, is_web_url, looks_binary, url_key
 from storage.contract import (
     REASONED_OUTCOMES,
@@ -61,7 +62,6 @@ from storage.contract import (
     Reason,
     reason_counter,
 )
-from storage.engine import resolve_database_url
 from storage.errors import StorageError
 
 _DISCOVERY_PRIORITY = 100
@@ -162,9 +162,11 @@ class NewsSpider(scrapy.Spider):
             return None
         override = settings.get("CLEANWIRE_REFRESH_AFTER")
         refresh = parse_duration(override) if override else self.profile.refresh_after
+        store = CrawlStore.of(self.crawler)
+        if store is None:
+            return None
         try:
-            frontier = Frontier.load(resolve_database_url(settings.get("CLEANWIRE_DATABASE_URL")),
-                                     self.profile.name, refresh)
+            frontier = store.frontier(self.profile.name, refresh)
         except StorageError as exc:
             self.logger.warning("not incremental: %s", str(exc).splitlines()[0])
             return None
