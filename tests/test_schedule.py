@@ -233,7 +233,7 @@ flush = StorePipeline.flush
 
 def flush_and_look(self):
     seen.append((gc.get_threshold()[0], gc.get_freeze_count() > 10_000))
-    flush(self)
+    return flush(self)
 
 StorePipeline.flush = flush_and_look
 code = cli.main(["crawl", sys.argv[1], "--db", sys.argv[2], "--max-pages", "5"])
@@ -302,3 +302,52 @@ def test_a_crawl_opens_one_engine_for_all_its_parts(fixture_site, tmp_path):
         opened = ast.literal_eval(line.removeprefix("opened "))
         assert opened.count("store.py") == 1, opened
         assert {o for o in opened if o != "store.py"} <= {"commands/crawl.py", "scheduler.py"}
+
+
+_COMMIT_OFF_THE_REACTOR = """
+import sys, threading
+from twisted.internet.task import LoopingCall
+from crawler import cli
+from crawler.pipelines.store import StorePipeline
+from storage.repository import Repository
+
+blocked, release = threading.Event(), threading.Event()
+ticks, let_go = [], []
+real_store, real_open = Repository.store, StorePipeline.open_spider
+
+def held_store(self, *args, **kwargs):
+    if not blocked.is_set():  # the first batch's commit waits until the reactor let it go
+        blocked.set()
+        let_go.append(release.wait(60))  # False: nobody let it go (the reactor was stuck)
+    return real_store(self, *args, **kwargs)
+
+def tick():
+    if blocked.is_set() and not release.is_set():
+        ticks.append(threading.current_thread().name)
+        if len(ticks) >= 5:
+            release.set()
+
+def open_and_tick(self, spider=None):
+    real_open(self, spider)
+    LoopingCall(tick).start(0.02)
+
+Repository.store, StorePipeline.open_spider = held_store, open_and_tick
+code = cli.main(["crawl", sys.argv[1], "--db", sys.argv[2], "--max-pages", "12"])
+print("ticks", len(ticks), "let go", let_go)
+sys.exit(code)
+"""
+
+
+def test_a_commit_does_not_stall_the_reactor(fixture_site, tmp_path):
+    """StorePipeline commits on its writer thread: while a batch's commit is held back, the
+    reactor keeps running (it is the reactor that lets the commit go), and every page is
+    stored once it is."""
+    db = tmp_path / "news.db"
+    proc = subprocess.run([sys.executable, "-c", _COMMIT_OFF_THE_REACTOR, fixture_site.url("/"),
+                           str(db)], cwd=ROOT, capture_output=True, text=True, timeout=180,
+                          env={**os.environ, **TEST_ENV, "CLEANWIRE_BATCH_SIZE": "4"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ticks 5 let go [True]" in proc.stdout, proc.stdout + proc.stderr
+    assert rows(db, "select outcome from crawl_runs") == [("ok",)]
+    stored = rows(db, "select count(*) from articles")[0][0]
+    assert stored == rows(db, "select articles_new from crawl_runs")[0][0] > 0
