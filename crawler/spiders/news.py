@@ -130,6 +130,7 @@ class NewsSpider(scrapy.Spider):
         # sitemap pages claimed but not yet handed to Scrapy: (url, depth, headers), released
         # as the scheduler drains (a 50,000-URL sitemap is 50,000 Request objects otherwise)
         self.backlog: deque[tuple[str, int, dict[str, str] | None]] = deque()
+        self._backlog_hooked = False  # _release_when_idle is connected to spider_idle
         self.pages_requested = 0
         self.frontier: Frontier | None = None  # stored articles (incremental re-crawls)
         self.known_passed = UrlSet()  # stored articles not fetched this time
@@ -244,7 +245,7 @@ class NewsSpider(scrapy.Spider):
         (compact) and hand them to Scrapy as its queue drains (see _release)."""
         if not self._follows(depth):
             return
-        later = later and not getattr(self, "shared_queue", False)  # Redis holds the queue
+        later = later and not self.shared_queue  # Redis holds the queue
         for raw, lastmod in links:
             yield from self._refuse_scheme(raw)
             url = clean_url(raw)
@@ -264,8 +265,8 @@ class NewsSpider(scrapy.Spider):
         yield from self._release()
 
     def _defer(self, url: str, depth: int, headers: dict[str, str] | None) -> None:
-        if not getattr(self, "_backlog_hooked", False):  # the queue may drain before a page
-            self._backlog_hooked = True  # (its _follow) releases more: spider_idle does then
+        if not self._backlog_hooked:  # the queue may drain before a page (its _follow)
+            self._backlog_hooked = True  # releases more: spider_idle does then
             self.crawler.signals.connect(self._release_when_idle, signal=signals.spider_idle)
         self.backlog.append((url, depth, headers))
 
