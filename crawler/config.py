@@ -1,4 +1,9 @@
-"""CLEANWIRE_* environment variables override the defaults in crawler/settings.py."""
+"""CLEANWIRE_* environment variables override the defaults in crawler/settings.py.
+
+crawler/settings.py holds defaults only and reads no environment; the environment is read
+when a crawl's settings are built: by crawler.runner.build_settings for the cleanwire
+CLI, and by NewsSpider.update_settings for `scrapy crawl news`.
+"""
 
 from __future__ import annotations
 
@@ -35,3 +40,29 @@ def environment_overrides(defaults: Mapping[str, Any],
     return {name: _convert(name, environ[name], default)
             for name, default in defaults.items()
             if name.startswith("CLEANWIRE_") and name in environ}
+
+
+def user_agent(contact_url: str) -> str:
+    """The crawler's User-Agent, naming where a site owner can reach its operators."""
+    return f"cleanwire/0.1 (+{contact_url}; news research crawler)"
+
+
+def _defaults() -> dict[str, Any]:
+    from crawler import settings
+
+    return {name: getattr(settings, name) for name in dir(settings) if name.isupper()}
+
+
+def environment_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The Scrapy settings the environment changes: each CLEANWIRE_* variable it sets, the
+    User-Agent when it sets CLEANWIRE_CONTACT_URL. ConfigError for a mistyped value."""
+    values = environment_overrides(_defaults(), environ)
+    if "CLEANWIRE_CONTACT_URL" in values:
+        values["USER_AGENT"] = user_agent(values["CLEANWIRE_CONTACT_URL"])
+    return values
+
+
+def setting(name: str, environ: Mapping[str, str] | None = None) -> Any:
+    """One CLEANWIRE_* setting as the environment leaves it (else its default)."""
+    defaults = _defaults()
+    return environment_overrides({name: defaults[name]}, environ).get(name, defaults[name])

@@ -1,7 +1,7 @@
 """Incremental crawls: which stored articles to fetch again, and how (conditional GETs).
 
-At the start of a crawl the spider loads the site's stored articles once
-(storage.frontier.known_articles) into a Frontier keyed by url_key. For every
+At the start of a crawl the spider has the site's stored articles read once
+(crawler.store.CrawlStore.frontier) into a Frontier keyed by url_key. For every
 article URL it meets, Frontier.decide() says:
 
   fetch        not stored yet
@@ -23,8 +23,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from crawler.urls import url_key
-from storage.engine import open_engine
-from storage.frontier import KnownArticle, known_articles
+from storage.frontier import KnownArticle
 from storage.repository import parse_timestamp
 
 Decision = Literal["fetch", "forced", "conditional", "skip"]
@@ -50,18 +49,6 @@ class Frontier:
 
     def __len__(self) -> int:
         return len(self._known)
-
-    @classmethod
-    def load(cls, database_url: str, site: str, refresh_after: float) -> Frontier:
-        """The site's stored articles, read in one query."""
-        frontier = cls(refresh_after)
-        engine = open_engine(database_url)
-        try:
-            for url, known in known_articles(engine, site):
-                frontier.add(url, known)
-        finally:
-            engine.dispose()
-        return frontier
 
     def add(self, url: str, known: KnownArticle) -> None:
         fetched = known.last_fetched_at.timestamp()

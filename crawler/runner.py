@@ -11,6 +11,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler import settings as default_settings
+from crawler.config import environment_settings
 from crawler.items import FetchItem, PageItem
 from crawler.profiles import SiteProfile
 from crawler.spiders.news import NewsSpider
@@ -40,6 +41,7 @@ class CrawlResult:
 def build_settings(overrides: dict[str, Any]) -> Settings:
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
+    settings.setdict(environment_settings(), priority="project")  # CLEANWIRE_* variables
     settings.setdict({k: v for k, v in overrides.items() if v is not None}, priority="cmdline")
     if settings.get("CLEANWIRE_REDIS_URL"):  # --redis: a shared crawl
         settings.setdict(default_settings.SHARED_QUEUE_SETTINGS, priority="cmdline")

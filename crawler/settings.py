@@ -1,8 +1,11 @@
 """Scrapy settings for cleanwire: polite, bounded, no listening ports.
 
-Every CLEANWIRE_* setting can also come from the environment (see
-crawler/config.py); the CLI overrides them from its flags.
+Defaults only: this module reads no environment. Every CLEANWIRE_* setting can also come
+from the environment when a crawl's settings are built (crawler/config.py); the CLI
+overrides them from its flags.
 """
+
+from crawler.config import user_agent
 
 BOT_NAME = "cleanwire"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -19,12 +22,13 @@ EXTENSIONS = {
     "crawler.extensions.progress.Progress": 500,
     "crawler.extensions.progress.OneLineLogs": 10,
     "crawler.extensions.progress.SkipDebugRecords": 11,
+    "crawler.store.CrawlStore": 0,  # the crawl's one engine and repository
     "crawler.extensions.heartbeat.LockHeartbeat": 510,
     "crawler.extensions.memory.TrimMemory": 530,
     "crawler.extensions.memory.QuietGc": 540,
 }
 
-# USER_AGENT is built from CLEANWIRE_CONTACT_URL at the end of this module.
+# USER_AGENT is built from CLEANWIRE_CONTACT_URL below.
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 CONCURRENT_REQUESTS = 32
@@ -93,11 +97,6 @@ CLEANWIRE_REDIS_POLL = 1.0  # seconds between an idle worker's looks at the queu
 CLEANWIRE_REDIS_CRAWL_ID = ""  # set per site by the seeder / worker (from the crawl spec)
 CLEANWIRE_WORKER_ID = ""  # this process's name in a shared crawl ("": host-pid)
 
-# CLEANWIRE_* environment variables win over the defaults above.
-from crawler.config import environment_overrides  # noqa: E402
-
-globals().update(environment_overrides(dict(globals())))
-
 # Only public http(s) destinations: other schemes have no download handler, and
 # SafeDestinationMiddleware (650: sees 3xx before RedirectMiddleware at 600 follows them)
 # refuses other schemes and private addresses in requests and redirects. 429/503 wait for
@@ -113,7 +112,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
 }
-USER_AGENT = f"cleanwire/0.1 (+{CLEANWIRE_CONTACT_URL}; news research crawler)"
+USER_AGENT = user_agent(CLEANWIRE_CONTACT_URL)
 
 # A shared crawl: scrapy-redis's scheduler and dupefilter (nothing Redis-related is
 # imported unless CLEANWIRE_REDIS_URL is set, here from the environment or by --redis).
@@ -122,5 +121,3 @@ SHARED_QUEUE_SETTINGS = {
     "SPIDER_MIDDLEWARES": {"crawler.shared.scheduler.InflightMiddleware": 10},
     "EXTENSIONS": {**EXTENSIONS, "crawler.shared.worker.WorkerLifecycle": 520},
 }
-if CLEANWIRE_REDIS_URL:
-    globals().update(SHARED_QUEUE_SETTINGS)

@@ -165,8 +165,9 @@ def reason_counter(outcome: Outcome | str, reason: str) -> str:
 
 
 def count(stats: Mapping[str, Any], counter: Counter) -> int:
-    """One counter's value in a crawl's stats (0 when never counted)."""
-    return int(stats.get(counter, 0) or 0)
+    """One counter's value in a crawl's stats (0 when never counted); ValueError for a
+    name that is not a Counter (a misspelt key would silently read 0)."""
+    return int(stats.get(Counter(counter), 0) or 0)
 
 
 def reasons(stats: Mapping[str, Any], outcome: Outcome | str) -> dict[str, int]:

@@ -18,6 +18,7 @@ from storage.contract import (
     Outcome,
     Reason,
     clean_failure_outcome,
+    count,
     reason_counter,
 )
 from storage.engine import open_engine
@@ -116,3 +117,10 @@ def test_the_progress_line_shows_failures_and_skips_counted_by_reason() -> None:
     line = Progress(crawler, 5.0).line()
     assert "fetched 13 · articles 5 · non-articles 2 · skipped 2 · failed 3" in line
 
+
+
+def test_a_counter_is_read_by_its_name_in_the_contract_only() -> None:
+    stats = {Counter.KNOWN_SKIPPED.value: 4}
+    assert count(stats, Counter.KNOWN_SKIPPED) == 4
+    with pytest.raises(ValueError):
+        count(stats, "known_skipped")  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,6 @@ from cleaners.dom import flatten_nesting, parse_html
 from crawler import cli
 from crawler.pool.cleaning_pool import CleaningPool, _clean
 
-CLEAN_LIMIT = 60.0  # seconds; generous, the machine is shared (most inputs take < 1 s)
 _OUTCOMES: dict[str, CleanPage | CleanError] = {}
 
 
@@ -32,14 +32,11 @@ def _outcome(item: BadInput) -> CleanPage | CleanError:
     """clean_page's result for item, computed once per test session."""
     if item.name not in _OUTCOMES:
         charset = item.content_type.partition("charset=")[2] or None
-        started = time.perf_counter()
         try:
             _OUTCOMES[item.name] = clean_page(item.body, f"http://bad.test{item.path}",
                                               http_charset=charset)
         except CleanError as exc:
             _OUTCOMES[item.name] = exc
-        elapsed = time.perf_counter() - started
-        assert elapsed < CLEAN_LIMIT, f"{item.name}: {elapsed:.1f} s"
     return _OUTCOMES[item.name]
 
 
@@ -111,10 +108,10 @@ def test_bounds_cut_exactly_at_the_limits(depth: int):
     assert sum(1 for _ in parse_html(html, max_nodes=nodes - 1).iter()) == nodes - 1
 
 
-def test_many_attributes_parse_in_linear_time():
-    started = time.perf_counter()
+def test_many_attributes_are_capped_on_parse():
+    # 50,000 attributes on one element took ~5 s (O(n^2)) before the cap; the time itself
+    # is bench/clean_bench.py's to watch, the per-test timeout catches a hang
     tree = parse_html(by_name("many-attributes").body.decode())
-    assert time.perf_counter() - started < 10  # was ~5 s for 50,000 attributes, O(n^2)
     assert len(tree.body[0].attrib) <= 200
 
 
@@ -207,14 +204,12 @@ def html_ish(draw: st.DrawFn) -> tuple[bytes, str | None]:
 @given(html_ish())
 def test_random_html_is_cleaned_or_refused(case: tuple[bytes, str | None]):
     data, charset = case
-    started = time.perf_counter()
     try:
         page = clean_page(data, "http://random.test/a/", http_charset=charset)
     except CleanError:
         pass
     else:
         assert isinstance(page, CleanPage)
-    assert time.perf_counter() - started < 10
 
 
 # ---- the cleaning pool -----------------------------------------------------------------
@@ -243,6 +238,14 @@ def test_crawl_records_a_page_that_outlives_the_clean_timeout(tmp_path: Path):
     assert rows(db, "select url from articles") == [(server.url(ARTICLE_PATH),)]
 
 
+async def _until(condition: Callable[[], bool], limit: float = 60.0) -> None:
+    """Wait for condition, polled on the event loop; a deadline only for liveness."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, "the pool never reached the expected state"
+        await asyncio.sleep(0.01)
+
+
 @pytest.mark.slow
 def test_pool_replaces_a_worker_hung_past_the_timeout():
     slow = by_name("links-200k").body  # ~15 s of cleaning on this machine
@@ -255,12 +258,10 @@ def test_pool_replaces_a_worker_hung_past_the_timeout():
             assert warm.error is None and warm.page is not None  # warm: forkserver and worker up
             before = pool.worker_pids()
             pool.timeout = 3.0
-            started = time.monotonic()
             hung, queued = await asyncio.gather(
                 pool.clean(slow, "http://x.test/slow", options),
                 pool.clean(_SMALL, "http://x.test/queued", options))
             assert hung.page is None and hung.error == "timeout: clean"
-            assert time.monotonic() - started < 60
             # the page queued behind the hung one went to the new pool
             assert queued.error is None and queued.page is not None, queued.error
             assert pool.replaced == 1
@@ -294,7 +295,7 @@ def test_a_worker_killed_mid_page_costs_that_page_only():
             hung = asyncio.ensure_future(pool.clean(slow, "http://x.test/slow", options))
             queued = [asyncio.ensure_future(pool.clean(_SMALL, f"http://x.test/q{i}", options))
                       for i in range(2)]
-            await asyncio.sleep(1.0)  # the worker is on the slow page, the others wait
+            await _until(lambda: pool.sent() == 3)  # the worker holds all three, slow first
             os.kill(victim, signal.SIGKILL)
             assert (await hung) == (None, "clean: worker crashed", None, ())
             for page in await asyncio.gather(*queued):
@@ -319,7 +320,7 @@ def test_closing_the_pool_answers_every_page_still_waiting():
         options = CleanOptions()
         waiting = [asyncio.ensure_future(pool.clean(body, f"http://x.test/{i}", options))
                    for i, body in enumerate([slow, _SMALL, _SMALL, _SMALL, _SMALL])]
-        await asyncio.sleep(1.0)
+        await _until(lambda: pool.sent() == 5)  # every page handed to the worker
         pool.close(wait=False)
         outcomes = await asyncio.wait_for(asyncio.gather(*waiting), 30)
         assert {o.error for o in outcomes} == {"clean: pool closed"}

@@ -98,3 +98,38 @@ def test_environment_overrides_are_typed():
                                                     "CLEANWIRE_STORE": False}
     with pytest.raises(ConfigError):
         environment_overrides(defaults, {"CLEANWIRE_BATCH_SIZE": "many"})
+
+
+def test_the_settings_module_reads_no_environment(monkeypatch: pytest.MonkeyPatch):
+    """Importing crawler.settings gives its defaults whatever the environment says; the
+    environment is read when a crawl's settings are built (CLI and `scrapy crawl` alike)."""
+    import importlib
+
+    from crawler import settings as module
+    from crawler.runner import build_settings
+    from crawler.spiders.news import NewsSpider
+
+    monkeypatch.setenv("CLEANWIRE_BATCH_SIZE", "7")
+    monkeypatch.setenv("CLEANWIRE_CONTACT_URL", "https://ops.example/contact")
+    monkeypatch.setenv("CLEANWIRE_REDIS_URL", "redis://127.0.0.1:6379/0")
+    module = importlib.reload(module)
+    assert module.CLEANWIRE_BATCH_SIZE == 100 and module.CLEANWIRE_REDIS_URL is None
+    assert "SCHEDULER" not in vars(module) and "ops.example" not in module.USER_AGENT
+
+    built = build_settings({"CLEANWIRE_MAX_PAGES": 5})
+    assert built.getint("CLEANWIRE_BATCH_SIZE") == 7 and built.getint("CLEANWIRE_MAX_PAGES") == 5
+    assert "ops.example/contact" in built.get("USER_AGENT")
+    assert built.get("SCHEDULER") == module.SHARED_QUEUE_SETTINGS["SCHEDULER"]
+
+    from scrapy.settings import Settings
+
+    scrapy_way = Settings()
+    scrapy_way.setmodule(module, priority="project")
+    scrapy_way.set("CLEANWIRE_BATCH_SIZE", 3, priority="cmdline")  # scrapy crawl -s ...
+    NewsSpider.update_settings(scrapy_way)
+    assert scrapy_way.getint("CLEANWIRE_BATCH_SIZE") == 3  # -s wins over the environment
+    assert "ops.example/contact" in scrapy_way.get("USER_AGENT")
+    assert scrapy_way.get("SCHEDULER") == module.SHARED_QUEUE_SETTINGS["SCHEDULER"]
+    monkeypatch.setenv("CLEANWIRE_BATCH_SIZE", "many")
+    with pytest.raises(ConfigError):
+        build_settings({})

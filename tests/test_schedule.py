@@ -4,6 +4,7 @@ keeps crawling a good site while another fails, and SIGTERM stops it gracefully.
 
 from __future__ import annotations
 
+import ast
 import os
 import signal
 import socket
@@ -11,13 +12,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from cli_helpers import ROOT, TEST_ENV, cleanwire, rows
+from sqlalchemy import update
 
 from storage.engine import open_engine
 from storage.locks import acquire, release
+from storage.models import CrawlLock
 
 pytestmark = pytest.mark.slow
 
@@ -101,8 +105,10 @@ def test_stale_locks_are_taken_over_live_ones_are_not(tmp_path):
         assert holder is None
         held = acquire(engine, "b", stale_after=600)
         assert held is not None and held.host == "elsewhere"  # fresh heartbeat, other host
-        time.sleep(1.2)
-        assert acquire(engine, "b", stale_after=1) is None  # heartbeat too old
+        with engine.begin() as connection:  # the holder's last heartbeat, a minute ago
+            connection.execute(update(CrawlLock).where(CrawlLock.site == "b").values(
+                heartbeat_at=datetime.now(UTC) - timedelta(minutes=1)))
+        assert acquire(engine, "b", stale_after=30) is None  # heartbeat too old
         release(engine, "a")
         release(engine, "b")
         assert acquire(engine, "a", stale_after=600, pid=os.getppid()) is None
@@ -227,7 +233,7 @@ flush = StorePipeline.flush
 
 def flush_and_look(self):
     seen.append((gc.get_threshold()[0], gc.get_freeze_count() > 10_000))
-    flush(self)
+    return flush(self)
 
 StorePipeline.flush = flush_and_look
 code = cli.main(["crawl", sys.argv[1], "--db", sys.argv[2], "--max-pages", "5"])
@@ -259,3 +265,89 @@ def test_a_sigterm_while_the_spider_opens_still_records_the_run(fixture_site, tm
     assert "opened [('running',)]" in proc.stdout, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
     assert rows(db, "select outcome from crawl_runs") == [("interrupted: shutdown",)]
+
+
+_ENGINES_OF_A_CRAWL = """
+import sys, traceback
+import storage.engine
+
+opened = []
+real_open = storage.engine.open_engine
+
+def counting_open(*args, **kwargs):
+    caller = traceback.extract_stack(limit=2)[0].filename
+    opened.append(caller.split("/crawler/")[-1] if "/crawler/" in caller else caller)
+    return real_open(*args, **kwargs)
+
+storage.engine.open_engine = counting_open  # before any crawler module binds the name
+from crawler import cli
+
+code = cli.main(["crawl", sys.argv[1], "--db", sys.argv[2], "--max-pages", "8"])
+print("opened", sorted(opened))
+sys.exit(code)
+"""
+
+
+def test_a_crawl_opens_one_engine_for_all_its_parts(fixture_site, tmp_path):
+    """The spider's frontier, the learned boilerplate, the store and the lock heartbeat all
+    use the crawl's one engine (crawler/store.py); the CLI opens its own before the crawl
+    (schema check, site lock)."""
+    db = tmp_path / "news.db"
+    for _ in range(2):  # the second crawl reads a frontier and learns boilerplate
+        proc = subprocess.run([sys.executable, "-c", _ENGINES_OF_A_CRAWL, fixture_site.url("/"),
+                               str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, **TEST_ENV})
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("opened"))
+        opened = ast.literal_eval(line.removeprefix("opened "))
+        assert opened.count("store.py") == 1, opened
+        assert {o for o in opened if o != "store.py"} <= {"commands/crawl.py", "scheduler.py"}
+
+
+_COMMIT_OFF_THE_REACTOR = """
+import sys, threading
+from twisted.internet.task import LoopingCall
+from crawler import cli
+from crawler.pipelines.store import StorePipeline
+from storage.repository import Repository
+
+blocked, release = threading.Event(), threading.Event()
+ticks, let_go = [], []
+real_store, real_open = Repository.store, StorePipeline.open_spider
+
+def held_store(self, *args, **kwargs):
+    if not blocked.is_set():  # the first batch's commit waits until the reactor let it go
+        blocked.set()
+        let_go.append(release.wait(60))  # False: nobody let it go (the reactor was stuck)
+    return real_store(self, *args, **kwargs)
+
+def tick():
+    if blocked.is_set() and not release.is_set():
+        ticks.append(threading.current_thread().name)
+        if len(ticks) >= 5:
+            release.set()
+
+def open_and_tick(self, spider=None):
+    real_open(self, spider)
+    LoopingCall(tick).start(0.02)
+
+Repository.store, StorePipeline.open_spider = held_store, open_and_tick
+code = cli.main(["crawl", sys.argv[1], "--db", sys.argv[2], "--max-pages", "12"])
+print("ticks", len(ticks), "let go", let_go)
+sys.exit(code)
+"""
+
+
+def test_a_commit_does_not_stall_the_reactor(fixture_site, tmp_path):
+    """StorePipeline commits on its writer thread: while a batch's commit is held back, the
+    reactor keeps running (it is the reactor that lets the commit go), and every page is
+    stored once it is."""
+    db = tmp_path / "news.db"
+    proc = subprocess.run([sys.executable, "-c", _COMMIT_OFF_THE_REACTOR, fixture_site.url("/"),
+                           str(db)], cwd=ROOT, capture_output=True, text=True, timeout=180,
+                          env={**os.environ, **TEST_ENV, "CLEANWIRE_BATCH_SIZE": "4"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ticks 5 let go [True]" in proc.stdout, proc.stdout + proc.stderr
+    assert rows(db, "select outcome from crawl_runs") == [("ok",)]
+    stored = rows(db, "select count(*) from articles")[0][0]
+    assert stored == rows(db, "select articles_new from crawl_runs")[0][0] > 0

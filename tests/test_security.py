@@ -114,10 +114,8 @@ def test_settings_close_the_doors():
 
 
 def test_sitemap_gunzip_stops_at_the_cap():
-    started = time.perf_counter()
     with pytest.raises(TooLarge):
         maybe_gunzip(gzip_bomb(1), 5 * 1024 * 1024)  # 1 MB inflating to 1 GB
-    assert time.perf_counter() - started < 20
     assert maybe_gunzip(gzip.compress(b"<urlset/>"), 1000) == b"<urlset/>"
 
 

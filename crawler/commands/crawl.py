@@ -14,9 +14,11 @@ from crawler.commands.base import (
     require_shared_queue,
 )
 from crawler.commands.clean import render_page
+from crawler.config import setting
 from crawler.items import FetchItem, PageItem
 from crawler.profiles import SiteProfile, adhoc_profile, load_profiles, sites_path
 from crawler.urls import is_web_url, url_key
+from storage.contract import Counter
 from storage.engine import open_engine, redact_url, resolve_database_url
 
 
@@ -101,18 +103,17 @@ def crawl_overrides(args: argparse.Namespace, command: str, store: bool = True) 
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler import settings as defaults
     from crawler.runner import run_crawls, summary_table
     from crawler.scheduler import site_locks
 
     profiles = _profiles(args)
-    redis_url = args.redis or defaults.CLEANWIRE_REDIS_URL
+    redis_url = args.redis or setting("CLEANWIRE_REDIS_URL")
     if args.work and not redis_url:
         raise UsageError("--work needs --redis URL (or CLEANWIRE_REDIS_URL)")
     if redis_url:
         return shared_crawl(args, profiles, redis_url)
     overrides = crawl_overrides(args, "crawl " + " ".join(args.targets or ["--all"]))
-    stale_after = defaults.CLEANWIRE_LOCK_STALE_AFTER
+    stale_after = setting("CLEANWIRE_LOCK_STALE_AFTER")
     with site_locks(profiles, overrides["CLEANWIRE_DATABASE_URL"], stale_after,
                     lambda line: print(f"cleanwire: {line}", file=sys.stderr)) as locked:
         if not locked:
@@ -122,7 +123,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     for result in results:
         print(summary_table(result))
     print(f"database: {redact_url(overrides['CLEANWIRE_DATABASE_URL'])}")
-    if not any(r.stored or r.count("known_skipped") for r in results):
+    if not any(r.stored or r.count(Counter.KNOWN_SKIPPED) for r in results):
         print("cleanwire: nothing could be stored (see the failures above)", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
@@ -130,8 +131,6 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 def shared_crawl(args: argparse.Namespace, profiles: list[SiteProfile], redis_url: str) -> int:
     """Seed a crawl shared through Redis (and, with --work, work on it too)."""
-    from crawler import settings as defaults
-
     require_shared_queue()
     from crawler.runner import run_crawls, summary_table
     from crawler.shared.crawl import connect, default_worker_id, publish, redact_redis_url
@@ -139,7 +138,7 @@ def shared_crawl(args: argparse.Namespace, profiles: list[SiteProfile], redis_ur
     overrides = crawl_overrides(args, "crawl " + " ".join(args.targets or ["--all"]),
                                 store=args.work)
     server = connect(redis_url)
-    prefix = defaults.CLEANWIRE_REDIS_PREFIX
+    prefix = setting("CLEANWIRE_REDIS_PREFIX")
     specs = [publish(server, prefix, p, overrides["CLEANWIRE_MAX_PAGES"] or 0,
                      overrides["CLEANWIRE_MAX_DEPTH"] or 0) for p in profiles]
     overrides.update(CLEANWIRE_REDIS_URL=redis_url, CLEANWIRE_REDIS_WORK=args.work,

@@ -8,6 +8,7 @@ from typing import Any
 
 from crawler.commands.base import EXIT_OK, UsageError, require_shared_queue
 from crawler.commands.crawl import common_crawl_flags, crawl_overrides
+from crawler.config import setting
 from crawler.errors import WorkFailed
 from storage.contract import Counter
 from storage.engine import redact_url
@@ -34,14 +35,12 @@ def register(sub: Any) -> None:
 def cmd_worker(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
 
-    from crawler import settings as defaults
-
     require_shared_queue()
     from crawler.runner import CrawlResult, build_settings, start_crawl, summary_table
     from crawler.shared.crawl import CrawlSpec, connect, default_worker_id, redact_redis_url
     from crawler.shared.worker import run_worker
 
-    redis_url = args.redis or defaults.CLEANWIRE_REDIS_URL
+    redis_url = args.redis or setting("CLEANWIRE_REDIS_URL")
     if not redis_url:
         raise UsageError("worker needs --redis URL (or CLEANWIRE_REDIS_URL)")
     if args.idle is not None and args.idle < 0:

@@ -9,6 +9,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
+from crawler.store import CrawlStore
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,7 +27,7 @@ class LockHeartbeat:
         self.sites = sites
         self.interval = interval
         self.site: str | None = None
-        self.engine: Any = None
+        self.store: CrawlStore | None = None
         self._task: LoopingCall | None = None
 
     @classmethod
@@ -41,23 +43,20 @@ class LockHeartbeat:
         return ext
 
     def spider_opened(self, spider: Any) -> None:
-        from storage.engine import open_engine, resolve_database_url
-
         profile = getattr(spider, "profile", None)
-        if profile is None or profile.name not in self.sites:
+        self.store = CrawlStore.of(self.crawler)
+        if profile is None or profile.name not in self.sites or self.store is None:
             return
         self.site = profile.name
-        self.engine = open_engine(resolve_database_url(
-            self.crawler.settings.get("CLEANWIRE_DATABASE_URL")))
         self._task = LoopingCall(self.beat)
         self._task.start(self.interval, now=False)
 
     def beat(self) -> None:
         from storage.errors import StorageError
-        from storage.locks import heartbeat
 
+        assert self.store is not None
         try:
-            held = heartbeat(self.engine, self.site or "")
+            held = self.store.heartbeat(self.site or "")
         except StorageError as exc:  # a busy database: try again next time
             logger.warning("crawl lock heartbeat failed: %s", str(exc).splitlines()[0])
             return
@@ -70,5 +69,3 @@ class LockHeartbeat:
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self._task is not None and self._task.running:
             self._task.stop()
-        if self.engine is not None:
-            self.engine.dispose()

@@ -18,9 +18,9 @@ from scrapy import Request
 from cleaners import CleanOptions
 from crawler.items import PageItem
 from crawler.pool.cleaning_pool import CleaningPool
-from storage.boilerplate import BoilerplateRule, learn_boilerplate
+from crawler.store import CrawlStore
+from storage.boilerplate import BoilerplateRule
 from storage.contract import Counter, Reason, clean_failure_outcome, reason_counter
-from storage.engine import open_engine, resolve_database_url
 
 
 class CleanPipeline:
@@ -61,11 +61,10 @@ class CleanPipeline:
         rule = BoilerplateRule(sample=settings.getint("CLEANWIRE_BOILERPLATE_SAMPLE"),
                                min_pages=settings.getint("CLEANWIRE_BOILERPLATE_MIN_PAGES"),
                                min_share=settings.getfloat("CLEANWIRE_BOILERPLATE_MIN_SHARE"))
-        engine = open_engine(resolve_database_url(settings.get("CLEANWIRE_DATABASE_URL")))
-        try:
-            lines = learn_boilerplate(engine, site, rule)
-        finally:
-            engine.dispose()
+        store = CrawlStore.of(self.crawler)
+        if store is None:
+            return frozenset()
+        lines = store.boilerplate(site, rule)
         self.crawler.stats.set_value(Counter.BOILERPLATE_LINES, len(lines))
         return lines
 

@@ -1,7 +1,13 @@
 """The store pipeline: cleaned pages and fetch records written in batches, the run recorded.
 
 StorePipeline (800) writes articles, non-article pages and failed fetches in one
-transaction per batch and records the crawl run.
+transaction per batch and records the crawl run. Batches are committed by one writer
+thread, in the order they were cut, so a commit never stalls the reactor: each batch is
+announced when it is cut (signals.batch_cut) and when it is durable (batch_stored, or
+batch_failed), always on the reactor thread; the shared queue acks a request only after
+the batch holding its items has committed. When MAX_PENDING batches wait for the writer,
+the pipeline holds the next item until one is written (a slow database slows the crawl
+instead of filling memory). Closing waits for every batch, then records the run.
 """
 
 from __future__ import annotations
@@ -10,14 +16,20 @@ import contextlib
 import logging
 import os
 import socket
+import threading
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from twisted.internet.defer import Deferred, maybeDeferred, succeed
 from twisted.internet.task import LoopingCall
+from twisted.internet.threads import deferToThreadPool
+from twisted.python.failure import Failure
+from twisted.python.threadpool import ThreadPool
 
 from crawler import signals as cw_signals
 from crawler.items import FetchItem, PageItem
+from crawler.store import CrawlStore
 from storage.contract import (
     ARTICLE_COUNTERS,
     RUN_COUNTERS,
@@ -31,11 +43,24 @@ from storage.contract import (
     reason_counter,
     reason_totals,
 )
-from storage.engine import open_engine, redact_url, resolve_database_url
+from storage.engine import redact_url
 from storage.errors import StorageError
 from storage.repository import FetchRecord, PageRecord, Repository, RunCounts
 
 logger = logging.getLogger(__name__)
+
+#: batches cut but not yet committed before the pipeline holds items back
+MAX_PENDING = 3
+
+
+class _WriterPool(ThreadPool):
+    """One daemon thread that commits batches in order (never keeps a process alive)."""
+
+    def __init__(self) -> None:
+        super().__init__(minthreads=1, maxthreads=1, name="cleanwire-store")
+
+    def threadFactory(self, *args: Any, **kwargs: Any) -> threading.Thread:
+        return threading.Thread(*args, **kwargs, daemon=True)
 
 
 def _fetch_record(item: FetchItem | PageItem, outcome: str | None,
@@ -51,10 +76,10 @@ def _fetch_record(item: FetchItem | PageItem, outcome: str | None,
 class StorePipeline:
     """Batches rows and writes each batch in one transaction; records the crawl run."""
 
-    def __init__(self, crawler: Any, database_url: str, batch_size: int,
+    def __init__(self, crawler: Any, store: CrawlStore, batch_size: int,
                  batch_seconds: float) -> None:
         self.crawler = crawler
-        self.database_url = database_url
+        self.store = store
         self.batch_size = max(1, batch_size)
         self.batch_seconds = batch_seconds
         self.pages: list[PageRecord] = []
@@ -65,34 +90,41 @@ class StorePipeline:
         self._timer: LoopingCall | None = None
         self._trigger: Any = None  # the reactor's before-shutdown trigger (_finish_if_open)
         self._in_trigger = False
+        self._writer: _WriterPool | None = None
+        self._batches = 0  # batches cut so far: each one's number names it in the signals
+        self._pending = 0  # cut, not yet committed (or failed)
+        self._last: Deferred[None] = succeed(None)  # fires when the newest batch is done
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         settings = crawler.settings
         if not settings.getbool("CLEANWIRE_STORE"):
             raise NotConfigured("storing disabled (CLEANWIRE_STORE=False)")
-        pipeline = cls(crawler, resolve_database_url(settings.get("CLEANWIRE_DATABASE_URL")),
-                       settings.getint("CLEANWIRE_BATCH_SIZE"),
+        store = CrawlStore.of(crawler)
+        if store is None:
+            raise NotConfigured("no crawl store (crawler.store.CrawlStore is not enabled)")
+        pipeline = cls(crawler, store, settings.getint("CLEANWIRE_BATCH_SIZE"),
                        settings.getfloat("CLEANWIRE_BATCH_SECONDS"))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
         spider = self.crawler.spider
-        self.repository = Repository(open_engine(self.database_url), near_dup_threshold=self
-                                     .crawler.settings.getfloat("CLEANWIRE_NEAR_DUP_THRESHOLD"))
+        self.repository = self.store.repository
         profile = spider.profile
         arguments = {
             "start_urls": list(profile.start_urls), "feeds": list(profile.feeds),
             "sitemaps": list(profile.sitemaps), "max_pages": spider.max_pages,
             "max_depth": spider.max_depth, "mode": spider.mode,
-            "database": redact_url(self.database_url),
+            "database": redact_url(self.store.database_url),
             "pid": os.getpid(), "host": socket.gethostname(),  # see storage.locks
         }
         settings = self.crawler.settings
         if settings.get("CLEANWIRE_REDIS_CRAWL_ID"):  # one of several workers of a shared crawl
             arguments["shared_crawl"] = settings.get("CLEANWIRE_REDIS_CRAWL_ID")
             arguments["worker"] = settings.get("CLEANWIRE_WORKER_ID")
+        self._writer = _WriterPool()
+        self._writer.start()
         self.run_id = self.repository.start_run(
             self.crawler.settings.get("CLEANWIRE_COMMAND"), arguments,
             site_name=profile.name, site_host=next(iter(sorted(profile.all_hosts)), None))
@@ -110,6 +142,10 @@ class StorePipeline:
             self.fetches.append(_fetch_record(item, item.outcome, item.error))
         if len(self.pages) + len(self.fetches) >= self.batch_size:
             self.flush()
+            if self._pending >= MAX_PENDING:  # the writer is behind: wait for it
+                held: Deferred[Any] = Deferred()
+                self._last.addBoth(lambda result: (held.callback(item), result)[1])
+                return held
         return item
 
     def _add_page(self, item: PageItem) -> None:
@@ -126,24 +162,49 @@ class StorePipeline:
                 site_host=item.site_host, etag=item.etag, last_modified=item.last_modified,
                 aliases=item.aliases, signature=item.signature))
 
-    def flush(self) -> None:
-        if self.repository is None or self.run_id is None:
-            return
-        if not (self.pages or self.fetches):  # everything handed over so far is committed
-            self.crawler.signals.send_catch_log(signal=cw_signals.batch_stored)
-            return
+    def flush(self) -> Deferred[None]:
+        """Cut a batch of what was handed over and give it to the writer thread; the
+        Deferred fires (on the reactor thread) once it is committed or has failed. An
+        empty batch is done when the batches before it are: everything handed over so far
+        is durable then."""
+        if self.repository is None or self.run_id is None or self._writer is None:
+            return succeed(None)
         pages, fetches = self.pages, self.fetches
         self.pages, self.fetches = [], []
+        self._batches += 1
+        batch = self._batches
+        self.crawler.signals.send_catch_log(signal=cw_signals.batch_cut, batch=batch)
+        from twisted.internet import reactor
+
+        if pages or fetches:
+            job = deferToThreadPool(reactor, self._writer, self.repository.store, self.run_id,
+                                    pages, fetches)
+        else:
+            job = deferToThreadPool(reactor, self._writer, list)  # after the writes before it
+        self._pending += 1
+        job.addCallbacks(self._stored, self._not_stored, callbackArgs=(batch, pages, fetches),
+                         errbackArgs=(batch, pages, len(fetches)))
+        self._last = job
+        return job
+
+    def _not_stored(self, failure: Failure, batch: int, pages: list[PageRecord],
+                    fetches: int) -> None:
+        self._pending -= 1
+        if failure.check(StorageError):
+            reason = str(failure.value).splitlines()[0]
+        else:  # a bug, not the database: the batch is lost all the same, and said so
+            reason = f"internal error: {failure.getErrorMessage()}"
+            logger.error("storing a batch failed", exc_info=failure.value)
+        logger.error("could not store %d rows: %s", len(pages) + fetches, reason)
+        self.crawler.stats.inc_value(reason_counter(Outcome.FAILED, Reason.STORE_ERROR),
+                                     len(pages))
+        self.crawler.signals.send_catch_log(signal=cw_signals.batch_failed, batch=batch)
+
+    def _stored(self, outcomes: list[str], batch: int, pages: list[PageRecord],
+                fetches: list[FetchRecord]) -> None:
+        self._pending -= 1
+        self.crawler.signals.send_catch_log(signal=cw_signals.batch_stored, batch=batch)
         stats = self.crawler.stats
-        try:
-            outcomes = self.repository.store(self.run_id, pages, fetches)
-        except StorageError as exc:
-            logger.error("could not store %d rows: %s", len(pages) + len(fetches),
-                         str(exc).splitlines()[0])
-            stats.inc_value(reason_counter(Outcome.FAILED, Reason.STORE_ERROR), len(pages))
-            self.crawler.signals.send_catch_log(signal=cw_signals.batch_failed)
-            return
-        self.crawler.signals.send_catch_log(signal=cw_signals.batch_stored)
         for outcome, record in zip(outcomes, pages, strict=True):
             if outcome in ARTICLE_COUNTERS:
                 stats.inc_value(ARTICLE_COUNTERS[outcome])
@@ -153,10 +214,11 @@ class StorePipeline:
         if confirmed:  # a 304 confirms the stored copy: the article is unchanged
             stats.inc_value(Counter.ARTICLES_UNCHANGED, confirmed)
 
-    def close_spider(self, spider: Any = None) -> None:
+    def close_spider(self, spider: Any = None) -> Deferred[None]:
+        """The last batch, and every batch before it, committed (or failed)."""
         if self._timer is not None and self._timer.running:
             self._timer.stop()
-        self.flush()
+        return self.flush()
 
     def _finish_if_open(self) -> None:
         """The reactor is stopping and this run was never closed. A SIGTERM that lands
@@ -164,9 +226,11 @@ class StorePipeline:
         the engine runs) makes Scrapy stop the reactor without closing the spider; the
         run would stay 'running'. Record it as interrupted instead."""
         self._in_trigger = True  # fired: nothing to remove any more
-        if not self._finished:
-            self.close_spider()
-            self.spider_closed(self.crawler.spider, "shutdown")
+        if self._finished:
+            return None
+        done = maybeDeferred(self.close_spider)
+        done.addCallback(lambda _: self.spider_closed(self.crawler.spider, "shutdown"))
+        return done
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.repository is None or self.run_id is None or self._finished:
@@ -196,8 +260,10 @@ class StorePipeline:
             with contextlib.suppress(KeyError, ValueError):
                 reactor.removeSystemEventTrigger(self._trigger)
         self._trigger = None
-        if self.repository is not None:
-            self.repository.engine.dispose()
+        if self._writer is not None:
+            self._writer.stop()  # idle by now: every batch is done
+            self._writer = None
+        self.store.release()
 
 
 def run_outcome(reason: str, counts: RunCounts, known: int = 0, shared: bool = False) -> str:

@@ -212,6 +212,11 @@ class CleaningPool:
         """The live worker processes (for tests and diagnostics)."""
         return {w.process.pid for w in self._running if w.process.is_alive()}
 
+    def sent(self) -> int:
+        """Pages whose request has wholly left for a worker and awaits its result (for tests
+        and diagnostics): a worker that dies now costs them a crash or a retry."""
+        return sum(len(w.jobs) for w in self._running if not w.outbox)
+
     async def clean(self, body: bytes, url: str, options: CleanOptions,
                     charset: str | None = None, *, sign: bool = False,
                     links: bool = False) -> Cleaned:

@@ -63,7 +63,8 @@ class SharedScheduler(Scheduler):
         self._open: dict[bytes, int] = {}  # token -> outputs not through the pipelines yet
         self._had_items: set[bytes] = set()
         self._item_tokens: dict[int, bytes] = {}  # id(item) -> token
-        self._waiting: list[bytes] = []  # finished, to ack once the next batch commits
+        self._waiting: list[bytes] = []  # finished, to ack once the next batch cut commits
+        self._cuts: dict[int, list[bytes]] = {}  # batch -> tokens its commit makes durable
         self._store_failed = False
         self.lost: str | None = None  # why the shared queue stopped answering
 
@@ -79,6 +80,7 @@ class SharedScheduler(Scheduler):
         connect_signal(scheduler._output_done, signal=cw_signals.output_done)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             connect_signal(scheduler._item_done, signal=signal)
+        connect_signal(scheduler._batch_cut, signal=cw_signals.batch_cut)
         connect_signal(scheduler._batch_stored, signal=cw_signals.batch_stored)
         connect_signal(scheduler._batch_failed, signal=cw_signals.batch_failed)
         return scheduler
@@ -213,10 +215,15 @@ class SharedScheduler(Scheduler):
             self._ack([token])
         self._had_items.discard(token)
 
-    def _batch_stored(self) -> None:
-        if self._waiting and not self._store_failed:
-            self._ack(self._waiting)
+    def _batch_cut(self, batch: int) -> None:
+        """Whatever finished before the cut is in that batch (or an earlier one)."""
+        self._cuts[batch] = self._waiting
         self._waiting = []
+
+    def _batch_stored(self, batch: int) -> None:
+        tokens = self._cuts.pop(batch, [])
+        if tokens and not self._store_failed:
+            self._ack(tokens)
 
     def _ack(self, tokens: list[bytes]) -> None:
         if self.queue is None or self.lost:
@@ -226,7 +233,8 @@ class SharedScheduler(Scheduler):
         except QueueUnavailable as exc:
             self._lose(exc)
 
-    def _batch_failed(self) -> None:
+    def _batch_failed(self, batch: int) -> None:
+        self._cuts.pop(batch, None)
         self._store_failed = True  # what waits is requeued at close and done again
 
 

@@ -22,11 +22,14 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
+from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from cleaners.dom import parse_html
 from cleaners.errors import CleanError
 from cleaners.links import page_links
+from crawler import settings as default_settings
+from crawler.config import environment_settings
 from crawler.failures import failure_reason
 from crawler.incremental import Frontier
 from crawler.items import FetchItem, PageItem
@@ -49,6 +52,7 @@ from crawler.spiders.discovery import (
     robots_sitemaps,
     sitemap_entries,
 )
+from crawler.store import CrawlStore
 from crawler.urls import UrlSet, clean_url, host_of, is_web_url, looks_binary, url_key
 from storage.contract import (
     REASONED_OUTCOMES,
@@ -58,7 +62,6 @@ from storage.contract import (
     Reason,
     reason_counter,
 )
-from storage.engine import resolve_database_url
 from storage.errors import StorageError
 
 _DISCOVERY_PRIORITY = 100
@@ -75,6 +78,15 @@ def _as_int(value: Any) -> int:
 
 class NewsSpider(scrapy.Spider):
     name = "news"
+
+    @classmethod
+    def update_settings(cls, settings: Settings) -> None:
+        """`scrapy crawl news` reads the CLEANWIRE_* variables here (crawler/settings.py
+        holds defaults only); the cleanwire CLI has applied them already, the same way."""
+        super().update_settings(settings)
+        settings.setdict(environment_settings(), priority="project")
+        if settings.get("CLEANWIRE_REDIS_URL"):
+            settings.setdict(default_settings.SHARED_QUEUE_SETTINGS, priority="project")
 
     def __init__(
         self,
@@ -118,6 +130,7 @@ class NewsSpider(scrapy.Spider):
         # sitemap pages claimed but not yet handed to Scrapy: (url, depth, headers), released
         # as the scheduler drains (a 50,000-URL sitemap is 50,000 Request objects otherwise)
         self.backlog: deque[tuple[str, int, dict[str, str] | None]] = deque()
+        self._backlog_hooked = False  # _release_when_idle is connected to spider_idle
         self.pages_requested = 0
         self.frontier: Frontier | None = None  # stored articles (incremental re-crawls)
         self.known_passed = UrlSet()  # stored articles not fetched this time
@@ -150,9 +163,11 @@ class NewsSpider(scrapy.Spider):
             return None
         override = settings.get("CLEANWIRE_REFRESH_AFTER")
         refresh = parse_duration(override) if override else self.profile.refresh_after
+        store = CrawlStore.of(self.crawler)
+        if store is None:
+            return None
         try:
-            frontier = Frontier.load(resolve_database_url(settings.get("CLEANWIRE_DATABASE_URL")),
-                                     self.profile.name, refresh)
+            frontier = store.frontier(self.profile.name, refresh)
         except StorageError as exc:
             self.logger.warning("not incremental: %s", str(exc).splitlines()[0])
             return None
@@ -230,7 +245,7 @@ class NewsSpider(scrapy.Spider):
         (compact) and hand them to Scrapy as its queue drains (see _release)."""
         if not self._follows(depth):
             return
-        later = later and not getattr(self, "shared_queue", False)  # Redis holds the queue
+        later = later and not self.shared_queue  # Redis holds the queue
         for raw, lastmod in links:
             yield from self._refuse_scheme(raw)
             url = clean_url(raw)
@@ -250,8 +265,8 @@ class NewsSpider(scrapy.Spider):
         yield from self._release()
 
     def _defer(self, url: str, depth: int, headers: dict[str, str] | None) -> None:
-        if not getattr(self, "_backlog_hooked", False):  # the queue may drain before a page
-            self._backlog_hooked = True  # (its _follow) releases more: spider_idle does then
+        if not self._backlog_hooked:  # the queue may drain before a page (its _follow)
+            self._backlog_hooked = True  # releases more: spider_idle does then
             self.crawler.signals.connect(self._release_when_idle, signal=signals.spider_idle)
         self.backlog.append((url, depth, headers))
 
