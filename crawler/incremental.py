@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from crawler.urls import url_key
+from cleaners.urlkeys import url_key
 from storage.engine import open_engine
 from storage.frontier import KnownArticle, known_articles
 from storage.repository import parse_timestamp

@@ -27,6 +27,7 @@ from twisted.python.failure import Failure
 from cleaners.dom import parse_html
 from cleaners.errors import CleanError
 from cleaners.links import page_links
+from cleaners.urlkeys import clean_url, host_of, url_key
 from crawler.failures import failure_reason
 from crawler.incremental import Frontier
 from crawler.items import FetchItem, PageItem
@@ -49,7 +50,7 @@ from crawler.spiders.discovery import (
     robots_sitemaps,
     sitemap_entries,
 )
-from crawler.urls import UrlSet, clean_url, host_of, is_web_url, looks_binary, url_key
+from crawler.urls import UrlSet, is_web_url, looks_binary
 from storage.contract import (
     REASONED_OUTCOMES,
     REFETCH_COUNTERS,
