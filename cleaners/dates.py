@@ -20,24 +20,32 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from lxml import etree
 from lxml.html import HtmlElement
 
+from .date_text import (
+    ISO_DATE,
+    NUMERIC_DATE,
+    find_dates,
+    near_day,
+    one_day_apart,
+    parse_date,
+    parse_human_date,
+    same_instant,
+    swap_by_url,
+    swapped_day,
+    url_date,
+)
 from .metadata_dom import (
     ClassIndex,
     JsonLd,
-    clean_text,
     in_comments,
     in_noise_region,
     text_of,
     text_window,
 )
-from .metadata_vocab import MODIFIED_LABELS, MONTHS, ORIGINAL_LABELS, PUBLISHED_LABELS
-
-MIN_YEAR = 1995
+from .metadata_vocab import MODIFIED_LABELS, ORIGINAL_LABELS, PUBLISHED_LABELS
 
 PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "article:published",
@@ -49,6 +57,8 @@ PUBLISHED_META = (
     "date.published", "article:post_date", "datecreated", "created", "dc.date", "dcterms.date",
     "date", "og:pubdate", "release_date", "rnews:datepublished",
 )
+
+
 # Open Graph's first-publication stamp: the one declared date that shown "Updated"
 # dates do not override (JSON-LD datePublished alone often is a CMS creation stamp)
 OPEN_GRAPH_PUBLISHED = ("article:published_time", "og:article:published_time")
@@ -57,13 +67,14 @@ MODIFIED_META = (
     "modified_time", "datemodified", "article.updated", "last-modified", "lastmod",
     "dcterms.modified", "dc.date.modified", "parsely-updated", "lastmodified",
 )
-
 _ITEMPROP_PUBLISHED = etree.XPath(
     "//*[@itemprop][@itemprop='datePublished' or @itemprop='dateCreated' "
     "or @itemprop='uploadDate']")
 _ITEMPROP_MODIFIED = etree.XPath("//*[@itemprop][@itemprop='dateModified']")
 _TIMES = etree.XPath("//time")
 _TIME_STAMPS = etree.XPath("//time/@datetime")
+
+
 # text that may hold a four-digit year 19xx/20xx: contains() is cheap, translate() is not
 _YEAR_TEXTS = etree.XPath("//body//text()[contains(., '20') or contains(., '19')]")
 _SCRIPT_DATES = etree.XPath(
@@ -77,27 +88,6 @@ _DATE_CLASSED = re.compile(r"date|Date|time|publish|posted|meta|byline|updated")
 _DATE_TAGS = frozenset({"span", "div", "p", "time", "li", "small", "abbr", "em", "strong", "a",
                         "dd", "b", "i"})
 
-_ISO = re.compile(
-    r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?(?!\d)")
-_YMD = re.compile(r"(?<!\d)(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?!\d)")
-_CJK = re.compile(r"(\d{4})\s*[년年]\s*(\d{1,2})\s*[월月]\s*(\d{1,2})\s*[일日]?")
-_WORD = r"([^\W\d_]{3,12})"
-_DMY_WORD = re.compile(
-    r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?" + _WORD
-    + r"\.?,?\s+(?:de\s+)?(\d{4})(?!\d)", re.IGNORECASE)
-_MDY_WORD = re.compile(
-    _WORD + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)", re.IGNORECASE)
-_YMD_WORD = re.compile(r"(?<!\d)(\d{4})\.?\s+" + _WORD + r"\.?\s+(\d{1,2})\.?(?![\d:])",
-                       re.IGNORECASE)
-_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?!\d)")
-_URL_DATE = re.compile(
-    r"/((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])"
-    r"(?:/|[_+-]|%20|\.html?|$)")
-_URL_MONTH_WORD = re.compile(r"/((?:19|20)\d{2})/([^\W\d_]{3,12})/(0?[1-9]|[12]\d|3[01])/")
-_URL_YMD = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/")
-_EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
-
 
 @dataclass
 class Dates:
@@ -106,126 +96,6 @@ class Dates:
     published: str | None = None
     modified: str | None = None
     published_source: str | None = None
-
-
-def _now() -> date:
-    return (datetime.now(UTC) + timedelta(days=2)).date()
-
-
-def _valid(year: int, month: int, day: int) -> date | None:
-    if not MIN_YEAR <= year <= _now().year + 1:
-        return None
-    try:
-        found = date(year, month, day)
-    except ValueError:
-        return None
-    return found if found <= _now() else None
-
-
-def _iso_match(match: re.Match[str]) -> str | None:
-    year, month, day = int(match[1]), int(match[2]), int(match[3])
-    found = _valid(year, month, day)
-    if found is None:
-        return None
-    if match[4] is None:
-        return found.isoformat()
-    hour, minute, second = int(match[4]), int(match[5]), int(match[6] or 0)
-    if hour > 23 or minute > 59 or second > 59:
-        return found.isoformat()
-    tz = match[7] or ""
-    if tz and tz != "Z" and ":" not in tz:
-        tz = f"{tz[:3]}:{tz[3:]}"
-    return f"{found.isoformat()}T{hour:02d}:{minute:02d}:{second:02d}{tz}"
-
-
-def _month(word: str) -> int | None:
-    return MONTHS.get(word.lower().rstrip("."))
-
-
-def parse_date(value: Any) -> str | None:
-    """The first plausible date in a string (machine or human format), as ISO 8601."""
-    text = clean_text(value) if isinstance(value, str) else str(value or "")
-    if not text:
-        return None
-    if _EPOCH.match(text):
-        stamp = int(text[:10])
-        found = datetime.fromtimestamp(stamp, UTC).date()
-        return found.isoformat() if _valid(found.year, found.month, found.day) else None
-    match = _ISO.search(text)
-    if match and (iso := _iso_match(match)):
-        return iso
-    return parse_human_date(text)
-
-
-def _numeric(match: re.Match[str], month_first: bool) -> date | None:
-    """'13.01.2025' is day first; '01/13/2025' month first where the page is US English."""
-    first, second, year = int(match[1]), int(match[3]), int(match[4])
-    if first > 12 or ((match[2] == "." or not month_first) and second <= 12):
-        return _valid(year, second, first)
-    return _valid(year, first, second)
-
-
-def _word_dmy(match: re.Match[str]) -> date | None:
-    month = _month(match[2])
-    return _valid(int(match[3]), month, int(match[1])) if month else None
-
-
-def _word_ymd(match: re.Match[str]) -> date | None:
-    month = _month(match[2])
-    return _valid(int(match[1]), month, int(match[3])) if month else None
-
-
-def _word_mdy(match: re.Match[str]) -> date | None:
-    month = _month(match[1])
-    return _valid(int(match[3]), month, int(match[2])) if month else None
-
-
-_HUMAN_PATTERNS = (
-    (_ISO, lambda m: _valid(int(m[1]), int(m[2]), int(m[3]))),
-    (_CJK, lambda m: _valid(int(m[1]), int(m[2]), int(m[3]))),
-    (_YMD, lambda m: _valid(int(m[1]), int(m[3]), int(m[4]))),
-    (_DMY_WORD, _word_dmy),
-    (_MDY_WORD, _word_mdy),
-    (_YMD_WORD, _word_ymd),
-)
-
-
-def find_dates(text: str, month_first: bool = True) -> list[tuple[int, str]]:
-    """Every plausible date written in the text, as (offset, YYYY-MM-DD), in text order.
-
-    month_first decides "03/10/2023" (True: March 10, as in US English).
-    """
-    found: dict[int, str] = {}
-    taken: list[tuple[int, int]] = []
-    patterns = (*_HUMAN_PATTERNS, (_NUMERIC, lambda m: _numeric(m, month_first)))
-    for pattern, build in patterns:
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if any(s < end and start < e for s, e in taken):
-                continue
-            if day := build(match):
-                found[start] = day.isoformat()
-                taken.append((start, end))
-    return sorted(found.items())
-
-
-def parse_human_date(text: str) -> str | None:
-    """Dates as people write them: 'January 13, 2025', '13. Januar 2025', '2025년 1월 13일'."""
-    dates = find_dates(text)
-    return dates[0][1] if dates else None
-
-
-def url_date(url: str) -> str | None:
-    """A /2025/01/12/ (or /20250112/) date in the URL path."""
-    path = url.split("?", 1)[0]
-    match = _URL_YMD.search(path) or _URL_DATE.search(path)
-    if not match:
-        word = _URL_MONTH_WORD.search(path)
-        month = _month(word[2]) if word else None
-        found = _valid(int(word[1]), month, int(word[3])) if word and month else None
-        return found.isoformat() if found else None
-    found = _valid(int(match[1]), int(match[2]), int(match[3]))
-    return found.isoformat() if found else None
 
 
 def _first_meta(meta: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
@@ -262,6 +132,8 @@ def _itemprop_date(tree: HtmlElement, xpath: etree.XPath) -> str | None:
 
 
 BEFORE_H1_CHARS = 300
+
+
 AFTER_H1_CHARS = 600
 LABEL_WINDOW = 32
 
@@ -293,7 +165,7 @@ class Shown:
         A machine "published" date that the page shows only as "Updated ..."
         is the update date, so it does not count as agreement.
         """
-        return any(_near_day(shown, machine) for shown in self.stated)
+        return any(near_day(shown, machine) for shown in self.stated)
 
     def labels_update(self, found: str) -> bool:
         """Is found shown next to the headline only behind an "Updated" label?"""
@@ -305,8 +177,6 @@ def month_first(tree: HtmlElement) -> bool:
     """Numeric dates are month first on US-English (or undeclared) pages."""
     lang = (tree.get("lang") or "en-us").lower().replace("_", "-")
     return lang in ("en", "en-us")
-
-
 PROSE_CHARS = 120
 
 
@@ -319,7 +189,7 @@ def _in_prose(text: str, offset: int) -> bool:
 
 def _ambiguous_at(text: str, offset: int) -> bool:
     """Is the date at offset all numbers, with both day and month 1-12 ("02-12-2025")?"""
-    match = _NUMERIC.match(text, offset)
+    match = NUMERIC_DATE.match(text, offset)
     return bool(match) and match[1] != match[3] and int(match[1]) <= 12 and int(match[3]) <= 12
 
 
@@ -368,8 +238,6 @@ def script_date(tree: HtmlElement) -> str | None:
         if match and (found := parse_date(match[1])):
             return found
     return None
-
-
 LABELLED_LINE_CHARS = 150
 MAX_LABELLED_TEXTS = 400
 
@@ -496,51 +364,6 @@ def _dom_dates(tree: HtmlElement, index: ClassIndex) -> DomDates:
     return out
 
 
-# local time zones span UTC-12:00 to UTC+14:00
-_EARLIEST_ZONE, _LATEST_ZONE = timedelta(hours=-12), timedelta(hours=14)
-
-
-def _local_days(machine: str) -> tuple[date, date] | None:
-    """The first and last local day a zoned timestamp can fall on anywhere on Earth."""
-    if len(machine) <= 19 or machine[10] != "T":
-        return None
-    try:
-        instant = datetime.fromisoformat(machine.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if instant.tzinfo is None:
-        return None
-    utc = instant.astimezone(UTC).replace(tzinfo=None)
-    return (utc + _EARLIEST_ZONE).date(), (utc + _LATEST_ZONE).date()
-
-
-def _near_day(shown: str, machine: str | None) -> bool:
-    """The same day in some time zone, or the same date with day and month swapped.
-
-    A zoned timestamp (2025-12-19T22:02:58Z) is shown as 12-19 or 12-20
-    somewhere on Earth, never as 12-18; without a zone, one day either way.
-    """
-    if not machine:
-        return False
-    try:
-        want, day = date.fromisoformat(machine[:10]), date.fromisoformat(shown[:10])
-    except ValueError:
-        return False
-    span = _local_days(machine)
-    if span and span[0] <= day <= span[1]:
-        return True
-    if span is None and abs((day - want).days) <= 1:
-        return True
-    return day.day <= 12 and _valid(day.year, day.day, day.month) == want
-
-
-def _one_day_apart(one: str, other: str) -> bool:
-    try:
-        return abs((date.fromisoformat(one[:10]) - date.fromisoformat(other[:10])).days) == 1
-    except ValueError:
-        return False
-
-
 def _day(value: str | None) -> str:
     return (value or "")[:10]
 
@@ -580,27 +403,6 @@ def _machine_published(tree: HtmlElement, meta: dict[str, list[str]], ld: JsonLd
     return later
 
 
-def _same_instant(one: str | None, other: str | None) -> bool:
-    """Two timestamps with the same date and clock time (the CMS stamped both at once)."""
-    return bool(one and other and len(one) >= 16 and one[:19] == other[:19])
-
-
-def _swap_by_url(found: str, url: str) -> str:
-    """'03/10/2023' read month first when the URL says 2023/10/03: the URL's order wins."""
-    local = url_date(url)
-    if local and found[:10] != local:
-        day = date.fromisoformat(found[:10])
-        if day.day <= 12 and _valid(day.year, day.day, day.month) == date.fromisoformat(local):
-            return local
-    return found
-
-
-def _swapped(found: str) -> str | None:
-    day = date.fromisoformat(found[:10])
-    swapped = _valid(day.year, day.day, day.month) if day.day <= 12 else None
-    return swapped.isoformat() if swapped else None
-
-
 def _settle_order(found: str, url: str, tree: HtmlElement, ambiguous: set[str]) -> str:
     """Day and month of an all-numeric date ("02-12-2025"), settled by the page's own evidence.
 
@@ -608,10 +410,10 @@ def _settle_order(found: str, url: str, tree: HtmlElement, ambiguous: set[str]) 
     anywhere on the page, a "recent posts" list included, that has the
     swapped reading and not the one taken.
     """
-    settled = _swap_by_url(found, url)
-    if settled != found or _day(found) not in ambiguous or not (swapped := _swapped(found)):
+    settled = swap_by_url(found, url)
+    if settled != found or _day(found) not in ambiguous or not (swapped := swapped_day(found)):
         return settled
-    stamps = {match[0][:10] for value in _TIME_STAMPS(tree) if (match := _ISO.match(value))}
+    stamps = {match[0][:10] for value in _TIME_STAMPS(tree) if (match := ISO_DATE.match(value))}
     return swapped if swapped in stamps and _day(found) not in stamps else found
 
 
@@ -711,14 +513,14 @@ def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: J
             return Dates(published, modified, "headline")
     graph = _first_meta(meta, OPEN_GRAPH_PUBLISHED) if machine else None
     if machine and (update := _shown_update(shown, dom_dates, machine, modified, graph)):
-        return Dates(_swap_by_url(update, url), modified, "shown-update")
+        return Dates(swap_by_url(update, url), modified, "shown-update")
     if machine:
-        if _same_instant(machine, modified):
+        if same_instant(machine, modified):
             earlier = dom_dates().published or shown.early
             if earlier and _day(earlier) < _day(machine):
                 return Dates(earlier, modified, "dom")
         local = url_date(url)
-        if local and _one_day_apart(local, machine):
+        if local and one_day_apart(local, machine):
             return Dates(local, modified, "url")  # the site's local day; machine is UTC
         return Dates(machine, modified, source)
     found_dom = dom_dates()
@@ -734,6 +536,6 @@ def extract_dates(tree: HtmlElement, url: str, meta: dict[str, list[str]], ld: J
             if name == "dom" and shown.labels_update(found):
                 continue  # the page shows it as "Updated ...": a later date may be the first
             if name in ("dom", "above-headline"):
-                found = _swap_by_url(found, url)
+                found = swap_by_url(found, url)
             return Dates(found, modified, name)
     return Dates(None, modified, None)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from crawler.urls import url_key
+from cleaners.urlkeys import url_key
 from storage.frontier import KnownArticle
 from storage.repository import parse_timestamp
 

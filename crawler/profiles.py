@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.urls import host_of, is_web_url
+from cleaners.urlkeys import host_of
+from crawler.urls import is_web_url
 
 # politeness keys a profile may set, mapped to Scrapy settings
 POLITENESS_SETTINGS: dict[str, str] = {

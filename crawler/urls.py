@@ -1,23 +1,13 @@
-"""URL hygiene: tracking parameters out, fragments out, one key per page, host checks."""
+"""The crawler's URL checks: web schemes, binary file extensions, and a compact set of URLs
+seen; URL identity (clean URLs, keys, hosts) is cleaners/urlkeys.py, shared with storage."""
 
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import numpy as np
-
-# query parameters that only track the visitor (exact names, lower-case)
-TRACKING_PARAMS: frozenset[str] = frozenset({
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
-    "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id",
-    "oly_enc_id", "vero_id", "wickedid", "ref_src", "ref_url", "s_cid", "cmpid", "ncid",
-    "ocid", "sr_share", "spm", "smid", "share", "at_medium", "at_campaign", "ito", "cid_source",
-    "guccounter", "guce_referrer", "guce_referrer_sig",
-})
-TRACKING_PREFIXES: tuple[str, ...] = ("utm_", "pk_", "mtm_", "hsa_", "at_custom")
 
 # file extensions that are never HTML pages: not worth a request
 BINARY_EXTENSIONS: frozenset[str] = frozenset({
@@ -28,43 +18,14 @@ BINARY_EXTENSIONS: frozenset[str] = frozenset({
     ".css", ".js", ".woff", ".woff2", ".ttf", ".eot",
 })
 WEB_SCHEMES = frozenset({"http", "https"})
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_MULTISLASH = re.compile(r"/{2,}")
 
 
-def is_tracking_param(name: str) -> bool:
-    name = name.lower()
-    return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
 
 
-def clean_url(url: str) -> str:
-    """The URL to fetch and store: scheme/host lower-cased, default port,
-    fragment and tracking parameters removed (other parameters kept in order)."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    port = parts.port if parts.port and parts.port != _DEFAULT_PORTS.get(scheme) else None
-    netloc = f"{host}:{port}" if port else host
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not is_tracking_param(k)]
-    path = _MULTISLASH.sub("/", parts.path) or "/"
-    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
 
 
-def url_key(url: str) -> str:
-    """Dedup key: clean_url with sorted query and no trailing slash difference."""
-    parts = urlsplit(clean_url(url))
-    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
 
 
-def host_of(url: str) -> str:
-    """host[:port] of url, lower-cased, without a leading 'www.'."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    port = parts.port if parts.port and parts.port != _DEFAULT_PORTS.get(parts.scheme) else None
-    return f"{host}:{port}" if port else host
 
 
 def is_web_url(url: str) -> bool:

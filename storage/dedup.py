@@ -3,7 +3,7 @@
 Called by Repository.store inside its one write transaction:
 
 * resolve_urls(): before staging, every page is re-addressed to the row that already
-  holds one of its URL variants (storage.urlkeys.article_key of its url, same-site
+  holds one of its URL variants (cleaners.urlkeys.article_key of its url, same-site
   canonical_url and redirect aliases); pages of one batch that share a key become one
   row (the first by fetched_at, url). Extra URLs land in article_urls.
 * after_upsert(): MinHash signatures (article_minhash), exact-copy links by
@@ -41,12 +41,12 @@ from cleaners.minhash import (
     from_bytes,
     to_bytes,
 )
+from cleaners.urlkeys import article_key, is_amp, same_site
 
 from .contract import Outcome
 from .lsh import LshIndex, existing_ids
 from .models import URL_LENGTH, Article, ArticleMinHash, ArticleUrl
 from .sqlhelp import aware_utc, chunks, dialect_insert
-from .urlkeys import article_key, is_amp, same_site
 
 if TYPE_CHECKING:
     from .repository import PageRecord

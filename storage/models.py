@@ -193,7 +193,7 @@ class CrawlLock(Base):
 class ArticleUrl(Base):
     """Every known URL of an article (see storage/dedup.py): its own url (kind "primary")
     and the variants, redirects and canonical URLs that lead to it; url_key is
-    storage.urlkeys.article_key(url), so a lookup by any variant finds the article."""
+    cleaners.urlkeys.article_key(url), so a lookup by any variant finds the article."""
 
     __tablename__ = "article_urls"
 

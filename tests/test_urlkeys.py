@@ -1,10 +1,10 @@
-"""storage.urlkeys: URL variants of one page share one article_key; other pages do not."""
+"""cleaners.urlkeys: URL variants of one page share one article_key; other pages do not."""
 
 from __future__ import annotations
 
 import pytest
 
-from storage.urlkeys import article_key, is_amp, same_site, site_host
+from cleaners.urlkeys import article_key, is_amp, same_site, site_host
 
 BASE = "news.example/world/story-1"
 

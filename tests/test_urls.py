@@ -1,6 +1,7 @@
 """URL hygiene: tracking parameters, dedup keys, hosts, binary extensions."""
 
-from crawler.urls import clean_url, host_of, is_web_url, looks_binary, url_key
+from cleaners.urlkeys import clean_url, host_of, url_key
+from crawler.urls import is_web_url, looks_binary
 
 
 def test_tracking_parameters_are_stripped_and_others_kept_in_order():

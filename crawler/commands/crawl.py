@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from cleaners.urlkeys import url_key
 from crawler.commands.base import (
     EXIT_FAILED,
     EXIT_OK,
@@ -17,7 +18,7 @@ from crawler.commands.clean import render_page
 from crawler.config import setting
 from crawler.items import FetchItem, PageItem
 from crawler.profiles import SiteProfile, adhoc_profile, load_profiles, sites_path
-from crawler.urls import is_web_url, url_key
+from crawler.urls import is_web_url
 from storage.contract import Counter
 from storage.engine import open_engine, redact_url, resolve_database_url
 

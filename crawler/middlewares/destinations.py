@@ -27,8 +27,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from w3lib.url import safe_url_string
 
+from cleaners.urlkeys import host_of
 from crawler.failures import RefusedRequest
-from crawler.urls import WEB_SCHEMES, host_of
+from crawler.urls import WEB_SCHEMES
 from storage.contract import Reason
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

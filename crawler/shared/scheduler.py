@@ -27,10 +27,10 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import reactor
 
+from cleaners.urlkeys import url_key
 from crawler import signals as cw_signals
 from crawler.shared.crawl import connect, worker_id
 from crawler.shared.queue import QueueUnavailable, SharedQueue, SiteKeys
-from crawler.urls import url_key
 from storage.contract import Counter
 
 logger = logging.getLogger(__name__)

@@ -28,6 +28,7 @@ from twisted.python.failure import Failure
 from cleaners.dom import parse_html
 from cleaners.errors import CleanError
 from cleaners.links import page_links
+from cleaners.urlkeys import clean_url, host_of, url_key
 from crawler import settings as default_settings
 from crawler.config import environment_settings
 from crawler.failures import failure_reason
@@ -53,7 +54,7 @@ from crawler.spiders.discovery import (
     sitemap_entries,
 )
 from crawler.store import CrawlStore
-from crawler.urls import UrlSet, clean_url, host_of, is_web_url, looks_binary, url_key
+from crawler.urls import UrlSet, is_web_url, looks_binary
 from storage.contract import (
     REASONED_OUTCOMES,
     REFETCH_COUNTERS,
