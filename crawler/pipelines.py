@@ -98,6 +98,7 @@ class CleanPipeline:
                 stats.inc_value(f"cleanwire/{page_error_outcome(item.error)}/{item.error}")
             elif item.clean.page_type != "article":
                 stats.inc_value("cleanwire/non_articles")
+                stats.inc_value(f"cleanwire/non_articles/{item.clean.page_type}")
             if cleaned.links and item.follow_depth is not None:
                 self._follow(item, cleaned.links, item.follow_depth)
             item.body = b""  # the bytes are not needed past this point

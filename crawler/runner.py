@@ -103,7 +103,7 @@ def summary_table(result: CrawlResult) -> str:
         ("pages fetched", f"{fetched}"),
         ("articles stored", f"{result.stored}  (new {c('articles_new')}, updated "
                             f"{c('articles_updated')}, unchanged {c('articles_unchanged')})"),
-        ("non-article pages", f"{c('non_articles')}"),
+        ("non-article pages", f"{c('non_articles')}  " + _reasons(result.reasons("non_articles"))),
         ("skipped", f"{sum(skipped.values())}  " + _reasons(skipped)),
         ("failed", f"{sum(failed.values())}  " + _reasons(failed)),
         ("duplicate content", f"{c('duplicates_exact') + c('duplicates_near')}  (exact copies "

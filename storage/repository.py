@@ -97,7 +97,7 @@ class RunCounts:
             self.articles_updated += 1
         elif outcome == "unchanged":
             self.articles_unchanged += 1
-        elif outcome in ("listing", "other"):
+        elif outcome in ("listing", "paywalled", "other"):
             self.non_articles += 1
         elif outcome == "skipped":
             self.skipped += 1

@@ -160,22 +160,23 @@ def _surely_listing(html: bytes, url: str) -> bool:
 
 def test_a_sure_listing_is_what_the_full_verdict_says() -> None:
     """surely_listing() decides before the text is extracted: whenever it says yes, the
-    verdict with the text is "listing" too; it says yes to the plain section front and
-    home page here, no to articles, and no to a page whose title names an error."""
+    verdict with the text is "listing" too; it says yes to the plain tag page and home page
+    here, no to articles, and no to a page whose title names an error."""
     sure = {name for name, html, url, _ in SYNTHETIC if _surely_listing(html, url)}
-    assert {"section_front", "home_page"} <= sure
+    assert {"tag_page", "home_page"} <= sure
     for name, html, url, _ in SYNTHETIC:
         if name in sure:
             assert clean_page(html, url).page_type == "listing", name
     assert not sure & {"short_article", "long_bare_article", "live_blog", "error_page"}
-    error_front = SECTION_FRONT.replace(b"World | Example News", b"Page not found")
-    assert not _surely_listing(error_front, "https://news.example.com/world/")
+    error_front = HOME_PAGE.replace(b"<title>Example News", b"<title>Page not found")
+    assert _surely_listing(HOME_PAGE, "https://news.example.com/")
+    assert not _surely_listing(error_front, "https://news.example.com/")
 
 
 def test_without_listing_text_a_sure_listing_is_not_extracted() -> None:
-    url = "https://news.example.com/world/"
-    lean = clean_page(SECTION_FRONT, url, CleanOptions(listing_text=False))
-    full = clean_page(SECTION_FRONT, url)
+    url = "https://news.example.com/"
+    lean = clean_page(HOME_PAGE, url, CleanOptions(listing_text=False))
+    full = clean_page(HOME_PAGE, url)
     assert full.page_type == lean.page_type == "listing"
     assert full.text and lean.text == "" and lean.word_count == 0
     assert lean.title == full.title and lean.language == full.language == "en"
