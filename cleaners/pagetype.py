@@ -42,7 +42,7 @@ import re
 from collections import Counter
 
 from .model import Metadata
-from .pagetype_features import PageShape, page_shape
+from .pagetype_features import PAYWALL_LOOK_PROSE, PageShape, page_shape
 from .words import count_words
 
 __all__ = ["PageShape", "classify_page", "declared_article", "is_error", "is_other",
@@ -144,7 +144,7 @@ PAYWALL_PHRASES: tuple[str, ...] = (
 )
 PAYWALL_STUB_MAX_WORDS = 40  # a stub line is short
 PAYWALL_MAX_LEAD_WORDS = 50  # text beyond the stub lines under this: the lead is no article
-PAYWALL_MAX_DOM_PROSE = 900  # nor is more prose (text_length) in the page: 150 words
+PAYWALL_MAX_DOM_PROSE = PAYWALL_LOOK_PROSE  # nor more prose (text_length) in one block: 150 words
 _PUNCT = re.compile(r"[^\w\s']+")
 
 _ARTICLE_TYPES = frozenset({

@@ -54,21 +54,24 @@ _LONG_PARAGRAPH = 200
 _PROSE_PARAGRAPH = 40  # shorter <p> are captions, datelines, teaser kickers
 _BODY_CHARS = XPath("string-length(normalize-space(//body))")
 _HEAD_NEXT = XPath("boolean(/html/head/link[@rel='next'])")
-# what the page declares of itself: an article's publication time, an article body
+# what the page declares of itself: an article's publication time (in <head>), an article
+# body; and paywall markup: schema.org isAccessibleForFree false (JSON-LD or microdata), a
+# locked or metered content tier, a non-empty element whose class or id names a paywall.
+# XPaths over attribute values: a third of the cost of tests on every element.
 _DECLARED_PUBLISHED = XPath(
-    "boolean(//meta[@property='article:published_time' or @name='article:published_time'"
-    " or @property='og:article:published_time'][normalize-space(@content)])")
-_ARTICLE_BODY = XPath("boolean(//*[@itemprop='articleBody' or @itemprop='articlebody'])")
-# paywall markup: schema.org isAccessibleForFree false (in JSON-LD or microdata), a locked
-# or metered content tier, an element whose class or id names a paywall
+    "boolean(/html/head/meta[@property='article:published_time' or"
+    " @name='article:published_time' or @property='og:article:published_time']"
+    "[normalize-space(@content)])")
+_ITEMPROPS = XPath("//@itemprop[.='articleBody' or .='articlebody' or .='isAccessibleForFree']")
+_PAYWALL_BOX = XPath("//@class[contains(., 'paywall')] | //@id[contains(., 'paywall')]")
+_CONTENT_TIER = XPath("boolean(/html/head/meta[@property='article:content_tier' or"
+                      " @name='article:content_tier'][@content='locked' or @content='metered'])")
 _LD_NOT_FREE = re.compile(r'"isAccessibleForFree"\s*:\s*"?false', re.IGNORECASE)
 _JSONLD_TEXT = XPath("//script[@type='application/ld+json'][contains(., 'isAccessibleForFree')"
                      " or contains(., 'isaccessibleforfree')]/text()")
-_PAYWALL_MARKUP = XPath(
-    "boolean(//meta[@itemprop='isAccessibleForFree'][translate(@content, 'FALSE', 'false')"
-    "='false'] | //meta[@property='article:content_tier' or @name='article:content_tier']"
-    "[@content='locked' or @content='metered'] | //body//*[contains(@class, 'paywall') or"
-    " contains(@id, 'paywall')][not(self::script or self::style)][normalize-space()])")
+#: paywall markup is looked for only on a page whose largest prose block is under this
+#: (cleaners.pagetype.PAYWALL_MAX_DOM_PROSE: a page with more is not paywalled whatever)
+PAYWALL_LOOK_PROSE = 900
 
 _DATE_IN_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-]|$)|/(19|20)\d{6}")
 _NUMERIC_ID = re.compile(r"\d{5,}")
@@ -124,6 +127,7 @@ class PageShape:
     declared_published: bool = False  # <meta property="article:published_time">
     article_body: bool = False  # an element with itemprop="articleBody"
     paywall_markup: bool = False  # isAccessibleForFree false, a locked tier, a .paywall box
+    # (looked for only when prose_block_chars < PAYWALL_LOOK_PROSE)
 
 
 def _signature(node: lxml_html.HtmlElement | None) -> str:
@@ -261,9 +265,23 @@ def url_shape(url: str) -> dict[str, object]:
     }
 
 
-def _paywall_markup(tree: lxml_html.HtmlElement) -> bool:
-    return bool(_PAYWALL_MARKUP(tree)) or any(
+def _marks(tree: lxml_html.HtmlElement, look_for_paywall: bool) -> tuple[bool, bool]:
+    """(an itemprop=articleBody element, paywall markup) in one walk of the tree; the
+    paywall is looked for only when look_for_paywall."""
+    article_body = paywall = False
+    for attr in _ITEMPROPS(tree):
+        if str(attr).lower() == "articlebody":
+            article_body = True
+        else:
+            paywall |= (attr.getparent().get("content") or "").strip().lower() == "false"
+    if not look_for_paywall:
+        return article_body, False
+    paywall = paywall or any(
+        (box := attr.getparent()) is not None and box.tag not in _CODE
+        and box.text_content().strip() for attr in _PAYWALL_BOX(tree))
+    paywall = paywall or bool(_CONTENT_TIER(tree)) or any(
         _LD_NOT_FREE.search(str(text)) for text in _JSONLD_TEXT(tree))
+    return article_body, paywall
 
 
 def page_shape(tree: lxml_html.HtmlElement, url: str = "",
@@ -275,11 +293,13 @@ def page_shape(tree: lxml_html.HtmlElement, url: str = "",
     code_chars = int(walked.pop("code_chars", 0))  # type: ignore[call-overload]
     body_chars = int(_BODY_CHARS(tree)) - code_chars
     walked["next_link"] = bool(walked.get("next_link")) or bool(_HEAD_NEXT(tree))
+    article_body, paywall = _marks(
+        tree, int(walked.get("prose_block_chars", 0)) < PAYWALL_LOOK_PROSE)  # type: ignore[call-overload]
     return PageShape(
         **walked,  # type: ignore[arg-type]
         body_chars=max(body_chars, int(walked.get("link_chars", 0))),  # type: ignore[call-overload]
         declared_published=bool(_DECLARED_PUBLISHED(tree)),
-        article_body=bool(_ARTICLE_BODY(tree)),
-        paywall_markup=_paywall_markup(tree),
+        article_body=article_body,
+        paywall_markup=paywall,
         **url_shape(page_address(url, canonical)),  # type: ignore[arg-type]
     )
