@@ -285,7 +285,9 @@ def surely_listing(shape: PageShape, meta: Metadata) -> bool:
     listing-like (no text share, no linked blocks, and as many words and long blocks as
     the page's body could hold), the title names no error, and the page has too many links
     to be an empty shell. (An error phrase in the opening of a short text would have made
-    it "other"; the title is the only place looked at here.)"""
+    it "other"; the title is the only place looked at here.) Never on a page that declares
+    itself an article (declared_article), nor on one with paywall markup; a stub line alone
+    (no markup) on a page that is surely a listing leaves it a listing in a crawl."""
     if shape.links < SHELL_MAX_LINKS or declared_article(shape, meta) or shape.paywall_markup:
         return False
     title = (meta.title or "").lower()
