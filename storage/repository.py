@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from cleaners.model import CleanPage
 
-OUTCOMES = ("new", "updated", "unchanged", "listing", "other", "failed", "skipped")
+OUTCOMES = ("new", "updated", "unchanged", "listing", "paywalled", "other", "failed", "skipped")
 ARTICLE_OUTCOMES = ("new", "updated", "unchanged")
 _SECRET_KEYS = ("password", "passwd", "secret", "token")
 _IN_CHUNK = 500  # URLs per IN (...) lookup
