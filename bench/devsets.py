@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/devsets.py                       # every set, both halves
     .venv/bin/python bench/devsets.py --opaque-urls         # URL-blind: https://HOST/p/<sha1>.html
+    .venv/bin/python bench/devsets.py --crawl               # as a crawl cleans (listing shortcut)
     .venv/bin/python bench/devsets.py --json now.json --compare before.json
     .venv/bin/python bench/devsets.py --sets fundus --worst 10
 
@@ -88,12 +89,13 @@ def load_sets(names: Iterable[str]) -> list[dict[str, Any]]:
 
 
 def _clean(job: tuple[str, str, str]) -> tuple[str, dict[str, Any]]:
-    from cleaners import clean_page
+    from cleaners import CleanOptions, clean_page
     from cleaners.errors import CleanError
 
     key, url, html = job
+    options = CleanOptions(listing_text=os.environ.get("CLEANWIRE_DEVSETS_CRAWL") != "1")
     try:
-        return key, PEERS.norm_output(clean_page(html.encode("utf-8"), url).to_dict())
+        return key, PEERS.norm_output(clean_page(html.encode("utf-8"), url, options).to_dict())
     except CleanError as exc:
         return key, {"text": "", "page_type": "other", "error": str(exc), "authors": []}
 
@@ -227,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", default=",".join(ALL_SETS))
     parser.add_argument("--opaque-urls", action="store_true",
                         help="clean every page under https://HOST/p/<sha1>.html")
+    parser.add_argument("--crawl", action="store_true",
+                        help="clean as a crawl does (CleanOptions(listing_text=False): the "
+                             "surely-listing shortcut is taken)")
     parser.add_argument("--json", help="write the measures (and per-page results) here")
     parser.add_argument("--compare", help="a --json file of an earlier run: show the change")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages per set")
@@ -240,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         url = page.get("url") or ""
         return opaque_url(url, page["html"]) if args.opaque_urls else url
 
+    os.environ["CLEANWIRE_DEVSETS_CRAWL"] = "1" if args.crawl else "0"  # read by the pool
     mine = run_pool(_clean, [(p["key"], url_of(p), p["html"]) for p in pages])
     theirs = trafilatura_results(pages, url_of, "-opaque" if args.opaque_urls else "")
     results: dict[str, Any] = {"opaque_urls": args.opaque_urls, "sets": {}, "per_page": {}}

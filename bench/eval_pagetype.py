@@ -1,19 +1,23 @@
-"""Score clean_page's page_type on WCXB dev: confusion matrix, accuracy, listing recall.
+"""Score clean_page's page_type on the development sets, with real and URL-blind addresses.
 
-    .venv/bin/python bench/eval_pagetype.py [--show-misses] [--dump features.jsonl]
+    .venv/bin/python bench/eval_pagetype.py [--sets wcxb,fundus,evaldata,realworld]
+        [--urls real,opaque] [--crawl] [--show-misses] [--dump features.jsonl]
 
---dump writes the features per page; bench/fit_pagetype.py refits the weights from it.
+--dump writes the features per page and URL mode; bench/fit_pagetype.py refits the weights
+from it (cross-fitted on the WCXB halves). --urls opaque cleans every page under
+https://HOST/p/<sha1>.html (bench/devsets.py's URL-blind form); --crawl cleans as a crawl does
+(CleanOptions(listing_text=False)), so the surely-listing shortcut is measured too.
 
-Truth is ground-truth/<id>.json `_internal.page_type.primary`; every label that
-is not "article" counts as a listing. "other" predictions are counted as wrong
-for both classes (strict) and the not-article recall is shown beside it. The
-og:type-only baseline calls a page an article iff og:type == "article".
+Truth: WCXB dev ground-truth `_internal.page_type.primary` (anything not "article" counts as a
+listing), halves by even/odd id; Fundus pages are all articles; trafilatura's sets have no
+page type (their non-article calls are listed for reading). "other" predictions count as
+wrong for both classes (strict).
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
+import importlib.util
 import json
 import sys
 import time
@@ -25,129 +29,134 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cleaners import clean_page, pipeline  # noqa: E402
+from cleaners import CleanOptions, clean_page, pipeline  # noqa: E402
 from cleaners.errors import CleanError  # noqa: E402
 from cleaners.pagetype import page_features  # noqa: E402
 
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "wcxb" / "dev"
+
+def _devsets() -> Any:
+    spec = importlib.util.spec_from_file_location("devsets", ROOT / "bench" / "devsets.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["devsets"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+DEVSETS = _devsets()
 _CAPTURE: dict[str, Any] = {}
 
 
-def _recording_shape(tree: Any, url: str = "") -> Any:
-    start = time.process_time()
-    shape = _ORIG_SHAPE(tree, url)
-    _CAPTURE["shape_ms"] = (time.process_time() - start) * 1000
-    return shape
-
-
 def _recording_classify(shape: Any, meta: Any, text: str, *args: Any, **kwargs: Any) -> str:
-    start = time.process_time()
     label = _ORIG_CLASSIFY(shape, meta, text, *args, **kwargs)
-    _CAPTURE["classify_ms"] = (time.process_time() - start) * 1000
     _CAPTURE["features"] = page_features(shape, meta, text)
     _CAPTURE["og_type"] = meta.og_type
     return label
 
 
-_ORIG_SHAPE = pipeline.page_shape
+def _recording_surely(shape: Any, meta: Any) -> bool:
+    sure = _ORIG_SURELY(shape, meta)
+    _CAPTURE["surely"] = sure
+    if sure:
+        _CAPTURE["features"] = page_features(shape, meta, "")
+    return sure
+
+
 _ORIG_CLASSIFY = pipeline.classify_page
-pipeline.page_shape = _recording_shape  # measure and record, same results
-pipeline.classify_page = _recording_classify
+_ORIG_SURELY = pipeline.surely_listing
+pipeline.classify_page = _recording_classify  # record, same results
+pipeline.surely_listing = _recording_surely
 
 
-def truth_label(path: Path) -> tuple[str, str]:
-    """(label, url) of one ground-truth file; anything not "article" is "listing"."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    primary = data["_internal"]["page_type"]["primary"]
-    return ("article" if primary == "article" else "listing"), data.get("url") or ""
-
-
-def load_pages(data_dir: Path, ids: list[str] | None = None) -> list[tuple[str, str, str]]:
-    """[(id, url, truth)] for every page with both html and ground truth."""
-    out = []
-    for gt in sorted((data_dir / "ground-truth").glob("*.json")):
-        page_id = gt.stem
-        if ids is not None and page_id not in ids:
-            continue
-        if (data_dir / "html" / f"{page_id}.html.gz").exists():
-            label, url = truth_label(gt)
-            out.append((page_id, url, label))
-    return out
-
-
-def run_one(job: tuple[str, str, str, str]) -> dict[str, Any]:
-    data_dir, page_id, url, truth = job
-    html = gzip.decompress((Path(data_dir) / "html" / f"{page_id}.html.gz").read_bytes())
+def run_one(job: tuple[str, str, str, str, str, bool]) -> dict[str, Any]:
+    key, url, html, truth, mode, crawl = job
     _CAPTURE.clear()
+    options = CleanOptions(listing_text=not crawl)
     start = time.process_time()
     try:
-        predicted = clean_page(html, url).page_type
+        page = clean_page(html.encode("utf-8"), url, options)
+        predicted, words = page.page_type, page.word_count
     except CleanError:
-        predicted = "other"
-    total_ms = (time.process_time() - start) * 1000
-    return {"id": page_id, "url": url, "truth": truth, "predicted": predicted,
-            "og_type": _CAPTURE.get("og_type"), "shape_ms": _CAPTURE.get("shape_ms", 0.0),
-            "classify_ms": _CAPTURE.get("classify_ms", 0.0), "total_ms": total_ms,
+        predicted, words = "other", 0
+    set_name, page_id = key.split("/", 1)
+    return {"key": key, "set": set_name, "id": page_id, "url": url, "mode": mode,
+            "truth": truth, "predicted": predicted, "words": words,
+            "surely": bool(_CAPTURE.get("surely")), "og_type": _CAPTURE.get("og_type"),
+            "ms": (time.process_time() - start) * 1000,
             "features": _CAPTURE.get("features", {})}
 
 
-def evaluate(data_dir: Path, workers: int = 2, ids: list[str] | None = None
-             ) -> list[dict[str, Any]]:
-    jobs = [(str(data_dir), pid, url, truth) for pid, url, truth in load_pages(data_dir, ids)]
-    if workers <= 1:
-        return [run_one(job) for job in jobs]
-    with Pool(workers) as pool:
-        return pool.map(run_one, jobs, chunksize=8)
+def jobs_for(sets: list[str], modes: list[str], crawl: bool) -> list[tuple[Any, ...]]:
+    jobs = []
+    for page in DEVSETS.load_sets(sets):
+        truth = ("article" if page["set"] == "fundus" else
+                 ("article" if page["page_type"] == "article" else "listing")
+                 if page["set"] == "wcxb" else "unknown")
+        url = page.get("url") or ""
+        for mode in modes:
+            address = DEVSETS.opaque_url(url, page["html"]) if mode == "opaque" else url
+            jobs.append((f"{page['set']}/{page['id']}", address, page["html"], truth, mode,
+                         crawl))
+    return jobs
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2] if ordered else 0.0
+def half_of(row: dict[str, Any]) -> str:
+    if row["set"] == "wcxb":
+        return "A" if int(row["id"]) % 2 == 0 else "B"
+    return "-"
 
 
 def report(rows: list[dict[str, Any]], show_misses: bool) -> None:
-    confusion = Counter((r["truth"], r["predicted"]) for r in rows)
-    truths = Counter(r["truth"] for r in rows)
-    preds = ("article", "listing", "other")
-    print(f"{'truth/predicted':<20}" + "".join(f"{p:>10}" for p in preds))
-    for truth in ("article", "listing"):
-        print(f"{truth:<20}" + "".join(f"{confusion[(truth, p)]:>10}" for p in preds))
-    right = sum(confusion[(t, t)] for t in ("article", "listing"))
-    n_art, n_lst = truths["article"], truths["listing"]
-    print(f"\npages {len(rows)}  accuracy {right / len(rows):.3f}")
-    print(f"articles  recall {confusion[('article', 'article')] / max(n_art, 1):.3f} ({n_art})")
-    print(f"listings  recall {confusion[('listing', 'listing')] / max(n_lst, 1):.3f} ({n_lst})"
-          f"  not-article {(n_lst - confusion[('listing', 'article')]) / max(n_lst, 1):.3f}")
-    base = sum(1 for r in rows
-               if ((r["og_type"] or "").lower() == "article") == (r["truth"] == "article"))
-    base_lst = sum(1 for r in rows
-                   if r["truth"] == "listing" and (r["og_type"] or "").lower() != "article")
-    print(f"og:type-only baseline: accuracy {base / len(rows):.3f}, "
-          f"listing recall {base_lst / max(n_lst, 1):.3f}")
-    print(f"CPU ms/page median: page_shape {_median([r['shape_ms'] for r in rows]):.2f}, "
-          f"classify {_median([r['classify_ms'] for r in rows]):.3f}, "
-          f"clean_page {_median([r['total_ms'] for r in rows]):.1f}; "
-          f"page_shape p95 {sorted(r['shape_ms'] for r in rows)[int(len(rows) * .95)]:.2f}")
-    if show_misses:
-        print("\nmisses (id truth -> predicted  url):")
-        for r in rows:
-            if r["truth"] != r["predicted"]:
-                print(f"{r['id']} {r['truth']} -> {r['predicted']}  {r['url']}")
+    for mode in sorted({r["mode"] for r in rows}):
+        wcxb = [r for r in rows if r["mode"] == mode and r["set"] == "wcxb"]
+        if wcxb:
+            print(f"== wcxb, {mode} URLs   articles typed article / listings typed listing"
+                  " (surely-listing shortcuts)")
+            for half in ("all", "A", "B"):
+                part = [r for r in wcxb if half == "all" or half_of(r) == half]
+                arts = [r for r in part if r["truth"] == "article"]
+                lsts = [r for r in part if r["truth"] == "listing"]
+                kept = sum(r["predicted"] == "article" for r in arts) / max(len(arts), 1)
+                caught = sum(r["predicted"] == "listing" for r in lsts) / max(len(lsts), 1)
+                sure_art = sum(r["surely"] for r in arts)
+                sure_lst = sum(r["surely"] for r in lsts)
+                print(f"  {half:4s} {kept:.3f} ({len(arts)})  {caught:.3f} ({len(lsts)})"
+                      f"   shortcut on {sure_lst} listings, {sure_art} articles")
+        for name in ("fundus", "evaldata", "realworld"):
+            part = [r for r in rows if r["mode"] == mode and r["set"] == name]
+            if part:
+                calls = Counter(r["predicted"] for r in part if r["predicted"] != "article")
+                print(f"== {name}, {mode} URLs: {len(part)} pages, non-article calls "
+                      f"{sum(calls.values())} {dict(calls)}, shortcut on "
+                      f"{sum(r['surely'] for r in part)}")
+        if show_misses:
+            for r in rows:
+                if r["mode"] == mode and r["predicted"] != r["truth"] and not (
+                        r["truth"] == "unknown" and r["predicted"] == "article"):
+                    print(f"   {r['key']:40s} {r['truth']:>8s} -> {r['predicted']:8s} "
+                          f"{r['words']:>6d}w  {r['url'][:100]}")
+    ms = sorted(r["ms"] for r in rows)
+    print(f"CPU ms/page median {ms[len(ms) // 2]:.1f}" if ms else "")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--sets", default="wcxb")
+    parser.add_argument("--urls", default="real", help="real, opaque or real,opaque")
+    parser.add_argument("--crawl", action="store_true",
+                        help="clean as a crawl does: CleanOptions(listing_text=False)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--dump", type=Path, help="write one JSON line of features per page")
     args = parser.parse_args()
-    rows = evaluate(args.data, args.workers)
+    jobs = jobs_for([s for s in args.sets.split(",") if s], args.urls.split(","), args.crawl)
+    with Pool(args.workers, maxtasksperchild=400) as pool:
+        rows = pool.map(run_one, jobs, chunksize=8)
     if args.dump:
         with args.dump.open("w", encoding="utf-8") as out:
             for r in rows:
-                out.write(json.dumps(r) + "\n")
+                out.write(json.dumps(r, ensure_ascii=False) + "\n")
     report(rows, args.show_misses)
 
 

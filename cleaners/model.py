@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-PAGE_TYPES = ("article", "listing", "other")
+#: what clean_page says a page is (cleaners.pagetype has the rule): only "article" is stored;
+#: "paywalled" is a page whose only text is a paywall stub (docs/schema.md)
+PAGE_TYPES = ("article", "listing", "paywalled", "other")
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,15 @@
 Everything here reads the ORIGINAL lxml tree (before noise pruning) in one
 tag-filtered walk of <body> (lxml's C iterator; Python only sees links,
 paragraphs, headings, <article>, <time>, scripts) plus one XPath string length
-and one XPath test, and the URL's shape. No re-parsing: about 1 ms CPU per page
-(median on WCXB dev; p95 2.5 ms). The counts are raw; cleaners.pagetype turns
-them into features and a verdict.
+and a few XPath tests (what the page declares of itself: article:published_time,
+itemprop=articleBody, paywall markup), and the URL's shape. No re-parsing: about 1 ms
+CPU per page (median on WCXB dev; p95 2.5 ms). The counts are raw; cleaners.pagetype
+turns them into features and a verdict.
+
+Lengths compared with a threshold in characters are cleaners.words.text_length (a Han
+character weighs 3, as many words as 3 Latin letters); ratios of lengths stay raw.
+The URL read is the page's own address (page_address): its canonical or og:url when that
+is on the same site as the fetched URL, else the fetched URL.
 """
 
 from __future__ import annotations
@@ -13,10 +19,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import html as lxml_html
 from lxml.etree import XPath
+
+from .urlkeys import registrable_domain
+from .words import text_length
 
 # --- vocabularies (data) --------------------------------------------------------------------
 
@@ -46,6 +55,24 @@ _LONG_PARAGRAPH = 200
 _PROSE_PARAGRAPH = 40  # shorter <p> are captions, datelines, teaser kickers
 _BODY_CHARS = XPath("string-length(normalize-space(//body))")
 _HEAD_NEXT = XPath("boolean(/html/head/link[@rel='next'])")
+# what the page declares of itself: an article's publication time (in <head>), an article
+# body; and paywall markup: schema.org isAccessibleForFree false (JSON-LD or microdata), a
+# locked or metered content tier, a non-empty element whose class or id names a paywall.
+# XPaths over attribute values: a third of the cost of tests on every element.
+_DECLARED_PUBLISHED = XPath(
+    "boolean(/html/head/meta[@property='article:published_time' or"
+    " @name='article:published_time' or @property='og:article:published_time']"
+    "[normalize-space(@content)])")
+_ITEMPROPS = XPath("//@itemprop[.='articleBody' or .='articlebody' or .='isAccessibleForFree']")
+_PAYWALL_BOX = XPath("//@class[contains(., 'paywall')] | //@id[contains(., 'paywall')]")
+_CONTENT_TIER = XPath("boolean(/html/head/meta[@property='article:content_tier' or"
+                      " @name='article:content_tier'][@content='locked' or @content='metered'])")
+_LD_NOT_FREE = re.compile(r'"isAccessibleForFree"\s*:\s*"?false', re.IGNORECASE)
+_JSONLD_TEXT = XPath("//script[@type='application/ld+json'][contains(., 'isAccessibleForFree')"
+                     " or contains(., 'isaccessibleforfree')]/text()")
+#: paywall markup is looked for only on a page whose largest prose block is under this
+#: (cleaners.pagetype.PAYWALL_MAX_DOM_PROSE: a page with more is not paywalled whatever)
+PAYWALL_LOOK_PROSE = 900
 
 _DATE_IN_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-]|$)|/(19|20)\d{6}")
 _NUMERIC_ID = re.compile(r"\d{5,}")
@@ -54,6 +81,12 @@ _PAGE_QUERY = re.compile(r"(^|&)(page|pg|paged|offset|start)=\d+", re.IGNORECASE
 _PAGE_PATH = re.compile(r"/page/\d+/?$")
 _INDEX_FILE = re.compile(r"^(index|default|home)\.\w+$", re.IGNORECASE)
 _WORD_SPLIT = re.compile(r"[-_+\s]+")
+_TOKEN_SPLIT = re.compile(r"[-_+,;.~\s]+")
+# a path token that names nothing: 3+ digits, or a hexadecimal/base-36 id with digits in it;
+# not a year (/2024/ is a date archive) nor a month, day or page number
+_ID_TOKEN = re.compile(r"^(?!(19|20)\d\d$)(?=[a-z]*\d)[0-9a-z]{3,}$")
+_ID_QUERY = re.compile(r"(^|&)[a-z_]*(id|idx|nr|no|num|key|p|article|story|item)=[0-9a-z]+"
+                       r"(&|$)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -86,6 +119,11 @@ class PageShape:
     url_listing_word: bool = False
     url_page: bool = False
     url_root: bool = False
+    url_opaque: bool = False  # the last segment (or the query) is an id, with no word in it
+    declared_published: bool = False  # <meta property="article:published_time">
+    article_body: bool = False  # an element with itemprop="articleBody"
+    paywall_markup: bool = False  # isAccessibleForFree false, a locked tier, a .paywall box
+    # (looked for only when prose_block_chars < PAYWALL_LOOK_PROSE)
 
 
 def _signature(node: lxml_html.HtmlElement | None) -> str:
@@ -124,7 +162,7 @@ def _walk(body: lxml_html.HtmlElement) -> dict[str, object]:
             text = " ".join(el.text_content().split())
             counts["links"] += 1
             counts["link_chars"] += len(text)
-            if len(text) >= _HEADLINE_CHARS:
+            if text_length(text) >= _HEADLINE_CHARS:
                 counts["headline_links"] += 1
                 texts.add(text.lower())
                 groups[_path_key(el)] += 1
@@ -133,7 +171,7 @@ def _walk(body: lxml_html.HtmlElement) -> dict[str, object]:
             elif text.isdigit() and len(text) <= 3:
                 counts["page_number_links"] += 1
         elif tag == "p":
-            size = len(" ".join(el.text_content().split()))
+            size = text_length(" ".join(el.text_content().split()))
             counts["paragraphs"] += 1
             counts["paragraph_chars"] += size
             counts["long_paragraphs"] += size >= _LONG_PARAGRAPH
@@ -162,6 +200,35 @@ def _walk(body: lxml_html.HtmlElement) -> dict[str, object]:
     return out
 
 
+def page_address(url: str, canonical: str | None) -> str:
+    """The URL whose shape tells what the page is: its canonical (or og:url) when that is on
+    the same site as the fetched URL (same registrable domain: www., m., amp. and other
+    subdomains aside), else the fetched URL. Without a fetched URL, an absolute canonical."""
+    if not canonical:
+        return url
+    try:
+        target = urlsplit(urljoin(url, canonical.strip()))
+        fetched = urlsplit(url)
+    except ValueError:
+        return url
+    if target.scheme not in ("http", "https") or not target.hostname:
+        return url
+    if not url or (fetched.hostname and registrable_domain(fetched.hostname)
+                   == registrable_domain(target.hostname)):
+        return target.geturl()
+    return url
+
+
+def _is_opaque(stem: str, query: str) -> bool:
+    """The last path segment is an id with at most one word beside it (0000-1f3a9c02d7,
+    news,142489, 48213), or the query names the item by an id (?idx=3, ?id=58354)."""
+    tokens = [t for t in _TOKEN_SPLIT.split(stem) if t]
+    ids = sum(1 for t in tokens if _ID_TOKEN.match(t))
+    if ids and len(tokens) - ids <= 1:
+        return True
+    return bool(_ID_QUERY.search(query)) and not _PAGE_QUERY.search(query)
+
+
 def url_shape(url: str) -> dict[str, object]:
     """Depth, slug length, id/date and listing words of a URL's path."""
     try:
@@ -178,6 +245,7 @@ def url_shape(url: str) -> dict[str, object]:
         "url_depth": len(segments),
         "url_slug_words": max((len([w for w in _WORD_SPLIT.split(s) if w]) for s in segments),
                               default=0),
+        "url_opaque": _is_opaque(last_stem, parts.query),
         "url_numeric_id": bool(_NUMERIC_ID.search(last_stem)),
         "url_date": bool(_DATE_IN_PATH.search(path)),
         "url_listing_word": any(s in LISTING_SEGMENTS for s in segments),
@@ -186,15 +254,41 @@ def url_shape(url: str) -> dict[str, object]:
     }
 
 
-def page_shape(tree: lxml_html.HtmlElement, url: str = "") -> PageShape:
-    """All counts of the original tree: about a millisecond on a typical news page."""
+def _marks(tree: lxml_html.HtmlElement, look_for_paywall: bool) -> tuple[bool, bool]:
+    """(an itemprop=articleBody element, paywall markup) in one walk of the tree; the
+    paywall is looked for only when look_for_paywall."""
+    article_body = paywall = False
+    for attr in _ITEMPROPS(tree):
+        if str(attr).lower() == "articlebody":
+            article_body = True
+        else:
+            paywall |= (attr.getparent().get("content") or "").strip().lower() == "false"
+    if not look_for_paywall:
+        return article_body, False
+    paywall = paywall or any(
+        (box := attr.getparent()) is not None and box.tag not in _CODE
+        and box.text_content().strip() for attr in _PAYWALL_BOX(tree))
+    paywall = paywall or bool(_CONTENT_TIER(tree)) or any(
+        _LD_NOT_FREE.search(str(text)) for text in _JSONLD_TEXT(tree))
+    return article_body, paywall
+
+
+def page_shape(tree: lxml_html.HtmlElement, url: str = "",
+               canonical: str | None = None) -> PageShape:
+    """All counts of the original tree: about a millisecond on a typical news page.
+    canonical: the page's canonical URL or og:url (see page_address)."""
     body = tree.find("body")
     walked = _walk(body if body is not None else tree)
     code_chars = int(walked.pop("code_chars", 0))  # type: ignore[call-overload]
     body_chars = int(_BODY_CHARS(tree)) - code_chars
     walked["next_link"] = bool(walked.get("next_link")) or bool(_HEAD_NEXT(tree))
+    article_body, paywall = _marks(
+        tree, int(walked.get("prose_block_chars", 0)) < PAYWALL_LOOK_PROSE)  # type: ignore[call-overload]
     return PageShape(
         **walked,  # type: ignore[arg-type]
         body_chars=max(body_chars, int(walked.get("link_chars", 0))),  # type: ignore[call-overload]
-        **url_shape(url),  # type: ignore[arg-type]
+        declared_published=bool(_DECLARED_PUBLISHED(tree)),
+        article_body=article_body,
+        paywall_markup=paywall,
+        **url_shape(page_address(url, canonical)),  # type: ignore[arg-type]
     )

@@ -61,7 +61,7 @@ def _parse(html: bytes | str, opts: CleanOptions, http_charset: str | None) -> H
 
 def _clean_tree(tree: HtmlElement, url: str, opts: CleanOptions) -> CleanPage:
     meta = extract_metadata(tree, url)
-    shape = page_shape(tree, url)
+    shape = page_shape(tree, url, meta.canonical_url)
     if not opts.listing_text and surely_listing(shape, meta):
         text, page_type = "", "listing"  # the extraction would not change the verdict
     else:

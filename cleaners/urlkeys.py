@@ -2,9 +2,11 @@
 (clean_url: tracking parameters and fragments out), the crawl's dedup key (url_key) and
 scope (host_of: www. folded), and article identity (article_key, site_host, same_site).
 
-Two host rules, each for its purpose: a crawl of example.com stays on example.com and
-www.example.com (host_of), while an article is the same article on its www./m./amp./
-mobile. hosts (site_host): the m. site is fetched only when a profile names it.
+Three host rules, each for its purpose: a crawl of example.com stays on example.com and
+www.example.com (host_of); an article is the same article on its www./m./amp./mobile.
+hosts (site_host: the m. site is fetched only when a profile names it); and a page's
+canonical URL speaks for it when it is on the same registrable domain (news.example.co.uk
+and example.co.uk: registrable_domain), as the page type reads it.
 
 article_key: the URL variants of one page share one key.
 
@@ -32,6 +34,11 @@ TRACKING_PARAMS: frozenset[str] = frozenset({
 TRACKING_PREFIXES: tuple[str, ...] = ("utm_", "pk_", "mtm_", "hsa_", "at_custom")
 
 HOST_PREFIXES: tuple[str, ...] = ("www.", "m.", "amp.", "mobile.")
+# registrable domains one level further down (example.co.uk)
+SECOND_LEVEL_LABELS = frozenset({
+    "co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go", "gob", "nic", "ltd",
+    "plc", "sch", "info", "nom", "mil", "govt", "gv", "nhs", "police", "biz", "web", "asso",
+})
 AMP_QUERY_FLAGS: frozenset[str] = frozenset({"amp", "amp_js_v", "usqp"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _MULTISLASH = re.compile(r"/{2,}")
@@ -131,3 +138,11 @@ def host_of(url: str) -> str:
     host = (parts.hostname or "").lower().removeprefix("www.")
     port = parts.port if parts.port and parts.port != _DEFAULT_PORTS.get(parts.scheme) else None
     return f"{host}:{port}" if port else host
+
+
+def registrable_domain(host: str) -> str:
+    """The registrable part of a host name (news.example.co.uk -> example.co.uk)."""
+    labels = host.lower().rstrip(".").split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in SECOND_LEVEL_LABELS:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])

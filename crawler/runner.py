@@ -15,7 +15,14 @@ from crawler.config import environment_settings
 from crawler.items import FetchItem, PageItem
 from crawler.profiles import SiteProfile
 from crawler.spiders.news import NewsSpider
-from storage.contract import ARTICLE_COUNTERS, Counter, Outcome, count, reasons
+from storage.contract import (
+    ARTICLE_COUNTERS,
+    Counter,
+    Outcome,
+    count,
+    non_articles_by_type,
+    reasons,
+)
 
 
 @dataclass
@@ -106,7 +113,8 @@ def summary_table(result: CrawlResult) -> str:
         ("articles stored", f"{result.stored}  (new {c(Counter.ARTICLES_NEW)}, updated "
                             f"{c(Counter.ARTICLES_UPDATED)}, unchanged "
                             f"{c(Counter.ARTICLES_UNCHANGED)})"),
-        ("non-article pages", f"{c(Counter.NON_ARTICLES)}"),
+        ("non-article pages", f"{c(Counter.NON_ARTICLES)}  " + _reasons(non_articles_by_type(
+            result.stats))),
         ("skipped", f"{sum(skipped.values())}  " + _reasons(skipped)),
         ("failed", f"{sum(failed.values())}  " + _reasons(failed)),
         ("duplicate content", f"{exact + near}  (exact copies {exact}, near copies {near})"),

@@ -28,6 +28,7 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"  # fetched again, same text and title
     NOT_MODIFIED = "not modified"  # a 304 answer to a conditional GET: not re-cleaned
     LISTING = "listing"  # a page the cleaner typed as a listing (not stored)
+    PAYWALLED = "paywalled"  # a page whose only text is a paywall stub (not stored)
     OTHER = "other"  # an error page, an empty shell... (not stored)
     FEED = "feed"  # discovery documents: read for URLs, not stored
     SITEMAP = "sitemap"
@@ -39,7 +40,8 @@ class Outcome(StrEnum):
 ARTICLE_OUTCOMES: frozenset[Outcome] = frozenset({Outcome.NEW, Outcome.UPDATED,
                                                   Outcome.UNCHANGED})
 #: page types of the cleaner (cleaners.model.PAGE_TYPES) that are recorded, not stored
-PAGE_TYPE_OUTCOMES: frozenset[Outcome] = frozenset({Outcome.LISTING, Outcome.OTHER})
+PAGE_TYPE_OUTCOMES: frozenset[Outcome] = frozenset({Outcome.LISTING, Outcome.PAYWALLED,
+                                                    Outcome.OTHER})
 DISCOVERY_OUTCOMES: frozenset[Outcome] = frozenset({Outcome.FEED, Outcome.SITEMAP,
                                                     Outcome.ROBOTS})
 #: outcomes whose fetches.error holds a reason
@@ -111,7 +113,7 @@ class Counter(StrEnum):
     ARTICLES_NEW = "cleanwire/articles_new"
     ARTICLES_UPDATED = "cleanwire/articles_updated"
     ARTICLES_UNCHANGED = "cleanwire/articles_unchanged"
-    NON_ARTICLES = "cleanwire/non_articles"  # pages typed listing or other
+    NON_ARTICLES = "cleanwire/non_articles"  # pages typed listing, paywalled or other
     DUPLICATES_EXACT = "cleanwire/duplicates_exact"
     DUPLICATES_NEAR = "cleanwire/duplicates_near"
     DUPLICATE_URLS = "cleanwire/duplicate_urls"  # seen again, not fetched
@@ -162,6 +164,18 @@ def reason_counter(outcome: Outcome | str, reason: str) -> str:
     if Outcome(outcome) not in REASONED_OUTCOMES:
         raise ValueError(f"{outcome!r} fetches have no reason")
     return f"{_PREFIX}{outcome}/{reason}"
+
+
+def page_type_counter(page_type: str) -> str:
+    """The stats key counting non-article pages of one type (beside NON_ARTICLES)."""
+    return f"{Counter.NON_ARTICLES}/{page_type_outcome(page_type)}"
+
+
+def non_articles_by_type(stats: Mapping[str, Any]) -> dict[str, int]:
+    """page type -> non-article pages of a crawl, read back from its stats, sorted."""
+    prefix = f"{Counter.NON_ARTICLES}/"
+    return {key[len(prefix):]: int(value) for key, value in sorted(stats.items())
+            if key.startswith(prefix)}
 
 
 def count(stats: Mapping[str, Any], counter: Counter) -> int:

@@ -20,11 +20,14 @@ from fixture_site import (
     LISTING_PATHS,
     MISSING_PATH,
     MOVED_PATH,
+    PAYWALL_PATH,
     PDF_PATH,
     PRIVATE_PATH,
+    SECTION_PATHS,
     SITEMAP_INDEX_PATH,
     SLOW_PATH,
     FixtureServer,
+    FixtureSite,
 )
 
 pytestmark = pytest.mark.slow
@@ -241,3 +244,34 @@ max_page_bytes = 1000000
     env_proc = cleanwire("crawl", "fixture", "--db", str(tmp_path / "env.db"),
                          env={"CLEANWIRE_SITES": str(sites)})
     assert env_proc.returncode == 0, env_proc.stderr
+
+
+def test_portal_articles_under_opaque_urls_are_all_stored(tmp_path):
+    """Issue 18: a portal serving its stories under opaque addresses (/news/0000-<hex>.html,
+    ?idx=, .php?id=, /p/<hex>), each declaring NewsArticle in JSON-LD, og:type article and
+    article:published_time, inside a mega-menu, a "most read" box and a teaser grid, some
+    only a lede and a paragraph long: a crawl stores every one of them, whole. (Before the
+    page type trusted what a page declares, 6 of the 24 were typed listing and dropped.)
+    Its listings are still not stored, and its paywall stub is recorded as paywalled."""
+    with FixtureServer(FixtureSite(opaque=True), slow_seconds=3) as server:
+        db = tmp_path / "portal.db"
+        proc = crawl(server, db)
+        assert proc.returncode == 0, proc.stderr
+        articles = server.site.articles
+        assert {a.path.split("?")[0].rsplit("/", 1)[0] for a in articles} >= {"/news", "/p"}
+        assert any("?idx=" in a.path for a in articles)
+        assert any(".php?id=" in a.path for a in articles)
+        stored = dict(rows(db, "select url, text from articles"))
+        expected = {a.url(server.base_url) for a in articles}
+        assert expected <= set(stored), sorted(expected - set(stored))
+        for article in articles:
+            text = stored[article.url(server.base_url)]
+            assert all(p in text for p in article.paragraphs), article.path
+        for path in ("/", *SECTION_PATHS):
+            assert server.url(path) not in stored, path
+        assert rows(db, "select outcome from fetches where url = ?",
+                    server.url(PAYWALL_PATH)) == [("paywalled",)]
+        assert server.url(PAYWALL_PATH) not in stored
+        (non_articles,) = rows(db, "select non_articles from crawl_runs")[0]
+        assert non_articles >= 1 + len(SECTION_PATHS)
+        assert "paywalled: 1" in proc.stdout

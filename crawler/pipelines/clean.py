@@ -20,7 +20,13 @@ from crawler.items import PageItem
 from crawler.pool.cleaning_pool import CleaningPool
 from crawler.store import CrawlStore
 from storage.boilerplate import BoilerplateRule
-from storage.contract import Counter, Reason, clean_failure_outcome, reason_counter
+from storage.contract import (
+    Counter,
+    Reason,
+    clean_failure_outcome,
+    page_type_counter,
+    reason_counter,
+)
 
 
 class CleanPipeline:
@@ -84,6 +90,7 @@ class CleanPipeline:
                 stats.inc_value(reason_counter(clean_failure_outcome(reason), reason))
             elif item.clean.page_type != "article":
                 stats.inc_value(Counter.NON_ARTICLES)
+                stats.inc_value(page_type_counter(item.clean.page_type))
             if cleaned.links and item.follow_depth is not None:
                 self._follow(item, cleaned.links, item.follow_depth)
             item.body = b""  # the bytes are not needed past this point

@@ -2,7 +2,10 @@
 
 FixtureSite is built deterministically from corpus.py (no randomness). render(base) turns it
 into a dict path -> Resource for one server address; the dynamic paths (/slow/ delay,
-/broken/, /moved/) are handled by server.py.
+/broken/, /moved/) are handled by server.py. FixtureSite(opaque=True) is the same site as a
+big news portal serves it: every article under an opaque address (/news/0000-1f3a9c02d7.html,
+/story?idx=3, /article.php?id=1004, /p/<hex>), a mega-menu, a "most read" box and a grid of
+teasers around each story, and some stories only a lede and a paragraph long.
 """
 
 from __future__ import annotations
@@ -50,6 +53,11 @@ HUGE_BYTES = 3 * 1024 * 1024  # /huge/ is at least this many bytes
 NEWS_SITEMAP_SIZE = 8  # the most recent articles go to the news sitemap, the rest to the .gz one
 FEED_SIZE = 10
 TEASERS_PER_FRONT = 9
+#: opaque article addresses of FixtureSite(opaque=True), by index modulo their number
+OPAQUE_FORMS: tuple[str, ...] = ("/news/{i:04d}-{h10}.html", "/story?idx={i}",
+                                 "/article.php?id={n}", "/p/{h16}")
+PAYWALL_PATH = "/premium/0001-9a7c3e.html"  # FixtureSite(opaque=True) only: a paywall stub
+OPAQUE_MENU_SECTIONS = 160  # links in the portal's mega-menu (a real one has 100-400)
 
 _EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜÉÈ])")
@@ -148,6 +156,7 @@ class FixtureSite:
     private_article: ArticleSpec | None = None  # /private/secret-article/, disallowed by robots
     slow_article: ArticleSpec | None = None  # /slow/, answered after a delay
     moved_target: str = ""  # path /moved/ redirects to
+    opaque: bool = False  # portal pages under opaque addresses (module docstring)
 
     def __post_init__(self) -> None:
         if self.articles:
@@ -176,6 +185,8 @@ class FixtureSite:
             for i, (story, body) in enumerate(drafts)
         ]
         self.articles.sort(key=lambda a: a.published, reverse=True)
+        if self.opaque:
+            self.articles = [_opaque(a, i) for i, a in enumerate(self.articles)]
         private = _spec(PRIVATE_STORY, 3, take(PRIVATE_STORY.topic, 3), None)
         self.private_article = _replace_path(private, PRIVATE_PATH)
         slow = _spec(SLOW_STORY, 9, take(SLOW_STORY.topic, 3), None)
@@ -257,6 +268,8 @@ class FixtureSite:
         html(PRIVATE_PATH, self.article_html(base, self.private_article),
              self.private_article.modified_at)
         html(SLOW_PATH, self.article_html(base, self.slow_article), self.slow_article.modified_at)
+        if self.opaque:
+            html(PAYWALL_PATH, self._paywall_stub(base))
         pages[HUGE_PATH] = Resource(_huge_page().encode("utf-8"), HTML_TYPE, _EPOCH,
                                     compressible=False)
         pages[ROBOTS_PATH] = Resource(self.robots(base).encode(), "text/plain; charset=utf-8",
@@ -289,6 +302,8 @@ class FixtureSite:
                 (HUGE_PATH, "The complete archive"),
                 (IMAGE_PATH, "Picture of the day"),
                 (OFFSITE_URL, "Our partner site"),
+                *([(PAYWALL_PATH, "Premium: the budget's winners and losers")]
+                  if self.opaque else []),
             ))
         body = f"""<main id="content">
 <h1 class="visually-hidden">Fixture Times: latest news</h1>
@@ -356,7 +371,7 @@ class FixtureSite:
         authors = f" {words['and']} ".join(article.authors)
         published = article.published_at
         paragraphs = "\n".join(f"<p>{escape(p)}</p>" for p in article.paragraphs)
-        related = "\n".join(f'<li><a href="{a.path}">{escape(a.title)}</a></li>'
+        related = "\n".join(f'<li><a href="{escape(a.path)}">{escape(a.title)}</a></li>'
                             for a in self.related(article))
         quoted = escape(canonical, quote=True)
         head_extra = f"""<meta property="og:type" content="article">
@@ -405,9 +420,55 @@ class FixtureSite:
 <button type="submit">{words['post']}</button>
 </form>
 </section>
+{self._portal_chrome(article) if self.opaque else ""}
 </main>"""
-        return _page(base, article.path, article.language, f"{article.title} | {SITE_NAME}",
+        page = _page(base, article.path, article.language, f"{article.title} | {SITE_NAME}",
                      body, description=article.summary, head_extra=head_extra)
+        return page.replace(_NAV, self._mega_menu(), 1) if self.opaque else page
+
+    def _paywall_stub(self, base: str) -> str:
+        """A premium story as a paywall serves it: headline, paywall markup, a stub."""
+        ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle",
+                         "headline": "The budget's winners and losers",
+                         "isAccessibleForFree": False,
+                         "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": False,
+                                     "cssSelector": ".paywall"}})
+        head = (f'<meta property="og:type" content="article">\n'
+                f'<script type="application/ld+json">{ld}</script>')
+        body = """<main id="content">
+<article class="story">
+<h1>The budget's winners and losers</h1>
+<div class="paywall">
+<p>Subscribe to continue reading</p>
+<p>Already a subscriber? <a href="/login/">Log in</a></p>
+<p><a href="/subscribe/">Subscribe</a></p>
+</div>
+</article>
+</main>"""
+        return _page(base, PAYWALL_PATH, "en", f"The budget's winners and losers | {SITE_NAME}",
+                     body, description="Premium", head_extra=head)
+
+    def _mega_menu(self) -> str:
+        """The masthead of a portal: every section and subsection, OPAQUE_MENU_SECTIONS links."""
+        topics = ("Politics", "Economy", "Markets", "Tech", "Science", "Health", "Climate",
+                  "Sport", "Culture", "Travel")
+        links = "\n".join(
+            f'<li><a href="/section/{i}/">{topics[i % len(topics)]} {i // len(topics) + 1}</a>'
+            "</li>" for i in range(OPAQUE_MENU_SECTIONS))
+        return (_NAV.replace("</ul>\n</nav>", f"{links}\n</ul>\n</nav>")
+                + '\n<div class="ticker"><a href="/live/">Live: markets</a> '
+                  '<a href="/weather/">Weather</a> <a href="/newsletters/">Newsletters</a></div>')
+
+    def _portal_chrome(self, article: ArticleSpec) -> str:
+        """A "most read" list and a teaser grid of other stories, as a portal adds them."""
+        others = [a for a in self.articles if a is not article]
+        most_read = "\n".join(f'<li><a href="{escape(a.path)}">{escape(a.title)}</a></li>'
+                               for a in others[:10])
+        grid = "\n".join(
+            f'<div class="card"><a href="{escape(a.path)}"><h3>{escape(a.title)}</h3></a>'
+            f"<p>{escape(a.summary)}</p></div>" for a in others[3:])
+        return (f'<aside class="most-read"><h2>Most read</h2><ol>\n{most_read}\n</ol></aside>\n'
+                f'<section class="more-news"><h2>More news</h2>\n{grid}\n</section>')
 
     def robots(self, base: str) -> str:
         return ("# robots.txt for the Fixture Times\n"
@@ -483,6 +544,17 @@ xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
 {urls}
 </urlset>
 """
+
+
+def _opaque(spec: ArticleSpec, index: int) -> ArticleSpec:
+    """spec under an opaque address; every third story cut to its lede and one paragraph."""
+    from dataclasses import replace
+
+    digest = hashlib.sha1(spec.key.encode()).hexdigest()
+    path = OPAQUE_FORMS[index % len(OPAQUE_FORMS)].format(
+        i=index, n=1000 + index, h10=digest[:10], h16=digest[:16])
+    paragraphs = spec.paragraphs[:2] if index % 3 == 1 else spec.paragraphs
+    return replace(spec, path=path, paragraphs=paragraphs)
 
 
 def _replace_path(spec: ArticleSpec, path: str) -> ArticleSpec:

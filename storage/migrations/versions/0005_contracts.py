@@ -20,8 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 # storage.contract.Outcome as of this revision; a later outcome needs a revision of its own
 # (tests/test_contract.py stores every Outcome in a migrated database)
-OUTCOMES = ("new", "updated", "unchanged", "not modified", "listing", "other", "feed",
-            "sitemap", "robots", "failed", "skipped")
+OUTCOMES = ("new", "updated", "unchanged", "not modified", "listing", "paywalled", "other",
+            "feed", "sitemap", "robots", "failed", "skipped")
 
 
 def outcome_check(outcomes: Sequence[str]) -> str:
