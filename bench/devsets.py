@@ -194,7 +194,8 @@ def report(results: dict[str, Any], before: dict[str, Any] | None) -> str:
             row = f"{label:26s}"
             for half in ("all", "A", "B"):
                 row += f"{_fmt(parts[half]['cleanwire'].get(key)):>12s}"
-                row += f"{_fmt(parts[half]['trafilatura'].get(key)):>12s}"
+                theirs = None if key == "non_article" else parts[half]["trafilatura"].get(key)
+                row += f"{_fmt(theirs):>12s}"  # trafilatura has no page type
             if before and name in before["sets"]:
                 for half in ("all", "A", "B"):
                     new = parts[half]["cleanwire"].get(key)
