@@ -55,6 +55,8 @@ JUSTEXT_FALLBACK = True
 DISCLOSURE_DEPTH = 4
 # put back the h2-h6 headings trafilatura dropped inside the article's container
 RECOVER_HEADINGS = True
+# put back the standfirst (the element showing the page's meta description, before the story)
+RECOVER_LEAD = True
 # characters of text the language of a page is detected from, at least
 LANGUAGE_SAMPLE = 500
 
@@ -129,14 +131,15 @@ def _in_disclosure(node: etree._Element) -> bool:
     return False
 
 
-def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block]) -> Placement:
+def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block],
+                  extra: tuple[str, ...] = ()) -> Placement:
     """Flag the blocks after the last one inside the article's container.
 
     Only blocks found nowhere inside the container (cleaners.placement) are
     flagged, and a block not found in the DOM only when the blocks around it are
-    flagged. Returns the placement for the steps after.
+    flagged. Returns the placement for the steps after (extra texts looked up too).
     """
-    placed = place_blocks(tree, [block.text for block in blocks])
+    placed = place_blocks(tree, [block.text for block in blocks], extra)
     if placed.core is None:
         return placed
     keys, where = placed.keys, placed.where
@@ -225,12 +228,17 @@ def extract_document_blocks(tree: lxml_html.HtmlElement, url: str = "") -> list[
             blocks = other
     if JUSTEXT_FALLBACK and fallback.needs_fallback(tree, _length(blocks), page_chars):
         blocks = _justext_if_better(tree, blocks)
-    placed = mark_trailing(tree, blocks)
+    summaries = recover.descriptions(tree) if RECOVER_LEAD else ()
+    placed = mark_trailing(tree, blocks, summaries)
     for block, key in zip(blocks, placed.bare_keys, strict=True):
         block.link_only = bool(key) and key in linked
+    texts = [b.text for b in blocks]
+    lead = recover.missing_lead(tree, placed, texts, summaries) if summaries else None
     if RECOVER_HEADINGS:
-        for heading in reversed(recover.missing_headings(placed, [b.text for b in blocks])):
+        for heading in reversed(recover.missing_headings(placed, texts)):
             blocks.insert(heading.before, Block("head", heading.text))
+    if lead:
+        blocks.insert(0, Block("p", lead))
     return blocks
 
 

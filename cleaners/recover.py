@@ -100,3 +100,71 @@ def missing_headings(placed: Placement, texts: list[str]) -> list[Heading]:
             pending.append(Heading(text, last + 1, _linked(node, key)))
     counts = Counter(link_key(heading.text) for heading in found)
     return [heading for heading in found if counts[link_key(heading.text)] == 1]
+
+
+# the page's own summary: meta descriptions, in the order they are trusted
+_DESCRIPTIONS = etree.XPath(
+    "//meta[@property='og:description' or @name='description' or @name='twitter:description'"
+    " or @name='og:description']/@content")
+# a standfirst is at least this many characters long (a sentence, not a label)
+LEAD_CHARS = 40
+# ... and shares an ancestor with the article's container at most this many levels above it
+LEAD_LEVELS = 4
+# a standfirst is in none of these
+LEAD_SKIP_HOLDERS = frozenset({"nav", "aside", "footer", "figure", "figcaption", "a", "button",
+                               "form", "li", "blockquote"})
+
+
+def descriptions(tree: etree._Element) -> tuple[str, ...]:
+    """The page's meta descriptions long enough to be a standfirst."""
+    out: list[str] = []
+    for value in _DESCRIPTIONS(tree):
+        text = " ".join(str(value).split())
+        if len(text) >= LEAD_CHARS and text not in out:
+            out.append(text)
+    return tuple(out)
+
+
+def _levels_apart(node: etree._Element, core: etree._Element) -> int | None:
+    """How many levels above core the nearest ancestor holding node is (None: body or above)."""
+    holders = {holder: depth for depth, holder in enumerate((core, *core.iterancestors()))}
+    for holder in (node, *node.iterancestors()):
+        if holder in holders:
+            return None if holder.tag in ("body", "html") else holders[holder]
+    return None
+
+
+def _precedes(tree: etree._Element, first: etree._Element, second: etree._Element) -> bool:
+    """first comes before second in document order."""
+    for node in tree.iter():
+        if node is first:
+            return True
+        if node is second:
+            return False
+    return False
+
+
+def missing_lead(tree: etree._Element, placed: Placement, texts: list[str],
+                 summaries: tuple[str, ...]) -> str | None:
+    """The page's standfirst when the extractor dropped it: an element showing the page's meta
+    description, before the first kept block and near the article's container."""
+    core = placed.core
+    if core is None or not texts:
+        return None
+    first = next((node for i in range(len(texts))
+                  if (node := placed.element_inside(i)) is not None), None)
+    if first is None:
+        return None
+    opening = link_key(" ".join(texts[:3]))
+    for summary in summaries:
+        key = link_key(summary)
+        if not key or key in opening:
+            continue
+        for node in placed.extra.get(key, ()):
+            if any(holder.tag in LEAD_SKIP_HOLDERS for holder in (node, *node.iterancestors())):
+                continue
+            apart = _levels_apart(node, core)
+            if apart is None or apart > LEAD_LEVELS or not _precedes(tree, node, first):
+                continue
+            return " ".join(node.text_content().split())
+    return None
