@@ -33,6 +33,7 @@ from .vocab import (
     DATE_LABELS,
     DATE_WORDS,
     DISCLAIMER_PATTERNS,
+    INTERRUPTION_LABELS,
     READ_ALSO_PREFIXES,
     TERMINAL_HEADINGS,
     TERMINAL_PREFIXES,
@@ -71,6 +72,12 @@ _READ_ALSO = re.compile(
     r"^(?:" + "|".join(re.escape(x) for x in sorted(READ_ALSO_PREFIXES, key=len, reverse=True))
     + r")\s*[:：\-–—»›>]"
 )
+# a multi-word label run straight into a linked headline ("Les også En far for ...")
+_READ_ALSO_BARE = re.compile(
+    r"^(?:" + "|".join(re.escape(x) for x in sorted(
+        (p for p in READ_ALSO_PREFIXES if " " in p), key=len, reverse=True))
+    + r")\s+(?=[^\W\d_])", re.IGNORECASE
+)
 _BYLINE = re.compile(
     r"^(?:" + "|".join(re.escape(x) for x in sorted(BYLINE_PREFIXES, key=len, reverse=True))
     + r")\s*:?\s+\S"
@@ -95,6 +102,12 @@ TEASER_SHARE = 0.5
 SHORT_LINE = 120
 # a run of at least this many blocks that repeats an earlier run is dropped
 REPEAT_RUN = 3
+# a block of story text after an inline "read also" box has at least this many characters;
+# the story goes on after the box when at least STORY_AFTER_BLOCKS such blocks follow it,
+# holding at least STORY_AFTER_SHARE of the characters before it
+PROSE_CHARS = 100
+STORY_AFTER_BLOCKS = 2
+STORY_AFTER_SHARE = 0.2
 # a terminal heading followed by at most this many short blocks ends the story too
 TAIL_BLOCKS = 2
 TAIL_CHARS = 300
@@ -131,6 +144,10 @@ def _is_trailing(block: str) -> bool:
     return bool(getattr(block, "trailing", False))
 
 
+def _is_interruption(block: str) -> bool:
+    return bool(getattr(block, "interruption", False))
+
+
 def _kind(block: str) -> str:
     return str(getattr(block, "kind", "p"))
 
@@ -157,26 +174,96 @@ def is_bio_heading(line: str) -> bool:
     return len(line.split()) <= HEADING_WORDS and _heading_key(line) in BIO_HEADINGS
 
 
-def _cut_index(blocks: list[str]) -> int:
-    """Where the story ends: the first terminal heading that opens teasers or comments,
-    or a bio heading in the last part of the text."""
+def is_interruption_label(line: str) -> bool:
+    """"Read next", "Lesen Sie auch", "Czytaj więcej", "関連記事": the label of a box of other
+    stories, alone on its line."""
+    if len(line.split()) > HEADING_WORDS:
+        return False
+    key = _heading_key(line)
+    return key in INTERRUPTION_LABELS or (key in TERMINAL_HEADINGS and key not in COMMENT_HEADINGS)
+
+
+def _opens_list(block: str) -> bool:
+    """A heading over other stories; a "Read more" button label is not one."""
+    return is_terminal_heading(block) or (is_interruption_label(block)
+                                          and not is_widget_line(block))
+
+
+def _is_prose(block: str) -> bool:
+    return _kind(block) != "head" and len(block) >= PROSE_CHARS and not _is_teaser(block)
+
+
+def _listy(block: str) -> bool:
+    return _is_teaser(block) or _opens_list(block) or _is_interruption(block)
+
+
+def _box_end(blocks: list[str], i: int) -> int:
+    """End of the box opened at i: the blocks extract flagged with it, else its run of teasers."""
+    end = i + 1
+    if _is_interruption(blocks[i]):
+        while end < len(blocks) and _is_interruption(blocks[end]):
+            end += 1
+        return end
+    while end < len(blocks) and (_listy(blocks[end]) or is_read_also(blocks[end])):
+        end += 1
+    return end
+
+
+def _story_follows(blocks: list[str], i: int, end: int) -> bool:
+    """Story text after the box blocks[i:end]: enough prose, not mostly teasers."""
+    rest = blocks[end:]
+    prose = [b for b in rest if _is_prose(b)]
+    if (len(prose) < STORY_AFTER_BLOCKS
+            or sum(len(b) for b in prose) < STORY_AFTER_SHARE * sum(len(b) for b in blocks[:i])):
+        return False  # no story after the box: a promotion, a bio, the site's blurb
+    return sum(1 for b in rest if _listy(b)) < TEASER_SHARE * len(rest)
+
+
+def _story_span(blocks: list[str]) -> tuple[int, set[int]]:
+    """Where the story ends, and the inline boxes of other stories to drop before it.
+
+    A list heading ("Related", "Lesen Sie auch") whose teasers, or whose box (extract's
+    interruption flags), are followed by story text is an interruption: it and its teasers
+    go. Else the story ends at the first terminal heading that opens teasers or comments, or
+    at a bio heading in the last part of the text.
+    """
     total = sum(len(b) for b in blocks)
     seen = 0
-    for i, block in enumerate(blocks):
+    dropped: set[int] = set()
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
         seen += len(block)
         if i > 0 and seen - len(block) >= BIO_CUT_SHARE * total and is_bio_heading(block):
-            return i
-        if i == 0 or not is_terminal_heading(block):
+            return i, dropped
+        if i == 0 or not (_opens_list(block) or _is_interruption(block)):
+            i += 1
+            continue
+        if _heading_key(block) in COMMENT_HEADINGS:
+            return i, dropped
+        end = _box_end(blocks, i)
+        if end > i + 1 and _story_follows(blocks, i, end):
+            dropped.update(range(i, end))
+            seen += sum(len(b) for b in blocks[i + 1:end])
+            i = end
             continue
         rest = blocks[i + 1:]
-        if _heading_key(block) in COMMENT_HEADINGS:
-            return i
         if len(rest) <= TAIL_BLOCKS and sum(len(b) for b in rest) <= TAIL_CHARS:
-            return i
-        teasers = sum(1 for b in rest if _is_teaser(b) or is_terminal_heading(b))
-        if teasers >= TEASER_SHARE * len(rest):
-            return i
-    return len(blocks)
+            return i, dropped
+        if sum(1 for b in rest if _is_teaser(b) or _opens_list(b)) >= TEASER_SHARE * len(rest):
+            return i, dropped
+        if _is_interruption(block):  # extract's box, with some text after it: the box goes
+            dropped.update(range(i, end))
+            seen += sum(len(b) for b in blocks[i + 1:end])
+            i = end
+            continue
+        i += 1
+    return len(blocks), dropped
+
+
+def _cut_index(blocks: list[str]) -> int:
+    """Where the story ends (see _story_span)."""
+    return _story_span(blocks)[0]
 
 
 def is_widget_line(line: str) -> bool:
@@ -247,7 +334,14 @@ def is_cookie_notice(block: str) -> bool:
 def is_read_also(block: str) -> bool:
     """An inline "Read also: <headline>" paragraph."""
     key = normalise_line(block)
-    return bool(_READ_ALSO.match(key)) and (_is_link_only(block) or len(block) <= SHORT_LINE)
+    if _READ_ALSO.match(key):
+        return _is_link_only(block) or len(block) <= SHORT_LINE
+    # a label run into a headline: short, no sentence, the headline capitalised
+    if len(block) > SHORT_LINE or block.rstrip().endswith((".", "!", "?", "。")):
+        return False
+    line = _SPACE.sub(" ", unicodedata.normalize("NFKC", block)).strip()
+    label = _READ_ALSO_BARE.match(line)
+    return label is not None and not line[label.end()].islower()
 
 
 def _repeated_runs(keys: list[str]) -> set[int]:
@@ -335,7 +429,8 @@ def postclean(
     site; they are dropped whole, and from inside multi-line blocks.
     """
     blocks = [block for block in blocks if not _is_trailing(block)]
-    blocks = blocks[:_cut_index(blocks)]
+    end, boxes = _story_span(blocks)
+    blocks = [block for i, block in enumerate(blocks[:end]) if i not in boxes]
     blocks = blocks[:_trailing_links(blocks)]
     title = normalise_line(meta.title or "")
     keys = [normalise_line(block) for block in blocks]

@@ -185,14 +185,42 @@ WIDGET_PATTERNS: tuple[str, ...] = (
 
 # an inline "read also" paragraph starts with one of these and is (mostly) a link
 READ_ALSO_PREFIXES: tuple[str, ...] = (
-    "read also", "also read", "read more", "see also", "related", "more", "read",
-    "lesen sie auch", "lesen sie mehr", "mehr dazu", "auch interessant",
+    "read also", "also read", "read more", "read next", "see also", "related", "more", "read",
+    "lesen sie auch", "lesen sie mehr", "mehr dazu", "auch interessant", "zum artikel",
     "lire aussi", "à lire aussi", "a lire aussi", "voir aussi", "lire également",
-    "lee también", "leer más", "te puede interesar", "ver también", "leia também",
-    "veja também", "leggi anche", "читайте также", "читайте також", "читайте еще",
+    "lee también", "lea también", "leer más", "lea más", "te puede interesar",
+    "ver también", "leia também", "leia mais", "veja também", "saiba mais", "leggi anche",
+    "lees ook", "lees meer", "les også", "les mer", "läs också", "läs även", "läs mer",
+    "læs også", "læs mere", "lue myös", "czytaj też", "czytaj także", "czytaj również",
+    "czytaj więcej", "zobacz też", "zobacz także", "čtěte také", "přečtěte si také",
+    "čítajte aj", "citește și", "citeste si", "διαβάστε επίσης", "ayrıca okuyun", "baca juga",
+    "đọc thêm", "xem thêm", "читайте также", "читайте також", "читайте еще", "читайте ещё",
     "по теме", "дивіться також", "смотрите также", "관련기사", "관련 기사", "관련 뉴스",
-    "関連記事", "あわせて読みたい", "相关阅读", "延伸阅读", "اقرأ أيضا", "اقرأ أيضاً",
+    "関連記事", "あわせて読みたい", "相关阅读", "延伸阅读", "相關閱讀", "延伸閱讀",
+    "اقرأ أيضا", "اقرأ أيضاً",
 )
+
+# the label of an inline "read also" box, alone on its line (over one or more linked headlines
+# or teasers, in the middle of a story). Together with TERMINAL_HEADINGS: such a box is dropped
+# and the text after it kept; only a box with no story text after it ends the story.
+INTERRUPTION_LABELS: frozenset[str] = frozenset({
+    "read also", "also read", "read more", "read next", "see also", "related", "related story",
+    "related article", "more on this", "more on this topic", "recommended reading",
+    "lesen sie auch", "lesen sie mehr", "mehr dazu", "mehr zum thema", "auch interessant",
+    "zum thema", "passend zum thema", "weiterlesen", "das könnte sie auch interessieren",
+    "lire aussi", "à lire aussi", "a lire aussi", "voir aussi", "lire également", "à lire",
+    "lee también", "lea también", "leer más", "lea más", "noticia relacionada",
+    "noticias relacionadas", "te recomendamos", "te puede interesar", "ver también",
+    "leia também", "leia mais", "veja também", "saiba mais", "leggi anche", "approfondisci",
+    "lees ook", "lees meer", "les også", "les mer", "läs också", "läs även", "läs mer",
+    "læs også", "læs mere", "lue myös", "czytaj też", "czytaj także", "czytaj również",
+    "czytaj więcej", "zobacz też", "zobacz także", "polecamy", "čtěte také",
+    "přečtěte si také", "čítajte aj", "citește și", "citeste si", "διαβάστε επίσης",
+    "ayrıca okuyun", "baca juga", "đọc thêm", "xem thêm", "читайте также", "читайте також",
+    "читайте еще", "читайте ещё", "по теме", "смотрите также", "дивіться також",
+    "관련기사", "관련 기사", "関連記事", "あわせて読みたい", "相关阅读", "延伸阅读", "相關閱讀",
+    "延伸閱讀", "اقرأ أيضا", "اقرأ أيضاً", "اقرأ ايضا",
+})
 
 # labels of a dateline ("Published January 13, 2025"): the line is only label + date
 DATE_LABELS: tuple[str, ...] = (
