@@ -23,6 +23,8 @@ from .model import Metadata
 from .vocab import (
     BIO_HEADINGS,
     BIO_VERBS,
+    BYLINE_AGENCIES,
+    BYLINE_NAME_WORDS,
     BYLINE_PREFIXES,
     BYLINE_SUFFIXES,
     COMMENT_HEADINGS,
@@ -80,8 +82,14 @@ _READ_ALSO_BARE = re.compile(
 )
 _BYLINE = re.compile(
     r"^(?:" + "|".join(re.escape(x) for x in sorted(BYLINE_PREFIXES, key=len, reverse=True))
-    + r")\s*:?\s+\S"
+    + r")\s*:?\s+\S", re.IGNORECASE
 )
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+# the names of a byline end at the first of these ("Jane Doe — 10 min read", "Jane Doe, Reuters")
+_NAMES_END = re.compile(r"\s*(?:[—–|·•/,(]|\s-\s)")
+# the parts of a line of labels, dates and bylines ("12.12.2024, 10:30 Uhr · Von Katrin Vogel")
+_META_SEPARATOR = re.compile(r"\s*[·|•]\s*|\s+[-–—]\s+")
+_LABEL_KEYS = frozenset(DATE_LABELS) | frozenset(BYLINE_PREFIXES)
 
 _COOKIE_CONTEXT = re.compile(
     r"(?<!\w)(?:"
@@ -95,6 +103,8 @@ _BIO_VERB = re.compile(
 
 # a heading is at most this many words
 HEADING_WORDS = 8
+# a byline is at most this many words
+BYLINE_WORDS = 8
 # after a terminal heading, cut when at least this share of the following blocks
 # are link-only or teaser-like
 TEASER_SHARE = 0.5
@@ -122,6 +132,8 @@ DISCLAIMER_CHARS = 800
 # an author bio is one of the last BIO_TAIL_BLOCKS blocks, at most BIO_CHARS long
 BIO_TAIL_BLOCKS = 3
 BIO_CHARS = 1000
+# a line naming only the page's authors is dropped among the first and last this many blocks
+AUTHOR_LINE_BLOCKS = 3
 
 
 @lru_cache(maxsize=8192)
@@ -310,17 +322,71 @@ def is_copyright_line(line: str) -> bool:
     return key.startswith(COPYRIGHT_SIGNS) and bool(_YEAR.search(key))
 
 
+def _name_shaped(text: str) -> bool:
+    """Words of names up to the first separator: capitalised (or in a script without case),
+    initials, joiners, particles and lower-case agency names; at least one name word."""
+    words = _NAME_WORD.findall(_NAMES_END.split(text, maxsplit=1)[0])
+    named = False
+    for word in words:
+        folded = word.casefold().rstrip(".")
+        if folded in BYLINE_AGENCIES:
+            named = True
+            continue
+        if folded in BYLINE_NAME_WORDS:
+            continue
+        if word[0].islower():
+            return False
+        named = True
+    return named
+
+
 def is_byline(line: str) -> bool:
-    """"By Jane Doe", "Автор: ...", "김민수 기자 minsu@example.kr"."""
+    """"By Jane Doe", "Von Katrin Vogel", "Автор: Иван Петров", "김민수 기자 minsu@example.kr".
+
+    After its prefix a byline holds names only (_name_shaped): "Von Berlin aus fuhr er" and
+    "By the end of the year" are sentences."""
     if len(line) > SHORT_LINE // 2:
         return False
     key = normalise_line(_EMAIL.sub("", line))
     words = key.split()
-    if not words or len(words) > 6:
+    if not words or len(words) > BYLINE_WORDS:
         return False
     if _BYLINE.match(key):
-        return not key.endswith((".", "!", "?"))
+        text = _SPACE.sub(" ", unicodedata.normalize("NFKC", _EMAIL.sub("", line))).strip()
+        prefix = _BYLINE.match(text)
+        return (not key.endswith((".", "!", "?")) and prefix is not None
+                and _name_shaped(text[prefix.end() - 1:]))
     return any(words[i] in BYLINE_SUFFIXES for i in range(min(len(words), 3)))
+
+
+def is_label(line: str) -> bool:
+    """A date or byline label alone: "Published", "Veröffentlicht", "- Aktualisiert am", "Von"."""
+    return len(line) <= SHORT_LINE // 2 and _heading_key(line) in _LABEL_KEYS
+
+
+def is_meta_line(line: str) -> bool:
+    """A line of labels, dates, times and bylines only, in parts ("Uppdaterad 15.59 |
+    Publicerad 14.14", "12.12.2024, 10:30 Uhr · Von Katrin Vogel")."""
+    if len(line) > SHORT_LINE or (not _DIGIT.search(line) and not _BYLINE.match(line.strip())):
+        return False
+    parts = [part for part in _META_SEPARATOR.split(line.strip()) if part.strip()]
+    return len(parts) >= 2 and all(
+        is_dateline(part) or is_label(part) or is_byline(part) or is_widget_line(part)
+        for part in parts)
+
+
+def is_author_line(block: str, authors: list[str]) -> bool:
+    """A short line naming only the page's authors ("Mohloai Mpesi", "A. Kuzyshyn, K. Hasymova")."""
+    if not authors or len(block) > SHORT_LINE:
+        return False
+    names = [[w.casefold() for w in _NAME_WORD.findall(name)] for name in authors]
+    known = {w for name in names for w in name}
+    words = [w.casefold() for w in _NAME_WORD.findall(block)]
+    words = [w for w in words if w not in BYLINE_NAME_WORDS]
+    if not words or _DIGIT.search(block) or not all(w in known for w in words):
+        return False
+    present = set(words)
+    return any(name and all(w in present for w in name) for name in names)
 
 
 def is_cookie_notice(block: str) -> bool:
@@ -403,6 +469,8 @@ def is_noise_line(block: str) -> bool:
         or is_ticker_line(block)
         or is_dateline(block)
         or is_byline(block)
+        or is_label(block)
+        or is_meta_line(block)
         or is_copyright_line(block)
         or is_read_also(block)
     )
@@ -444,6 +512,9 @@ def postclean(
         if i >= len(blocks) // 2 and (is_cookie_notice(block) or is_disclaimer(block)):
             continue
         if i >= len(blocks) - BIO_TAIL_BLOCKS and is_author_bio(block, meta.authors):
+            continue
+        if (i < AUTHOR_LINE_BLOCKS or i >= len(blocks) - AUTHOR_LINE_BLOCKS) and is_author_line(
+                block, meta.authors):
             continue
         if _is_standfirst_copy(block, blocks[i + 1:i + 1 + STANDFIRST_LOOKAHEAD]):
             continue

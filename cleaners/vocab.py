@@ -235,6 +235,15 @@ DATE_LABELS: tuple[str, ...] = (
     "дата публікації", "송고시간", "입력", "수정", "업데이트", "기사입력", "최종수정",
     "公開日", "更新日", "投稿日", "发布时间", "发布日期", "更新时间", "发表于",
     "نشر في", "تاريخ النشر", "آخر تحديث", "نشر",
+    # more languages: nl, sv, no, da, pl, cs, it, pt, es, fr, de, tr, id
+    "gepubliceerd", "gepubliceerd op", "bijgewerkt", "bijgewerkt op", "laatst bijgewerkt",
+    "publicerad", "uppdaterad", "publisert", "oppdatert", "sist oppdatert", "publiceret",
+    "opdateret", "opublikowano", "aktualizacja", "zaktualizowano", "data publikacji",
+    "publikováno", "aktualizováno", "pubblicato il", "aggiornato il", "ultimo aggiornamento",
+    "atualizado às", "publicado às", "última atualização", "última actualización",
+    "actualizado a las", "publié à", "mis à jour à", "erstellt", "erstellt am",
+    "zuletzt aktualisiert", "letzte aktualisierung", "yayınlanma", "güncelleme",
+    "yayınlanma tarihi", "güncellenme tarihi", "diterbitkan", "diperbarui",
 )
 
 # month names and date words that may fill a dateline (lower-case)
@@ -273,9 +282,22 @@ COPYRIGHT_MARKERS: tuple[str, ...] = (
 
 # a byline starts with one of these (then a few name words)
 BYLINE_PREFIXES: tuple[str, ...] = (
-    "by", "written by", "words by", "story by", "von", "par", "por", "di", "da", "автор",
-    "авторка", "текст", "bởi", "بقلم", "كتب",
+    "by", "written by", "words by", "story by", "von", "par", "por", "di", "da", "door",
+    "av", "af", "przez", "autor", "autorka", "autore", "auteur", "автор", "авторка", "автори",
+    "текст", "bởi", "بقلم", "كتب", "yazan", "kirjoittanut",
 )
+# a byline line names people: after its prefix, capitalised words, initials, and these
+# lower-case joiners and name particles ...
+BYLINE_NAME_WORDS: frozenset[str] = frozenset({
+    "and", "und", "et", "y", "e", "i", "и", "і", "та", "en", "og", "och", "ve", "oraz", "a",
+    "van", "der", "den", "de", "da", "di", "del", "della", "des", "du", "la", "le", "von",
+    "zu", "bin", "ibn", "al", "el", "dos", "das", "ter", "ten", "af", "mit", "with", "avec",
+    "con", "com", "z", "s", "the", "staff", "team", "editors", "editorial", "staff writer",
+})
+# ... or news agencies, which some sites write in lower case ("Von dpa", "von afp/red")
+BYLINE_AGENCIES: frozenset[str] = frozenset({
+    "dpa", "afp", "apa", "kna", "epd", "sid", "sda", "ots", "ddp", "ap", "red", "ag", "reuters",
+})
 # words that end a Korean/Japanese/Chinese byline ("김민수 기자")
 BYLINE_SUFFIXES: tuple[str, ...] = ("기자", "특파원", "記者", "记者", "特派員")
 
