@@ -56,6 +56,8 @@ JUSTEXT_FALLBACK = True
 DISCLOSURE_DEPTH = 4
 # put back the h2-h6 headings trafilatura dropped inside the article's container
 RECOVER_HEADINGS = True
+# put back the rest of a story split into chunks (later containers named like the article's)
+RECOVER_CHUNKS = True
 # put back the standfirst (the element showing the page's meta description, before the story)
 RECOVER_LEAD = True
 # an inline "read also" box holds at most this many blocks after its label, and characters
@@ -295,7 +297,12 @@ def extract_document_blocks(tree: lxml_html.HtmlElement, url: str = "") -> list[
     mark_interruptions(placed, blocks)
     texts = [b.text for b in blocks]
     lead = recover.missing_lead(tree, placed, texts, summaries) if summaries else None
-    if RECOVER_HEADINGS:
+    chunks = recover.missing_chunks(tree, placed, texts) if RECOVER_CHUNKS else []
+    if chunks:  # after the last block inside the container
+        at = 1 + max((i for i in range(len(texts)) if placed.inside(i)), default=-1)
+        blocks[at:at] = [Block(kind, text, link_only=link_key(text) in linked)
+                         for chunk in chunks for kind, text in chunk.blocks]
+    if RECOVER_HEADINGS:  # each goes before a block inside the container: before the chunks
         for heading in reversed(recover.missing_headings(placed, texts)):
             blocks.insert(heading.before, Block("head", heading.text))
     if lead:

@@ -168,3 +168,63 @@ def missing_lead(tree: etree._Element, placed: Placement, texts: list[str],
                 continue
             return " ".join(node.text_content().split())
     return None
+
+
+_SAME_CONTAINERS = etree.XPath("//*[local-name() = $tag][@class = $cls]")
+_CHUNK_TEXT = etree.XPath(".//*[self::p or self::h2 or self::h3 or self::h4 or self::blockquote]"
+                          "[not(ancestor::blockquote)]")
+_H1 = etree.XPath("count(.//h1)")
+_ARTICLES = etree.XPath("count(.//article)")
+# a chunk of the story adds at least this many characters of paragraphs
+CHUNK_CHARS = 200
+# a story comes in at most this many chunks besides the article's container
+CHUNK_MAX = 3
+CHUNK_SKIP_HOLDERS = frozenset({"nav", "aside", "footer", "form", "figure", "header"})
+
+
+@dataclass(slots=True)
+class Chunk:
+    """A piece of the story the page splits into several containers: its blocks (kind, text)."""
+
+    blocks: list[tuple[str, str]]
+
+
+def _common(first: etree._Element, second: etree._Element) -> etree._Element | None:
+    mine = {id(node) for node in (first, *first.iterancestors())}
+    return next((node for node in (second, *second.iterancestors()) if id(node) in mine), None)
+
+
+def missing_chunks(tree: etree._Element, placed: Placement, texts: list[str]) -> list[Chunk]:
+    """Later containers named exactly like the article's container, under the same story (one
+    h1 and one <article> at most around both), whose paragraphs no block holds: the rest of a
+    story the page splits into chunks (between ads), which the extractor stopped before. Not
+    when more than CHUNK_MAX other elements share the name (a widget or list-entry class)."""
+    core = placed.core
+    if core is None or not core.get("class") or not isinstance(core.tag, str):
+        return []
+    same = _SAME_CONTAINERS(tree, tag=core.tag, cls=core.get("class"))
+    if len(same) > CHUNK_MAX + 1:
+        return []  # a class every widget or every post of a list wears, not the story's own
+    held = {link_key(text) for text in texts}
+    chunks: list[Chunk] = []
+    after = False
+    for node in same:
+        if node is core:
+            after = True
+            continue
+        if not after or core in node.iterancestors() or node in core.iterancestors():
+            continue
+        if any(holder.tag in CHUNK_SKIP_HOLDERS for holder in node.iterancestors()):
+            continue
+        common = _common(core, node)
+        if (common is None or common.tag in ("html", "body") or _H1(common) > 1
+                or _ARTICLES(common) > 1):
+            continue  # another story's container (an infinite scroll, a teaser grid)
+        blocks: list[tuple[str, str]] = []
+        for element in _CHUNK_TEXT(node):
+            text = " ".join(element.text_content().split())
+            if text and link_key(text) not in held:
+                blocks.append(("p" if element.tag in ("p", "blockquote") else "head", text))
+        if sum(len(text) for kind, text in blocks if kind == "p") >= CHUNK_CHARS:
+            chunks.append(Chunk(blocks))
+    return chunks
