@@ -41,6 +41,7 @@ from .vocab import (
     TERMINAL_PREFIXES,
     WIDGET_PATTERNS,
 )
+from .words import count_words
 
 _SPACE = re.compile(r"\s+")
 _HEADING_TRIM = re.compile(r"[\s:：|»›>\-–—•·.…!]+$|^[\s|»›>\-–—•·]+")
@@ -112,10 +113,11 @@ TEASER_SHARE = 0.5
 SHORT_LINE = 120
 # a run of at least this many blocks that repeats an earlier run is dropped
 REPEAT_RUN = 3
-# a block of story text after an inline "read also" box has at least this many characters;
-# the story goes on after the box when at least STORY_AFTER_BLOCKS such blocks follow it,
-# holding at least STORY_AFTER_SHARE of the characters before it
-PROSE_CHARS = 100
+# a block of story text after an inline "read also" box has at least this many words (counted
+# by cleaners.words, so that scripts without spaces count too); the story goes on after the
+# box when at least STORY_AFTER_BLOCKS such blocks follow it, holding at least
+# STORY_AFTER_SHARE of the characters before it
+PROSE_WORDS = 15
 STORY_AFTER_BLOCKS = 2
 STORY_AFTER_SHARE = 0.2
 # a terminal heading followed by at most this many short blocks ends the story too
@@ -202,7 +204,7 @@ def _opens_list(block: str) -> bool:
 
 
 def _is_prose(block: str) -> bool:
-    return _kind(block) != "head" and len(block) >= PROSE_CHARS and not _is_teaser(block)
+    return _kind(block) != "head" and count_words(block) >= PROSE_WORDS and not _is_teaser(block)
 
 
 def _listy(block: str) -> bool:
@@ -269,6 +271,8 @@ def _story_span(blocks: list[str]) -> tuple[int, set[int]]:
             seen += sum(len(b) for b in blocks[i + 1:end])
             i = end
             continue
+        if _story_follows(blocks, i, i + 1):  # a label whose box the page left empty
+            dropped.add(i)
         i += 1
     return len(blocks), dropped
 
