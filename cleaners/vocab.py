@@ -81,6 +81,17 @@ TERMINAL_HEADINGS: frozenset[str] = frozenset({
     # ar
     "اقرأ أيضا", "اقرأ أيضاً", "اقرأ ايضا", "أخبار ذات صلة", "مقالات ذات صلة",
     "الأكثر قراءة", "مواضيع ذات صلة",
+    # more: de, es, fr, it, pt, nl, pl, sv
+    "empfohlene beiträge", "empfohlene artikel", "ähnliche beiträge", "ähnliche artikel",
+    "verwandte beiträge", "verwandte artikel", "weitere beiträge", "letzte artikel",
+    "neueste beiträge", "beliebte beiträge", "das könnte dich auch interessieren",
+    "artículos recomendados", "entradas relacionadas", "publicaciones relacionadas",
+    "te recomendamos", "le puede interesar", "también le puede interesar",
+    "articles recommandés", "à voir aussi", "a voir aussi", "articles récents",
+    "articoli recenti", "potrebbe interessarti anche", "artigos relacionados",
+    "posts relacionados", "você também pode gostar", "gerelateerde artikelen",
+    "gerelateerde berichten", "meer nieuws", "podobne artykuły", "zobacz również", "polecane",
+    "relaterade artiklar", "mest läst",
 })
 
 # heading openings that name another story list ("More from Reuters", "Mehr aus Berlin");
@@ -88,7 +99,9 @@ TERMINAL_HEADINGS: frozenset[str] = frozenset({
 TERMINAL_PREFIXES: tuple[str, ...] = (
     "more from", "more in", "more on", "more stories from", "more news from", "latest from",
     "other stories", "mehr aus", "mehr von", "weitere artikel aus", "plus de", "plus d'articles",
-    "más de", "más noticias de", "altre notizie", "mais de", "ещё из", "еще из", "больше новостей",
+    "más de", "más noticias de", "más sobre", "mehr über", "plus sur", "mais sobre", "altro su",
+    "lesen sie auch", "lesen sie mehr", "read also", "lire aussi", "leia também",
+    "altre notizie", "mais de", "ещё из", "еще из", "больше новостей",
     "більше новин", "інші новини з", "다른 기사", "更多",
 )
 
@@ -180,7 +193,14 @@ WIDGET_PATTERNS: tuple[str, ...] = (
     r"|чтения|читання|읽기)",
     r"(?:advertisement\s*)?skip advertisement|advertisement\s*-\s*scroll to continue",
     r"(?:tags?|filed under|schlagwörter|schlagworte|mots-clés|étiquettes|etiquetas|теги|тэги"
-    r"|мітки|태그|タグ|标签|標籤|الوسوم)\s*[:：].*",
+    r"|мітки|태그|タグ|标签|標籤|الوسوم|categor(?:y|ies)|kategorien?|rubriken?|catégories?"
+    r"|categorías?|categorias?|categori[ae]|categorieën|posted in|filed in|veröffentlicht in"
+    r"|рубрик[аи]|категори[яи])\s*[:：].*",
+    # social-media follow prompts: "Follow us on Twitter and Instagram", "Síguenos en Telegram"
+    r"(?:follow (?:us|\w+(?: \w+)?) on|folgen sie uns|folge uns|suivez[- ]nous|síguenos|siguenos"
+    r"|seguici|siga-nos|sigue a|volg ons|följ oss|følg oss|obserwuj nas|подписывайтесь на нас"
+    r"|підписуйтесь на нас)\b.*(?:twitter|facebook|instagram|telegram|tiktok|youtube|linkedin"
+    r"|whatsapp|threads|bluesky|mastodon|\bx\b).*",
 )
 
 # an inline "read also" paragraph starts with one of these and is (mostly) a link
@@ -189,6 +209,7 @@ READ_ALSO_PREFIXES: tuple[str, ...] = (
     "lesen sie auch", "lesen sie mehr", "mehr dazu", "auch interessant", "zum artikel",
     "lire aussi", "à lire aussi", "a lire aussi", "voir aussi", "lire également",
     "lee también", "lea también", "leer más", "lea más", "te puede interesar",
+    "le puede interesar", "le podría interesar", "te podría interesar", "vea también",
     "ver también", "leia também", "leia mais", "veja também", "saiba mais", "leggi anche",
     "lees ook", "lees meer", "les også", "les mer", "läs också", "läs även", "läs mer",
     "læs også", "læs mere", "lue myös", "czytaj też", "czytaj także", "czytaj również",
@@ -236,7 +257,8 @@ DATE_LABELS: tuple[str, ...] = (
     "公開日", "更新日", "投稿日", "发布时间", "发布日期", "更新时间", "发表于",
     "نشر في", "تاريخ النشر", "آخر تحديث", "نشر",
     # more languages: nl, sv, no, da, pl, cs, it, pt, es, fr, de, tr, id
-    "gepubliceerd", "gepubliceerd op", "bijgewerkt", "bijgewerkt op", "laatst bijgewerkt",
+    "release date", "date of release", "gepubliceerd", "gepubliceerd op", "bijgewerkt",
+    "bijgewerkt op", "laatst bijgewerkt",
     "publicerad", "uppdaterad", "publisert", "oppdatert", "sist oppdatert", "publiceret",
     "opdateret", "opublikowano", "aktualizacja", "zaktualizowano", "data publikacji",
     "publikováno", "aktualizováno", "pubblicato il", "aggiornato il", "ultimo aggiornamento",
