@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from lxml import etree
 
@@ -108,11 +109,21 @@ _DESCRIPTIONS = etree.XPath(
     " or @name='og:description']/@content")
 # a standfirst is at least this many characters long (a sentence, not a label)
 LEAD_CHARS = 40
+# ... and at most this many (a longer one is a summary of the whole page, not a standfirst)
+LEAD_MAX_CHARS = 400
+# ... and shares at most this share of its word pairs with the first blocks (else it repeats them)
+LEAD_OVERLAP = 0.8
 # ... and shares an ancestor with the article's container at most this many levels above it
 LEAD_LEVELS = 4
 # a standfirst is in none of these
 LEAD_SKIP_HOLDERS = frozenset({"nav", "aside", "footer", "figure", "figcaption", "a", "button",
                                "form", "li", "blockquote"})
+
+
+def _shingles(text: str) -> set[tuple[str, str]]:
+    words = [link_key(word) for word in text.split()]
+    words = [word for word in words if word]
+    return set(pairwise(words))
 
 
 def descriptions(tree: etree._Element) -> tuple[str, ...]:
@@ -156,10 +167,14 @@ def missing_lead(tree: etree._Element, placed: Placement, texts: list[str],
     if first is None:
         return None
     opening = link_key(" ".join(texts[:3]))
+    words = _shingles(" ".join(texts[:3]))
     for summary in summaries:
         key = link_key(summary)
-        if not key or key in opening:
+        if not key or key in opening or len(summary) > LEAD_MAX_CHARS:
             continue
+        own = _shingles(summary)
+        if own and len(own & words) >= LEAD_OVERLAP * len(own):
+            continue  # the opening paragraph again, reworded or cut
         for node in placed.extra.get(key, ()):
             if any(holder.tag in LEAD_SKIP_HOLDERS for holder in (node, *node.iterancestors())):
                 continue
