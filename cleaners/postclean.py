@@ -120,6 +120,12 @@ REPEAT_RUN = 3
 PROSE_WORDS = 15
 STORY_AFTER_BLOCKS = 2
 STORY_AFTER_SHARE = 0.2
+# a card after a list heading: a heading of at most CARD_WORDS words, and the deck of at most
+# DECK_CHARS characters under it
+CARD_WORDS = 24
+DECK_CHARS = 200
+# ... when at least CARD_MIN such headings follow the list heading
+CARD_MIN = 3
 # a terminal heading followed by at most this many short blocks ends the story too
 TAIL_BLOCKS = 2
 TAIL_CHARS = 300
@@ -233,6 +239,21 @@ def _story_follows(blocks: list[str], i: int, end: int) -> bool:
     return sum(1 for b in rest if _listy(b)) < TEASER_SHARE * len(rest)
 
 
+def _teasers(rest: list[str]) -> int:
+    """Teasers after a list heading: links, cut-off decks, list headings, and, when CARD_MIN
+    short headings follow, cards (a short heading, or the one-sentence deck under one)."""
+    cards = sum(1 for b in rest if _kind(b) == "head" and len(b.split()) <= CARD_WORDS)
+    if cards < CARD_MIN:  # one heading and its paragraph are no list of cards
+        return sum(1 for b in rest if _is_teaser(b) or _opens_list(b))
+    count = 0
+    for j, block in enumerate(rest):
+        if _is_teaser(block) or _opens_list(block) or (
+                _kind(block) == "head" and len(block.split()) <= CARD_WORDS) or (
+                j > 0 and _kind(rest[j - 1]) == "head" and len(block) <= DECK_CHARS):
+            count += 1
+    return count
+
+
 def _story_span(blocks: list[str]) -> tuple[int, set[int]]:
     """Where the story ends, and the inline boxes of other stories to drop before it.
 
@@ -264,7 +285,7 @@ def _story_span(blocks: list[str]) -> tuple[int, set[int]]:
         rest = blocks[i + 1:]
         if len(rest) <= TAIL_BLOCKS and sum(len(b) for b in rest) <= TAIL_CHARS:
             return i, dropped
-        if sum(1 for b in rest if _is_teaser(b) or _opens_list(b)) >= TEASER_SHARE * len(rest):
+        if _teasers(rest) >= TEASER_SHARE * len(rest):
             return i, dropped
         if _is_interruption(block):  # extract's box, with some text after it: the box goes
             dropped.update(range(i, end))

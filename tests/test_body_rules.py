@@ -363,3 +363,26 @@ def test_posts_of_a_list_are_not_chunks_of_one_story() -> None:
                     for i in (0, 2, 4))
     assert chunks(f"<html><body><article><h1>T</h1>{parts}</article></body></html>") == list(
         story[2:])
+
+
+@pytest.mark.parametrize(("lang", "heading"), [
+    ("en", "More from The Nation"), ("de", "Mehr zum Thema"), ("fr", "Sur le même sujet"),
+    ("es", "Noticias relacionadas"), ("ru", "Читайте также"),
+])
+def test_a_list_heading_over_cards_ends_the_story(lang: str, heading: str) -> None:
+    # cards: a headline (no link the page marks) and a one-sentence deck, three or more
+    story = STORIES[lang]
+    cards = "".join(f"<h3>{title}</h3><p>{title} is the subject of this short deck.</p>"
+                    for title in HEADLINES)
+    text = _text(_paras(*story) + f"<h2>{heading}</h2>" + cards, lang)
+    assert text == "\n\n".join(story)
+
+
+def test_one_heading_and_its_paragraph_after_a_box_are_no_cards() -> None:
+    story = STORIES["de"]
+    blocks = [*story[:4], "Lesen Sie auch", "Europol nimmt Plattform hops", story[4], "(dmk)"]
+    kinds = ["p"] * 4 + ["head", "head", "p", "p"]
+    from cleaners.extract import Block, BlockText
+    typed = [BlockText.of(Block(kind, text)) for kind, text in zip(kinds, blocks, strict=True)]
+    kept = postclean(typed, Metadata())
+    assert story[4] in kept
