@@ -386,3 +386,19 @@ def test_one_heading_and_its_paragraph_after_a_box_are_no_cards() -> None:
     typed = [BlockText.of(Block(kind, text)) for kind, text in zip(kinds, blocks, strict=True)]
     kept = postclean(typed, Metadata())
     assert story[4] in kept
+
+
+@pytest.mark.parametrize("name", ["takeover-ad-content-container", "article-ads-wrapper",
+                                  "sidebar-grid__container", "promo-layout"])
+def test_a_wrapper_named_like_furniture_around_the_story_is_kept(name: str) -> None:
+    # the wrapper also holds the site's menus, so it is link-dense like furniture, and the page's
+    # state script makes it a small share of the body's text
+    story = STORIES["de"]
+    state = "<script>window.__STATE__ = '" + "ab " * 20000 + "';</script>"
+    menu = "".join(f'<a href="/r/{i}">Ressort Nummer {i} mit langem Namen</a> ' for i in range(60))
+    html = (f'<html lang="de"><head><title>T</title></head><body><div class="{name}">'
+            f'<div class="menu-x">{menu}</div><article><h1>Der Titel</h1>{_paras(*story)}'
+            f'</article></div>{state}</body></html>')
+    text = clean_page(html.encode(), URL).text
+    for paragraph in story:
+        assert paragraph in text
