@@ -28,6 +28,7 @@ from trafilatura.xml import xmltotxt
 
 from . import fallback, recover
 from .placement import Placement, link_key, place_blocks
+from .postclean import is_interruption_label
 from .vocab import DISCLOSURE_CLASS_WORDS
 
 # trafilatura knobs. First pass: recall focus without the external fallbacks (it
@@ -55,6 +56,15 @@ JUSTEXT_FALLBACK = True
 DISCLOSURE_DEPTH = 4
 # put back the h2-h6 headings trafilatura dropped inside the article's container
 RECOVER_HEADINGS = True
+# put back the rest of a story split into chunks (later containers named like the article's)
+RECOVER_CHUNKS = True
+# put back the standfirst (the element showing the page's meta description, before the story)
+RECOVER_LEAD = True
+# an inline "read also" box holds at most this many blocks after its label, and characters
+INTERRUPTION_BLOCKS = 6
+INTERRUPTION_CHARS = 1200
+# a block not found in the page continues such a box when it is a list item or link this short
+TEASER_CHARS = 160
 # characters of text the language of a page is detected from, at least
 LANGUAGE_SAMPLE = 500
 
@@ -78,6 +88,7 @@ class Block:
     text: str
     link_only: bool = False  # the page shows this text only as link(s)
     trailing: bool = False  # after the last block inside the article's container
+    interruption: bool = False  # in an inline box of other stories ("Read also" + teasers)
 
 
 class BlockText(str):
@@ -90,6 +101,7 @@ class BlockText(str):
     kind: str = "p"
     link_only: bool = False
     trailing: bool = False
+    interruption: bool = False
 
     @classmethod
     def of(cls, block: Block) -> BlockText:
@@ -97,6 +109,7 @@ class BlockText(str):
         text.kind = block.kind
         text.link_only = block.link_only
         text.trailing = block.trailing
+        text.interruption = block.interruption
         return text
 
 
@@ -129,14 +142,15 @@ def _in_disclosure(node: etree._Element) -> bool:
     return False
 
 
-def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block]) -> Placement:
+def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block],
+                  extra: tuple[str, ...] = ()) -> Placement:
     """Flag the blocks after the last one inside the article's container.
 
     Only blocks found nowhere inside the container (cleaners.placement) are
     flagged, and a block not found in the DOM only when the blocks around it are
-    flagged. Returns the placement for the steps after.
+    flagged. Returns the placement for the steps after (extra texts looked up too).
     """
-    placed = place_blocks(tree, [block.text for block in blocks])
+    placed = place_blocks(tree, [block.text for block in blocks], extra)
     if placed.core is None:
         return placed
     keys, where = placed.keys, placed.where
@@ -150,6 +164,57 @@ def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block]) -> Placement
                 i + 1 == len(blocks) or blocks[i + 1].trailing):
             blocks[i].trailing = True
     return placed
+
+
+def _element(placed: Placement, index: int) -> etree._Element | None:
+    """Block index's element: inside the container if it is there, else its first place."""
+    node = placed.element_inside(index)
+    if node is None:
+        nodes = placed.where.get(placed.keys[index])
+        node = nodes[0] if nodes else None
+    return node
+
+
+def _holds(holder: etree._Element, node: etree._Element) -> bool:
+    return node is holder or holder in node.iterancestors()
+
+
+def _teaser_like(block: Block) -> bool:
+    """A short list item or link: a headline of the box even where the page spells it otherwise."""
+    return (block.kind == "item" or block.link_only) and len(block.text) <= TEASER_CHARS
+
+
+def mark_interruptions(placed: Placement, blocks: list[Block]) -> None:
+    """Flag the blocks of inline "read also" boxes: a label ("Lesen Sie auch", "Czytaj
+    więcej") and the blocks after it that sit in the label's box, the largest element
+    around the label that does not hold the block before it. A box holding more than
+    INTERRUPTION_BLOCKS blocks or INTERRUPTION_CHARS characters, or reaching the last block,
+    is left to the text rules (postclean); a short list item or link not found in the page
+    continues the box; a label with nothing after it in its box is a button, unless it is a
+    heading (a box whose teasers the page loads later)."""
+    for i in range(1, len(blocks)):
+        if blocks[i].interruption or not is_interruption_label(blocks[i].text):
+            continue
+        node, before = _element(placed, i), _element(placed, i - 1)
+        if node is None or before is None or _holds(node, before):
+            continue
+        box = node
+        while (parent := box.getparent()) is not None and not _holds(parent, before):
+            box = parent
+        end = i + 1
+        while end < len(blocks):
+            inner = _element(placed, end)
+            if inner is None and not _teaser_like(blocks[end]):
+                break
+            if inner is not None and not _holds(box, inner):
+                break
+            end += 1
+        inside = blocks[i + 1:end]
+        if (end == len(blocks) or (not inside and blocks[i].kind != "head")
+                or len(inside) > INTERRUPTION_BLOCKS or _length(inside) > INTERRUPTION_CHARS):
+            continue  # the page's end; a label alone is a button (a heading: an emptied box)
+        for block in blocks[i:end]:
+            block.interruption = True
 
 
 def _units(body: etree._Element) -> list[etree._Element]:
@@ -225,12 +290,23 @@ def extract_document_blocks(tree: lxml_html.HtmlElement, url: str = "") -> list[
             blocks = other
     if JUSTEXT_FALLBACK and fallback.needs_fallback(tree, _length(blocks), page_chars):
         blocks = _justext_if_better(tree, blocks)
-    placed = mark_trailing(tree, blocks)
+    summaries = recover.descriptions(tree) if RECOVER_LEAD else ()
+    placed = mark_trailing(tree, blocks, summaries)
     for block, key in zip(blocks, placed.bare_keys, strict=True):
         block.link_only = bool(key) and key in linked
-    if RECOVER_HEADINGS:
-        for heading in reversed(recover.missing_headings(placed, [b.text for b in blocks])):
+    mark_interruptions(placed, blocks)
+    texts = [b.text for b in blocks]
+    lead = recover.missing_lead(tree, placed, texts, summaries) if summaries else None
+    chunks = recover.missing_chunks(tree, placed, texts) if RECOVER_CHUNKS else []
+    if chunks:  # after the last block inside the container
+        at = 1 + max((i for i in range(len(texts)) if placed.inside(i)), default=-1)
+        blocks[at:at] = [Block(kind, text, link_only=link_key(text) in linked)
+                         for chunk in chunks for kind, text in chunk.blocks]
+    if RECOVER_HEADINGS:  # each goes before a block inside the container: before the chunks
+        for heading in reversed(recover.missing_headings(placed, texts)):
             blocks.insert(heading.before, Block("head", heading.text))
+    if lead:
+        blocks.insert(0, Block("p", lead))
     return blocks
 
 

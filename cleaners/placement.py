@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -59,6 +59,7 @@ class Placement:
     bare_keys: list[str]  # per block: the key of its text without a leading list mark
     where: dict[str, list[etree._Element]]  # key -> elements with that text, in page order
     core: etree._Element | None  # the article's container; None when no block was found
+    extra: dict[str, list[etree._Element]] = field(default_factory=dict)  # other texts looked up
 
     def element_inside(self, index: int) -> etree._Element | None:
         """The first element inside the container holding block index's text, if any."""
@@ -75,16 +76,23 @@ class Placement:
         return self.element_inside(index) is not None
 
 
-def place_blocks(tree: lxml_html.HtmlElement, texts: list[str]) -> Placement:
-    """Look each block text up in the DOM and find the container holding most of them."""
+def place_blocks(tree: lxml_html.HtmlElement, texts: list[str],
+                 extra: tuple[str, ...] = ()) -> Placement:
+    """Look each block text up in the DOM and find the container holding most of them.
+
+    The texts of extra (a standfirst candidate) are looked up in the same walk, by
+    their keys, and do not count towards the container.
+    """
     # a list mark may come from the extractor's rendering or from the page
     forms = [_forms(text) for text in texts]
     wanted = {key for pair in forms for key in pair}
+    extra_keys = {link_key(text) for text in extra} - wanted
+    wanted |= extra_keys
     wanted.discard("")
     where: dict[str, list[etree._Element]] = {}
     # an element whose text is far longer than every block's cannot match one (the bound
     # leaves room for markup whitespace); it spares link_key on the page's big containers
-    longest = LENGTH_SLACK * max((len(text) for text in texts), default=0) + LENGTH_PAD
+    longest = LENGTH_SLACK * max((len(text) for text in (*texts, *extra)), default=0) + LENGTH_PAD
     for node in _TEXT_ELEMENTS(tree):
         content = node.text_content()
         if len(content) > longest:
@@ -92,6 +100,7 @@ def place_blocks(tree: lxml_html.HtmlElement, texts: list[str]) -> Placement:
         key = link_key(content)
         if key in wanted:
             where.setdefault(key, []).append(node)
+    found_extra = {key: where.pop(key) for key in extra_keys if key in where}
     keys = [whole if whole in where else bare for whole, bare in forms]
     bare = [bare for _, bare in forms]
     weight: dict[etree._Element, int] = {}
@@ -102,7 +111,7 @@ def place_blocks(tree: lxml_html.HtmlElement, texts: list[str]) -> Placement:
             for holder in (where[key][0], *where[key][0].iterancestors()):
                 weight[holder] = weight.get(holder, 0) + len(text)
     if not total:
-        return Placement(keys, bare, where, None)
+        return Placement(keys, bare, where, None, found_extra)
     core = max((holder for holder, chars in weight.items() if chars >= CORE_SHARE * total),
                key=lambda holder: sum(1 for _ in holder.iterancestors()))
-    return Placement(keys, bare, where, core)
+    return Placement(keys, bare, where, core, found_extra)

@@ -23,6 +23,8 @@ from .model import Metadata
 from .vocab import (
     BIO_HEADINGS,
     BIO_VERBS,
+    BYLINE_AGENCIES,
+    BYLINE_NAME_WORDS,
     BYLINE_PREFIXES,
     BYLINE_SUFFIXES,
     COMMENT_HEADINGS,
@@ -33,11 +35,13 @@ from .vocab import (
     DATE_LABELS,
     DATE_WORDS,
     DISCLAIMER_PATTERNS,
+    INTERRUPTION_LABELS,
     READ_ALSO_PREFIXES,
     TERMINAL_HEADINGS,
     TERMINAL_PREFIXES,
     WIDGET_PATTERNS,
 )
+from .words import count_words
 
 _SPACE = re.compile(r"\s+")
 _HEADING_TRIM = re.compile(r"[\s:：|»›>\-–—•·.…!]+$|^[\s|»›>\-–—•·]+")
@@ -71,10 +75,22 @@ _READ_ALSO = re.compile(
     r"^(?:" + "|".join(re.escape(x) for x in sorted(READ_ALSO_PREFIXES, key=len, reverse=True))
     + r")\s*[:：\-–—»›>]"
 )
+# a multi-word label run straight into a linked headline ("Les også En far for ...")
+_READ_ALSO_BARE = re.compile(
+    r"^(?:" + "|".join(re.escape(x) for x in sorted(
+        (p for p in READ_ALSO_PREFIXES if " " in p), key=len, reverse=True))
+    + r")\s+(?=[^\W\d_])", re.IGNORECASE
+)
 _BYLINE = re.compile(
     r"^(?:" + "|".join(re.escape(x) for x in sorted(BYLINE_PREFIXES, key=len, reverse=True))
-    + r")\s*:?\s+\S"
+    + r")\s*:?\s+\S", re.IGNORECASE
 )
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+# the names of a byline end at the first of these ("Jane Doe — 10 min read", "Jane Doe, Reuters")
+_NAMES_END = re.compile(r"\s*(?:[—–|·•/,(]|\s-\s)")
+# the parts of a line of labels, dates and bylines ("12.12.2024, 10:30 Uhr · Von Katrin Vogel")
+_META_SEPARATOR = re.compile(r"\s*[·|•]\s*|\s+[-–—]\s+")
+_LABEL_KEYS = frozenset(DATE_LABELS) | frozenset(BYLINE_PREFIXES)
 
 _COOKIE_CONTEXT = re.compile(
     r"(?<!\w)(?:"
@@ -88,6 +104,8 @@ _BIO_VERB = re.compile(
 
 # a heading is at most this many words
 HEADING_WORDS = 8
+# a byline is at most this many words
+BYLINE_WORDS = 8
 # after a terminal heading, cut when at least this share of the following blocks
 # are link-only or teaser-like
 TEASER_SHARE = 0.5
@@ -95,6 +113,19 @@ TEASER_SHARE = 0.5
 SHORT_LINE = 120
 # a run of at least this many blocks that repeats an earlier run is dropped
 REPEAT_RUN = 3
+# a block of story text after an inline "read also" box has at least this many words (counted
+# by cleaners.words, so that scripts without spaces count too); the story goes on after the
+# box when at least STORY_AFTER_BLOCKS such blocks follow it, holding at least
+# STORY_AFTER_SHARE of the characters before it
+PROSE_WORDS = 15
+STORY_AFTER_BLOCKS = 2
+STORY_AFTER_SHARE = 0.2
+# a card after a list heading: a heading of at most CARD_WORDS words, and the deck of at most
+# DECK_CHARS characters under it
+CARD_WORDS = 24
+DECK_CHARS = 200
+# ... when at least CARD_MIN such headings follow the list heading
+CARD_MIN = 3
 # a terminal heading followed by at most this many short blocks ends the story too
 TAIL_BLOCKS = 2
 TAIL_CHARS = 300
@@ -109,6 +140,8 @@ DISCLAIMER_CHARS = 800
 # an author bio is one of the last BIO_TAIL_BLOCKS blocks, at most BIO_CHARS long
 BIO_TAIL_BLOCKS = 3
 BIO_CHARS = 1000
+# a line naming only the page's authors is dropped among the first and last this many blocks
+AUTHOR_LINE_BLOCKS = 3
 
 
 @lru_cache(maxsize=8192)
@@ -129,6 +162,10 @@ def _is_link_only(block: str) -> bool:
 
 def _is_trailing(block: str) -> bool:
     return bool(getattr(block, "trailing", False))
+
+
+def _is_interruption(block: str) -> bool:
+    return bool(getattr(block, "interruption", False))
 
 
 def _kind(block: str) -> str:
@@ -157,26 +194,113 @@ def is_bio_heading(line: str) -> bool:
     return len(line.split()) <= HEADING_WORDS and _heading_key(line) in BIO_HEADINGS
 
 
-def _cut_index(blocks: list[str]) -> int:
-    """Where the story ends: the first terminal heading that opens teasers or comments,
-    or a bio heading in the last part of the text."""
+def is_interruption_label(line: str) -> bool:
+    """"Read next", "Lesen Sie auch", "Czytaj więcej", "関連記事": the label of a box of other
+    stories, alone on its line."""
+    if len(line.split()) > HEADING_WORDS:
+        return False
+    key = _heading_key(line)
+    return key in INTERRUPTION_LABELS or (key in TERMINAL_HEADINGS and key not in COMMENT_HEADINGS)
+
+
+def _opens_list(block: str) -> bool:
+    """A heading over other stories; a "Read more" button label is not one."""
+    return is_terminal_heading(block) or (is_interruption_label(block)
+                                          and not is_widget_line(block))
+
+
+def _is_prose(block: str) -> bool:
+    return _kind(block) != "head" and count_words(block) >= PROSE_WORDS and not _is_teaser(block)
+
+
+def _listy(block: str) -> bool:
+    return _is_teaser(block) or _opens_list(block) or _is_interruption(block)
+
+
+def _box_end(blocks: list[str], i: int) -> int:
+    """End of the box opened at i: the blocks extract flagged with it, else its run of teasers."""
+    end = i + 1
+    if _is_interruption(blocks[i]):
+        while end < len(blocks) and _is_interruption(blocks[end]):
+            end += 1
+        return end
+    while end < len(blocks) and (_listy(blocks[end]) or is_read_also(blocks[end])):
+        end += 1
+    return end
+
+
+def _story_follows(blocks: list[str], i: int, end: int) -> bool:
+    """Story text after the box blocks[i:end]: enough prose, not mostly teasers."""
+    rest = blocks[end:]
+    prose = [b for b in rest if _is_prose(b)]
+    if (len(prose) < STORY_AFTER_BLOCKS
+            or sum(len(b) for b in prose) < STORY_AFTER_SHARE * sum(len(b) for b in blocks[:i])):
+        return False  # no story after the box: a promotion, a bio, the site's blurb
+    return sum(1 for b in rest if _listy(b)) < TEASER_SHARE * len(rest)
+
+
+def _teasers(rest: list[str]) -> int:
+    """Teasers after a list heading: links, cut-off decks, list headings, and, when CARD_MIN
+    short headings follow, cards (a short heading, or the one-sentence deck under one)."""
+    cards = sum(1 for b in rest if _kind(b) == "head" and len(b.split()) <= CARD_WORDS)
+    if cards < CARD_MIN:  # one heading and its paragraph are no list of cards
+        return sum(1 for b in rest if _is_teaser(b) or _opens_list(b))
+    count = 0
+    for j, block in enumerate(rest):
+        if _is_teaser(block) or _opens_list(block) or (
+                _kind(block) == "head" and len(block.split()) <= CARD_WORDS) or (
+                j > 0 and _kind(rest[j - 1]) == "head" and len(block) <= DECK_CHARS):
+            count += 1
+    return count
+
+
+def _story_span(blocks: list[str]) -> tuple[int, set[int]]:
+    """Where the story ends, and the inline boxes of other stories to drop before it.
+
+    A list heading ("Related", "Lesen Sie auch") whose teasers, or whose box (extract's
+    interruption flags), are followed by story text is an interruption: it and its teasers
+    go. Else the story ends at the first terminal heading that opens teasers or comments, or
+    at a bio heading in the last part of the text.
+    """
     total = sum(len(b) for b in blocks)
     seen = 0
-    for i, block in enumerate(blocks):
+    dropped: set[int] = set()
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
         seen += len(block)
         if i > 0 and seen - len(block) >= BIO_CUT_SHARE * total and is_bio_heading(block):
-            return i
-        if i == 0 or not is_terminal_heading(block):
+            return i, dropped
+        if i == 0 or not (_opens_list(block) or _is_interruption(block)):
+            i += 1
+            continue
+        if _heading_key(block) in COMMENT_HEADINGS:
+            return i, dropped
+        end = _box_end(blocks, i)
+        if end > i + 1 and _story_follows(blocks, i, end):
+            dropped.update(range(i, end))
+            seen += sum(len(b) for b in blocks[i + 1:end])
+            i = end
             continue
         rest = blocks[i + 1:]
-        if _heading_key(block) in COMMENT_HEADINGS:
-            return i
         if len(rest) <= TAIL_BLOCKS and sum(len(b) for b in rest) <= TAIL_CHARS:
-            return i
-        teasers = sum(1 for b in rest if _is_teaser(b) or is_terminal_heading(b))
-        if teasers >= TEASER_SHARE * len(rest):
-            return i
-    return len(blocks)
+            return i, dropped
+        if _teasers(rest) >= TEASER_SHARE * len(rest):
+            return i, dropped
+        if _is_interruption(block):  # extract's box, with some text after it: the box goes
+            dropped.update(range(i, end))
+            seen += sum(len(b) for b in blocks[i + 1:end])
+            i = end
+            continue
+        if _story_follows(blocks, i, i + 1):  # a label whose box the page left empty
+            dropped.add(i)
+        i += 1
+    return len(blocks), dropped
+
+
+def _cut_index(blocks: list[str]) -> int:
+    """Where the story ends (see _story_span)."""
+    return _story_span(blocks)[0]
 
 
 def is_widget_line(line: str) -> bool:
@@ -223,17 +347,71 @@ def is_copyright_line(line: str) -> bool:
     return key.startswith(COPYRIGHT_SIGNS) and bool(_YEAR.search(key))
 
 
+def _name_shaped(text: str) -> bool:
+    """Words of names up to the first separator: capitalised (or in a script without case),
+    initials, joiners, particles and lower-case agency names; at least one name word."""
+    words = _NAME_WORD.findall(_NAMES_END.split(text, maxsplit=1)[0])
+    named = False
+    for word in words:
+        folded = word.casefold().rstrip(".")
+        if folded in BYLINE_AGENCIES:
+            named = True
+            continue
+        if folded in BYLINE_NAME_WORDS:
+            continue
+        if word[0].islower():
+            return False
+        named = True
+    return named
+
+
 def is_byline(line: str) -> bool:
-    """"By Jane Doe", "Автор: ...", "김민수 기자 minsu@example.kr"."""
+    """"By Jane Doe", "Von Katrin Vogel", "Автор: Иван Петров", "김민수 기자 minsu@example.kr".
+
+    After its prefix a byline holds names only (_name_shaped): "Von Berlin aus fuhr er" and
+    "By the end of the year" are sentences."""
     if len(line) > SHORT_LINE // 2:
         return False
     key = normalise_line(_EMAIL.sub("", line))
     words = key.split()
-    if not words or len(words) > 6:
+    if not words or len(words) > BYLINE_WORDS:
         return False
     if _BYLINE.match(key):
-        return not key.endswith((".", "!", "?"))
+        text = _SPACE.sub(" ", unicodedata.normalize("NFKC", _EMAIL.sub("", line))).strip()
+        prefix = _BYLINE.match(text)
+        return (not key.endswith((".", "!", "?")) and prefix is not None
+                and _name_shaped(text[prefix.end() - 1:]))
     return any(words[i] in BYLINE_SUFFIXES for i in range(min(len(words), 3)))
+
+
+def is_label(line: str) -> bool:
+    """A date or byline label alone: "Published", "Veröffentlicht", "- Aktualisiert am", "Von"."""
+    return len(line) <= SHORT_LINE // 2 and _heading_key(line) in _LABEL_KEYS
+
+
+def is_meta_line(line: str) -> bool:
+    """A line of labels, dates, times and bylines only, in parts ("Uppdaterad 15.59 |
+    Publicerad 14.14", "12.12.2024, 10:30 Uhr · Von Katrin Vogel")."""
+    if len(line) > SHORT_LINE or (not _DIGIT.search(line) and not _BYLINE.match(line.strip())):
+        return False
+    parts = [part for part in _META_SEPARATOR.split(line.strip()) if part.strip()]
+    return len(parts) >= 2 and all(
+        is_dateline(part) or is_label(part) or is_byline(part) or is_widget_line(part)
+        for part in parts)
+
+
+def is_author_line(block: str, authors: list[str]) -> bool:
+    """A short line naming only the page's authors ("Mohloai Mpesi", "A. Kuzyshyn, K. Hasymova")."""
+    if not authors or len(block) > SHORT_LINE:
+        return False
+    names = [[w.casefold() for w in _NAME_WORD.findall(name)] for name in authors]
+    known = {w for name in names for w in name}
+    words = [w.casefold() for w in _NAME_WORD.findall(block)]
+    words = [w for w in words if w not in BYLINE_NAME_WORDS]
+    if not words or _DIGIT.search(block) or not all(w in known for w in words):
+        return False
+    present = set(words)
+    return any(name and all(w in present for w in name) for name in names)
 
 
 def is_cookie_notice(block: str) -> bool:
@@ -247,7 +425,14 @@ def is_cookie_notice(block: str) -> bool:
 def is_read_also(block: str) -> bool:
     """An inline "Read also: <headline>" paragraph."""
     key = normalise_line(block)
-    return bool(_READ_ALSO.match(key)) and (_is_link_only(block) or len(block) <= SHORT_LINE)
+    if _READ_ALSO.match(key):
+        return _is_link_only(block) or len(block) <= SHORT_LINE
+    # a label run into a headline: short, no sentence, the headline capitalised
+    if len(block) > SHORT_LINE or block.rstrip().endswith((".", "!", "?", "。")):
+        return False
+    line = _SPACE.sub(" ", unicodedata.normalize("NFKC", block)).strip()
+    label = _READ_ALSO_BARE.match(line)
+    return label is not None and not line[label.end()].islower()
 
 
 def _repeated_runs(keys: list[str]) -> set[int]:
@@ -309,6 +494,8 @@ def is_noise_line(block: str) -> bool:
         or is_ticker_line(block)
         or is_dateline(block)
         or is_byline(block)
+        or is_label(block)
+        or is_meta_line(block)
         or is_copyright_line(block)
         or is_read_also(block)
     )
@@ -335,7 +522,8 @@ def postclean(
     site; they are dropped whole, and from inside multi-line blocks.
     """
     blocks = [block for block in blocks if not _is_trailing(block)]
-    blocks = blocks[:_cut_index(blocks)]
+    end, boxes = _story_span(blocks)
+    blocks = [block for i, block in enumerate(blocks[:end]) if i not in boxes]
     blocks = blocks[:_trailing_links(blocks)]
     title = normalise_line(meta.title or "")
     keys = [normalise_line(block) for block in blocks]
@@ -349,6 +537,9 @@ def postclean(
         if i >= len(blocks) // 2 and (is_cookie_notice(block) or is_disclaimer(block)):
             continue
         if i >= len(blocks) - BIO_TAIL_BLOCKS and is_author_bio(block, meta.authors):
+            continue
+        if (i < AUTHOR_LINE_BLOCKS or i >= len(blocks) - AUTHOR_LINE_BLOCKS) and is_author_line(
+                block, meta.authors):
             continue
         if _is_standfirst_copy(block, blocks[i + 1:i + 1 + STANDFIRST_LOOKAHEAD]):
             continue

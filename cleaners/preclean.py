@@ -57,6 +57,7 @@ _STRUCTURAL = XPath("//nav|//footer|//aside|//form")
 _TEXT_LEN = XPath("string-length(normalize-space(.))")
 _ANCHORS = XPath(".//a")
 _BODY = XPath("//body")
+_HOLDS_STORY = XPath("boolean(.//article | .//*[@itemprop='articleBody'] | .//h1)")
 _KEEP = frozenset({"html", "body", "main", "article"})
 # <figure> around a <blockquote>: a quotation (pull quote, testimonial) as HTML defines it,
 # not an illustration; social-media embeds (tweets, posts) stay figures
@@ -239,6 +240,8 @@ def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = 
             _drop(node)
     for node, strict in list(_noise_candidates(tree)):
         if not _attached(node, tree):
+            continue
+        if not strict and _HOLDS_STORY(node):  # a wrapper named like furniture ('ads-wrapper')
             continue
         if (strict and _text_len(node) <= STRICT_MAX_SHARE * total) or _is_furniture(node, total):
             _drop(node)

@@ -81,6 +81,17 @@ TERMINAL_HEADINGS: frozenset[str] = frozenset({
     # ar
     "اقرأ أيضا", "اقرأ أيضاً", "اقرأ ايضا", "أخبار ذات صلة", "مقالات ذات صلة",
     "الأكثر قراءة", "مواضيع ذات صلة",
+    # more: de, es, fr, it, pt, nl, pl, sv
+    "empfohlene beiträge", "empfohlene artikel", "ähnliche beiträge", "ähnliche artikel",
+    "verwandte beiträge", "verwandte artikel", "weitere beiträge", "letzte artikel",
+    "neueste beiträge", "beliebte beiträge", "das könnte dich auch interessieren",
+    "artículos recomendados", "entradas relacionadas", "publicaciones relacionadas",
+    "te recomendamos", "le puede interesar", "también le puede interesar",
+    "articles recommandés", "à voir aussi", "a voir aussi", "articles récents",
+    "articoli recenti", "potrebbe interessarti anche", "artigos relacionados",
+    "posts relacionados", "você também pode gostar", "gerelateerde artikelen",
+    "gerelateerde berichten", "meer nieuws", "podobne artykuły", "zobacz również", "polecane",
+    "relaterade artiklar", "mest läst",
 })
 
 # heading openings that name another story list ("More from Reuters", "Mehr aus Berlin");
@@ -88,7 +99,9 @@ TERMINAL_HEADINGS: frozenset[str] = frozenset({
 TERMINAL_PREFIXES: tuple[str, ...] = (
     "more from", "more in", "more on", "more stories from", "more news from", "latest from",
     "other stories", "mehr aus", "mehr von", "weitere artikel aus", "plus de", "plus d'articles",
-    "más de", "más noticias de", "altre notizie", "mais de", "ещё из", "еще из", "больше новостей",
+    "más de", "más noticias de", "más sobre", "mehr über", "plus sur", "mais sobre", "altro su",
+    "lesen sie auch", "lesen sie mehr", "read also", "lire aussi", "leia também",
+    "altre notizie", "mais de", "ещё из", "еще из", "больше новостей",
     "більше новин", "інші новини з", "다른 기사", "更多",
 )
 
@@ -180,19 +193,55 @@ WIDGET_PATTERNS: tuple[str, ...] = (
     r"|чтения|читання|읽기)",
     r"(?:advertisement\s*)?skip advertisement|advertisement\s*-\s*scroll to continue",
     r"(?:tags?|filed under|schlagwörter|schlagworte|mots-clés|étiquettes|etiquetas|теги|тэги"
-    r"|мітки|태그|タグ|标签|標籤|الوسوم)\s*[:：].*",
+    r"|мітки|태그|タグ|标签|標籤|الوسوم|categor(?:y|ies)|kategorien?|rubriken?|catégories?"
+    r"|categorías?|categorias?|categori[ae]|categorieën|posted in|filed in|veröffentlicht in"
+    r"|рубрик[аи]|категори[яи])\s*[:：].*",
+    # social-media follow prompts: "Follow us on Twitter and Instagram", "Síguenos en Telegram"
+    r"(?:follow (?:us|\w+(?: \w+)?) on|folgen sie uns|folge uns|suivez[- ]nous|síguenos|siguenos"
+    r"|seguici|siga-nos|sigue a|volg ons|följ oss|følg oss|obserwuj nas|подписывайтесь на нас"
+    r"|підписуйтесь на нас)\b.*(?:twitter|facebook|instagram|telegram|tiktok|youtube|linkedin"
+    r"|whatsapp|threads|bluesky|mastodon|\bx\b).*",
 )
 
 # an inline "read also" paragraph starts with one of these and is (mostly) a link
 READ_ALSO_PREFIXES: tuple[str, ...] = (
-    "read also", "also read", "read more", "see also", "related", "more", "read",
-    "lesen sie auch", "lesen sie mehr", "mehr dazu", "auch interessant",
+    "read also", "also read", "read more", "read next", "see also", "related", "more", "read",
+    "lesen sie auch", "lesen sie mehr", "mehr dazu", "auch interessant", "zum artikel",
     "lire aussi", "à lire aussi", "a lire aussi", "voir aussi", "lire également",
-    "lee también", "leer más", "te puede interesar", "ver también", "leia também",
-    "veja também", "leggi anche", "читайте также", "читайте також", "читайте еще",
+    "lee también", "lea también", "leer más", "lea más", "te puede interesar",
+    "le puede interesar", "le podría interesar", "te podría interesar", "vea también",
+    "ver también", "leia também", "leia mais", "veja também", "saiba mais", "leggi anche",
+    "lees ook", "lees meer", "les også", "les mer", "läs också", "läs även", "läs mer",
+    "læs også", "læs mere", "lue myös", "czytaj też", "czytaj także", "czytaj również",
+    "czytaj więcej", "zobacz też", "zobacz także", "čtěte také", "přečtěte si také",
+    "čítajte aj", "citește și", "citeste si", "διαβάστε επίσης", "ayrıca okuyun", "baca juga",
+    "đọc thêm", "xem thêm", "читайте также", "читайте також", "читайте еще", "читайте ещё",
     "по теме", "дивіться також", "смотрите также", "관련기사", "관련 기사", "관련 뉴스",
-    "関連記事", "あわせて読みたい", "相关阅读", "延伸阅读", "اقرأ أيضا", "اقرأ أيضاً",
+    "関連記事", "あわせて読みたい", "相关阅读", "延伸阅读", "相關閱讀", "延伸閱讀",
+    "اقرأ أيضا", "اقرأ أيضاً",
 )
+
+# the label of an inline "read also" box, alone on its line (over one or more linked headlines
+# or teasers, in the middle of a story). Together with TERMINAL_HEADINGS: such a box is dropped
+# and the text after it kept; only a box with no story text after it ends the story.
+INTERRUPTION_LABELS: frozenset[str] = frozenset({
+    "read also", "also read", "read more", "read next", "see also", "related", "related story",
+    "related article", "more on this", "more on this topic", "recommended reading",
+    "lesen sie auch", "lesen sie mehr", "mehr dazu", "mehr zum thema", "auch interessant",
+    "zum thema", "passend zum thema", "weiterlesen", "das könnte sie auch interessieren",
+    "lire aussi", "à lire aussi", "a lire aussi", "voir aussi", "lire également", "à lire",
+    "lee también", "lea también", "leer más", "lea más", "noticia relacionada",
+    "noticias relacionadas", "te recomendamos", "te puede interesar", "ver también",
+    "leia também", "leia mais", "veja também", "saiba mais", "leggi anche", "approfondisci",
+    "lees ook", "lees meer", "les også", "les mer", "läs också", "läs även", "läs mer",
+    "læs også", "læs mere", "lue myös", "czytaj też", "czytaj także", "czytaj również",
+    "czytaj więcej", "zobacz też", "zobacz także", "polecamy", "čtěte také",
+    "přečtěte si také", "čítajte aj", "citește și", "citeste si", "διαβάστε επίσης",
+    "ayrıca okuyun", "baca juga", "đọc thêm", "xem thêm", "читайте также", "читайте також",
+    "читайте еще", "читайте ещё", "по теме", "смотрите также", "дивіться також",
+    "관련기사", "관련 기사", "関連記事", "あわせて読みたい", "相关阅读", "延伸阅读", "相關閱讀",
+    "延伸閱讀", "اقرأ أيضا", "اقرأ أيضاً", "اقرأ ايضا",
+})
 
 # labels of a dateline ("Published January 13, 2025"): the line is only label + date
 DATE_LABELS: tuple[str, ...] = (
@@ -207,6 +256,16 @@ DATE_LABELS: tuple[str, ...] = (
     "дата публікації", "송고시간", "입력", "수정", "업데이트", "기사입력", "최종수정",
     "公開日", "更新日", "投稿日", "发布时间", "发布日期", "更新时间", "发表于",
     "نشر في", "تاريخ النشر", "آخر تحديث", "نشر",
+    # more languages: nl, sv, no, da, pl, cs, it, pt, es, fr, de, tr, id
+    "release date", "date of release", "gepubliceerd", "gepubliceerd op", "bijgewerkt",
+    "bijgewerkt op", "laatst bijgewerkt",
+    "publicerad", "uppdaterad", "publisert", "oppdatert", "sist oppdatert", "publiceret",
+    "opdateret", "opublikowano", "aktualizacja", "zaktualizowano", "data publikacji",
+    "publikováno", "aktualizováno", "pubblicato il", "aggiornato il", "ultimo aggiornamento",
+    "atualizado às", "publicado às", "última atualização", "última actualización",
+    "actualizado a las", "publié à", "mis à jour à", "erstellt", "erstellt am",
+    "zuletzt aktualisiert", "letzte aktualisierung", "yayınlanma", "güncelleme",
+    "yayınlanma tarihi", "güncellenme tarihi", "diterbitkan", "diperbarui",
 )
 
 # month names and date words that may fill a dateline (lower-case)
@@ -245,9 +304,22 @@ COPYRIGHT_MARKERS: tuple[str, ...] = (
 
 # a byline starts with one of these (then a few name words)
 BYLINE_PREFIXES: tuple[str, ...] = (
-    "by", "written by", "words by", "story by", "von", "par", "por", "di", "da", "автор",
-    "авторка", "текст", "bởi", "بقلم", "كتب",
+    "by", "written by", "words by", "story by", "von", "par", "por", "di", "da", "door",
+    "av", "af", "przez", "autor", "autorka", "autore", "auteur", "автор", "авторка", "автори",
+    "текст", "bởi", "بقلم", "كتب", "yazan", "kirjoittanut",
 )
+# a byline line names people: after its prefix, capitalised words, initials, and these
+# lower-case joiners and name particles ...
+BYLINE_NAME_WORDS: frozenset[str] = frozenset({
+    "and", "und", "et", "y", "e", "i", "и", "і", "та", "en", "og", "och", "ve", "oraz", "a",
+    "van", "der", "den", "de", "da", "di", "del", "della", "des", "du", "la", "le", "von",
+    "zu", "bin", "ibn", "al", "el", "dos", "das", "ter", "ten", "af", "mit", "with", "avec",
+    "con", "com", "z", "s", "the", "staff", "team", "editors", "editorial", "staff writer",
+})
+# ... or news agencies, which some sites write in lower case ("Von dpa", "von afp/red")
+BYLINE_AGENCIES: frozenset[str] = frozenset({
+    "dpa", "afp", "apa", "kna", "epd", "sid", "sda", "ots", "ddp", "ap", "red", "ag", "reuters",
+})
 # words that end a Korean/Japanese/Chinese byline ("김민수 기자")
 BYLINE_SUFFIXES: tuple[str, ...] = ("기자", "특파원", "記者", "记者", "特派員")
 
