@@ -33,7 +33,48 @@ _TOKENS = re.compile(
     + r")(?=$|[\s_\-])")
 _VENDORS = re.compile("|".join(re.escape(v) for v in INTERSTITIAL_VENDORS))
 _NEXT_STORY = re.compile("|".join(re.escape(v) for v in NEXT_STORY_NAMES))
+# a screen for the three above: every token, vendor and next-story name as a substring
+_ANY_NAME = re.compile("|".join(re.escape(v) for v in sorted(
+    {*INTERSTITIAL_TOKENS, *INTERSTITIAL_VENDORS, *NEXT_STORY_NAMES}, key=len, reverse=True)))
 _PHRASES = re.compile("|".join(f"(?:{p})" for p in INTERSTITIAL_PHRASES))
+
+
+_META = frozenset("\\[](){}.^$?*+|")
+
+
+def _openings(phrase: str) -> list[str]:
+    """phrase without its anchors, its leading optional group dropped and its leading group of
+    plain alternatives spread out, so that each form starts with a literal when it can."""
+    tail = phrase.removeprefix("\\b").removeprefix("^\\W*").removesuffix("\\W*$")
+    if tail.startswith("(?:"):
+        end = tail.find(")")
+        group, rest = tail[3:end], tail[end + 1:]
+        if "(" not in group and "[" not in group:
+            if rest.startswith("?"):
+                return [rest[1:]]
+            if not rest or rest[0] not in "*+{":
+                return [option + rest for option in group.split("|")]
+    return [tail]
+
+
+def _quick_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """A looser, faster form of the phrases: no anchors (which stop the regex engine from
+    skipping ahead), alternatives grouped by their first character. Whatever a phrase matches,
+    this matches too; it screens texts before the exact pattern runs."""
+    groups: dict[str, list[str]] = {}
+    rest: list[str] = []
+    for phrase in phrases:
+        for tail in _openings(phrase):
+            tail = tail.removeprefix("\\b")
+            if len(tail) > 1 and tail[0] not in _META and tail[1] not in "?*+{":
+                groups.setdefault(tail[0], []).append(tail[1:])
+            else:
+                rest.append(tail)
+    alternatives = [f"{re.escape(first)}(?:{'|'.join(tails)})" for first, tails in groups.items()]
+    return re.compile("|".join(alternatives + [f"(?:{tail})" for tail in rest]))
+
+
+_QUICK = _quick_pattern(INTERSTITIAL_PHRASES)
 _SPACE = re.compile(r"\s+")
 
 _NAMED = XPath(
@@ -46,6 +87,8 @@ _INNER_PARAGRAPHS = XPath(".//p[not(ancestor::p)]")
 _TOP_ARTICLES = XPath("//body//article[not(ancestor::article)]")
 _H1 = XPath(".//h1")
 _BODY = XPath("//body")
+_VISIBLE_TEXT = XPath("//body//text()[not(parent::script or parent::style"
+                      " or parent::noscript)]")
 _KEEP = frozenset({"html", "body", "main", "article"})
 # tags that flow inside a block: their text belongs to the block around them
 _INLINE = frozenset({
@@ -127,7 +170,8 @@ def is_interstitial_name(node: lxml_html.HtmlElement) -> bool:
 def _named_boxes(tree: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlElement]:
     for node in _NAMED(tree):
         name = f"{node.get('class', '')} {node.get('id', '')}".lower()
-        if is_interstitial_name(node) or _NEXT_STORY.search(name):
+        screened = _ANY_NAME.search(name) or node.get("role") or node.get("aria-modal")
+        if screened and (is_interstitial_name(node) or _NEXT_STORY.search(name)):
             yield node
 
 
@@ -164,14 +208,20 @@ def normalise(text: str) -> str:
 
 def is_interstitial_text(text: str) -> bool:
     """One block's text is a consent notice, appeal, sign-up prompt, promo or rights footer."""
-    return len(text) <= BLOCK_CHARS and bool(_PHRASES.search(normalise(text)))
+    if len(text) > BLOCK_CHARS:
+        return False
+    key = normalise(text)
+    return bool(_QUICK.search(key)) and bool(_PHRASES.search(key))
 
 
 def _matching_blocks(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """Blocks whose text is an interstitial phrase. The page's visible text is screened first;
+    a block is then tested only when it holds one of the screen's hits."""
+    hits = {m.group() for m in _QUICK.finditer(normalise(" ".join(_VISIBLE_TEXT(tree))))}
+    if not hits:
+        return []
     blocks: dict[lxml_html.HtmlElement, None] = {}
     for body in _BODY(tree):
-        if not _PHRASES.search(normalise(" ".join(body.itertext()))):
-            continue
         for node in body.iter():
             if not isinstance(node.tag, str) or node.tag in ("script", "style"):
                 continue
@@ -179,9 +229,13 @@ def _matching_blocks(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]
                 blocks.setdefault(_block(node), None)
     found = []
     for block in blocks:
-        if block.tag in _KEEP or _text_len(block) > BLOCK_CHARS:
+        if block.tag in _KEEP:
             continue
-        if is_interstitial_text(block.text_content()):
+        text = block.text_content()
+        if len(text) > 4 * BLOCK_CHARS:
+            continue
+        key = normalise(text)
+        if any(hit in key for hit in hits) and is_interstitial_text(key):
             found.append(block)
     return found
 
