@@ -25,6 +25,7 @@ from .vocab_interstitials import (
     INTERSTITIAL_TOKENS,
     INTERSTITIAL_VENDORS,
     NEXT_STORY_NAMES,
+    RECOMMENDATION_PHRASES,
 )
 
 _TOKENS = re.compile(
@@ -45,7 +46,8 @@ _META = frozenset("\\[](){}.^$?*+|")
 def _openings(phrase: str) -> list[str]:
     """phrase without its anchors, its leading optional group dropped and its leading group of
     plain alternatives spread out, so that each form starts with a literal when it can."""
-    tail = phrase.removeprefix("\\b").removeprefix("^\\W*").removesuffix("\\W*$")
+    tail = phrase.removeprefix("\\b").removeprefix("^\\W*").removeprefix("^")
+    tail = tail.removesuffix("\\W*$").removesuffix("$")
     if tail.startswith("(?:"):
         end = tail.find(")")
         group, rest = tail[3:end], tail[end + 1:]
@@ -75,6 +77,9 @@ def _quick_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _QUICK = _quick_pattern(INTERSTITIAL_PHRASES)
+# a recommendation heading goes only with its box: alone, it still tells the text-level
+# rules (postclean) that teasers follow
+_RECOMMENDATION = re.compile("|".join(f"(?:{p})" for p in RECOMMENDATION_PHRASES))
 _SPACE = re.compile(r"\s+")
 
 _NAMED = XPath(
@@ -86,6 +91,7 @@ _PARAGRAPHS = XPath("//body//p[not(ancestor::p)]")
 _INNER_PARAGRAPHS = XPath(".//p[not(ancestor::p)]")
 _TOP_ARTICLES = XPath("//body//article[not(ancestor::article)]")
 _H1 = XPath(".//h1")
+_ANCHORS = XPath(".//a")
 _BODY = XPath("//body")
 _VISIBLE_TEXT = XPath("//body//text()[not(parent::script or parent::style"
                       " or parent::noscript)]")
@@ -111,7 +117,7 @@ BOX_CHARS = 1500
 # the matching blocks, with no paragraph of
 # this many characters among them (a paragraph of the story)
 BOX_OTHER_CHARS = 400
-PROSE_CHARS = 150
+PROSE_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -242,7 +248,8 @@ def _matching_blocks(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]
 
 def _box(block: lxml_html.HtmlElement, matched: set[lxml_html.HtmlElement],
          size: PageSize) -> lxml_html.HtmlElement:
-    """The largest container around block that holds little besides matching blocks."""
+    """The largest container around block that holds little besides matching blocks and
+    links (buttons, the headlines of a recommendation box)."""
     box = block
     while True:
         parent = box.getparent()
@@ -254,7 +261,9 @@ def _box(block: lxml_html.HtmlElement, matched: set[lxml_html.HtmlElement],
         inside = [m for m in matched if m is parent or parent in m.iterancestors()]
         inside_len = sum(_text_len(m) for m in inside
                          if not any(a in matched for a in m.iterancestors()))
-        if length - inside_len > min(BOX_OTHER_CHARS, inside_len):
+        links = sum(_text_len(a) for a in _ANCHORS(parent)
+                    if not any(m in a.iterancestors() for m in inside))
+        if length - inside_len - links > min(BOX_OTHER_CHARS, inside_len):
             return box
         if any(_text_len(p) >= PROSE_CHARS for p in _INNER_PARAGRAPHS(parent)
                if p not in inside and not any(m in p.iterancestors() for m in inside)):
@@ -268,8 +277,14 @@ def drop_phrase_boxes(tree: lxml_html.HtmlElement, size: PageSize) -> None:
     if not blocks:
         return
     matched = set(blocks)
-    boxes = [_box(block, matched, size) for block in blocks
-             if not holds_story(block, size)]
+    boxes = []
+    for block in blocks:
+        if holds_story(block, size):
+            continue
+        box = _box(block, matched, size)
+        if box is block and _RECOMMENDATION.search(normalise(block.text_content())):
+            continue
+        boxes.append(box)
     for box in boxes:
         if _attached(box, tree):
             _drop(box)

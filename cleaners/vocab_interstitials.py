@@ -7,6 +7,8 @@ case-folded text of one block) recognise it by what it says, in many languages.
 
 from __future__ import annotations
 
+import re
+
 # whole class/id tokens (split on space, '-', '_') of consent dialogs, newsletter and
 # donation boxes, modal windows and pop-ups. Not "cmp" (Adobe's core components name
 # every block "cmp-text", "cmp-container"). Not "paywall" / "subscription": those name the
@@ -44,16 +46,17 @@ NEWSLETTER_PHRASES: tuple[str, ...] = (
     r"|email list)\b",
     r"\bsubscribe to (?:our|the|my)\b[^.!?]{0,60}\b(?:newsletters?|mailing list)\b",
     r"\bjoin (?:our|the|my) (?:[\w-]+ ){0,3}(?:newsletter|mailing list|email list)\b",
-    r"\b(?:straight|directly|right) (?:to|in|into) your inbox\b",
+    r"\b(?:delivered|sent|arrives?|lands?) (?:straight|directly|right) (?:to|in|into) your "
+    r"(?:e-?mail )?inbox\b",
     r"\bthanks? (?:you )?for (?:subscribing|signing up)\b",
     r"\byou(?:'|’)re (?:now |all )?(?:subscribed|signed up)\b",
     r"\bby (?:signing up|subscribing),? you (?:agree|consent)\b",
     r"\bwas this newsletter forwarded to you\b",
-    r"\bdo you want to be informed\b[^.!?]{0,60}\bsign up\b",
+    r"\bdo you want to be informed\b.{0,60}\bsign up\b",
     # de
     r"\bnewsletter (?:abonnieren|bestellen)\b",
     r"\b(?:melden sie sich|melde dich|abonnieren sie|abonniere|bestellen sie|schauen sie)\b"
-    r"[^.!?]{0,50}\bnewsletter\b",
+    r"[^.!?]{0,50}newsletter\b",
     r"\bmit unserem [\w-]*newsletter\b", r"\bzum [\w-]*newsletter anmelden\b",
     r"\bsie haben sich\b[^.!?]{0,50}\bnewsletter angemeldet\b",
     # fr
@@ -178,8 +181,22 @@ RIGHTS_PHRASES: tuple[str, ...] = (
     r"(?:转载|轉載)请注明", r"无断(?:转载|転載)", r"無断転載", r"무단\s?전재", r"재배포\s?금지",
 )
 
+# the heading of a recommendation box set inside the story, alone in its block
+RECOMMENDATION_HEADINGS: tuple[str, ...] = (
+    "you might also like", "you may also like", "you might like", "you may like",
+    "you might also enjoy", "you may also enjoy", "recommended for you", "more for you",
+    "das könnte sie auch interessieren", "das könnte dich auch interessieren",
+    "vous aimerez aussi", "vous pourriez aussi aimer", "también te puede interesar",
+    "te puede interesar", "ti potrebbe interessare", "potrebbe interessarti anche",
+    "você também pode gostar", "você pode gostar", "вам может быть интересно",
+    "możesz też polubić", "猜你喜欢", "你可能喜欢", "你可能还喜欢", "你可能也喜欢",
+    "こちらもおすすめ",
+)
+RECOMMENDATION_PHRASES: tuple[str, ...] = tuple(
+    rf"^{re.escape(heading)}\W*$" for heading in RECOMMENDATION_HEADINGS)
+
 # every phrase family, in one tuple
 INTERSTITIAL_PHRASES: tuple[str, ...] = (
     NEWSLETTER_PHRASES + APPEAL_PHRASES + SUBSCRIPTION_PHRASES + CONSENT_PHRASES + PROMO_PHRASES
-    + RIGHTS_PHRASES
+    + RIGHTS_PHRASES + RECOMMENDATION_PHRASES
 )

@@ -193,6 +193,10 @@ def test_article_prose_quoting_a_phrase_is_not_a_box() -> None:
     assert not is_interstitial_text("Die Regierung will die Ukraine weiter unterstützen.")
     assert is_interstitial_text("Jetzt unterstützen")
     assert is_interstitial_text("Thanks for subscribing! Look out for your first newsletter.")
+    assert is_interstitial_text("Schauen Sie mal in unseren Musiknewsletter!")
+    assert is_interstitial_text("Do you want to be informed of our actions? Sign up here")
+    assert is_interstitial_text("Links to the lesson sent directly to your email inbox.")
+    assert not is_interstitial_text("Get the Morning Briefing delivered to your inbox.")
 
 
 def test_interstitial_names() -> None:
@@ -239,3 +243,23 @@ def test_clean_page_drops_appeal_end_to_end() -> None:
     page = clean_page(_page("de", box).encode(), "https://zeitung.example/politik/artikel")
     assert "Zusammenhalt" not in page.text and "Links lesen" not in page.text
     assert page.text.count(STORY["de"][:40]) == 6
+
+
+@pytest.mark.parametrize(("lang", "heading"), [
+    ("en", "You might also like"), ("de", "Das könnte Sie auch interessieren"),
+    ("fr", "Vous aimerez aussi"), ("es", "También te puede interesar"), ("zh", "猜你喜欢"),
+])
+def test_recommendation_box_inside_the_story_goes(lang: str, heading: str) -> None:
+    """A "You might also like" box between paragraphs: its heading and its headlines go, the
+    paragraphs after it stay."""
+    box = (f"<div class='box'><h3>{heading}</h3><ul>"
+           + "".join(f"<li><a href='/s{i}'>Other headline number {i} about the city</a></li>"
+                     for i in range(4)) + "</ul></div>")
+    html = _page(lang, "").replace(f"{STORY[lang]} 2</p>", f"{STORY[lang]} 2</p>{box}")
+    text = _pruned_text(html)
+    assert heading not in text and "Other headline" not in text
+    assert text.count(STORY[lang][:10]) == 6
+
+
+def test_recommendation_words_in_prose_stay() -> None:
+    assert not is_interstitial_text("We have all seen those 'You might also like' suggestions.")
