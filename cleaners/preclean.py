@@ -27,6 +27,7 @@ from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
 
+from .interstitials import prune_interstitials
 from .vocab import (
     DISCLOSURE_CLASS_WORDS,
     EMBED_CLASS_WORDS,
@@ -245,6 +246,7 @@ def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = 
             continue
         if (strict and _text_len(node) <= STRICT_MAX_SHARE * total) or _is_furniture(node, total):
             _drop(node)
+    prune_interstitials(tree)
     for figure in _QUOTE_FIGURES(tree):
         figure.tag = "div"  # trafilatura treats figures as images and drops their text
     open_disclosures(tree)
