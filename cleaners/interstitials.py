@@ -26,6 +26,7 @@ from .vocab_interstitials import (
     INTERSTITIAL_VENDORS,
     NEXT_STORY_NAMES,
     RECOMMENDATION_PHRASES,
+    SUBSCRIPTION_PHRASES,
 )
 
 _TOKENS = re.compile(
@@ -80,6 +81,7 @@ _QUICK = _quick_pattern(INTERSTITIAL_PHRASES)
 # a recommendation heading goes only with its box: alone, it still tells the text-level
 # rules (postclean) that teasers follow
 _RECOMMENDATION = re.compile("|".join(f"(?:{p})" for p in RECOMMENDATION_PHRASES))
+_SUBSCRIPTION = re.compile("|".join(f"(?:{p})" for p in SUBSCRIPTION_PHRASES))
 _SPACE = re.compile(r"\s+")
 
 _NAMED = XPath(
@@ -271,23 +273,29 @@ def _box(block: lxml_html.HtmlElement, matched: set[lxml_html.HtmlElement],
         box = parent
 
 
-def drop_phrase_boxes(tree: lxml_html.HtmlElement, size: PageSize) -> None:
-    """Blocks whose text is an interstitial phrase, with the box that holds them."""
+def drop_phrase_boxes(tree: lxml_html.HtmlElement, size: PageSize) -> bool:
+    """Blocks whose text is an interstitial phrase, with the box that holds them; True when
+    one of them was a subscription prompt (the paywall's own words, evidence for the page
+    type once they are gone from the text)."""
     blocks = _matching_blocks(tree)
     if not blocks:
-        return
+        return False
     matched = set(blocks)
     boxes = []
+    paywall = False
     for block in blocks:
         if holds_story(block, size):
             continue
         box = _box(block, matched, size)
-        if box is block and _RECOMMENDATION.search(normalise(block.text_content())):
+        key = normalise(block.text_content())
+        if box is block and _RECOMMENDATION.search(key):
             continue
         boxes.append(box)
+        paywall = paywall or bool(_SUBSCRIPTION.search(key))
     for box in boxes:
         if _attached(box, tree):
             _drop(box)
+    return paywall
 
 
 def drop_follow_up_stories(tree: lxml_html.HtmlElement, size: PageSize) -> None:
@@ -302,9 +310,9 @@ def drop_follow_up_stories(tree: lxml_html.HtmlElement, size: PageSize) -> None:
             _drop(article)
 
 
-def prune_interstitials(tree: lxml_html.HtmlElement) -> None:
-    """Remove interstitials from tree, in place."""
+def prune_interstitials(tree: lxml_html.HtmlElement) -> bool:
+    """Remove interstitials from tree, in place; True when a subscription prompt went."""
     size = page_size(tree)
     drop_follow_up_stories(tree, size)
     drop_named_boxes(tree, size)
-    drop_phrase_boxes(tree, size)
+    return drop_phrase_boxes(tree, size)

@@ -232,16 +232,17 @@ def _is_stub_line(line: str) -> bool:
     return any(phrase in low for phrase in PAYWALL_PHRASES)
 
 
-def is_paywalled(shape: PageShape, text: str) -> bool:
+def is_paywalled(shape: PageShape, text: str, paywall_prompt: bool = False) -> bool:
     """Only a paywall stub: paywall markup in the page (PageShape.paywall_markup) or a stub
     line in the text (PAYWALL_LABELS, PAYWALL_PHRASES), fewer than PAYWALL_MAX_LEAD_WORDS
     words of text once the stub lines are dropped, and no more prose than
     PAYWALL_MAX_DOM_PROSE in any one block of the page (else the story is in the page and
-    the page is an article whatever the extraction found)."""
+    the page is an article whatever the extraction found). paywall_prompt: the pre-clean
+    removed a subscription prompt (cleaners.interstitials), a stub line all the same."""
     if shape.prose_block_chars >= PAYWALL_MAX_DOM_PROSE:
         return False
     lead = 0
-    stub = False
+    stub = paywall_prompt
     for line in text.split("\n"):
         if not line.strip():
             continue
@@ -302,11 +303,13 @@ def surely_listing(shape: PageShape, meta: Metadata) -> bool:
     return listing_score(features) > 0
 
 
-def classify_page(shape: PageShape, meta: Metadata, text: str) -> str:
-    """"article", "listing", "paywalled" or "other" (the module docstring has the rule)."""
+def classify_page(shape: PageShape, meta: Metadata, text: str,
+                  paywall_prompt: bool = False) -> str:
+    """"article", "listing", "paywalled" or "other" (the module docstring has the rule);
+    paywall_prompt: the pre-clean removed a subscription prompt from the page."""
     if is_error(meta, text):
         return "other"
-    if is_paywalled(shape, text):
+    if is_paywalled(shape, text, paywall_prompt):
         return "paywalled"
     if is_other(shape, meta, text):
         return "other"

@@ -65,10 +65,10 @@ def _clean_tree(tree: HtmlElement, url: str, opts: CleanOptions) -> CleanPage:
     if not opts.listing_text and surely_listing(shape, meta):
         text, page_type = "", "listing"  # the extraction would not change the verdict
     else:
-        prune_noise(tree, opts.extra_noise_selectors)
+        paywall_prompt = prune_noise(tree, opts.extra_noise_selectors)
         blocks = postclean(extract_blocks(tree, url), meta, opts.boilerplate_lines)
         text = "\n\n".join(blocks)
-        page_type = classify_page(shape, meta, text)
+        page_type = classify_page(shape, meta, text, paywall_prompt)
     text = strip_invisible(text)  # soft hyphens, zero-width spaces (metadata: clean_text)
     canonical = urljoin(url, meta.canonical_url) if meta.canonical_url else None
     return CleanPage(

@@ -222,8 +222,9 @@ def keep_story_asides(tree: lxml_html.HtmlElement) -> None:
             aside.tag = "div"
 
 
-def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = ()) -> None:
-    """Remove noise containers from tree, in place."""
+def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = ()) -> bool:
+    """Remove noise containers from tree, in place; True when a paywall's subscription
+    prompt was among them (cleaners.interstitials)."""
     place_streamed_segments(tree)
     for selector in extra_selectors:
         for node in CSSSelector(selector)(tree):
@@ -246,9 +247,10 @@ def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = 
             continue
         if (strict and _text_len(node) <= STRICT_MAX_SHARE * total) or _is_furniture(node, total):
             _drop(node)
-    prune_interstitials(tree)
+    paywall_prompt = prune_interstitials(tree)
     for figure in _QUOTE_FIGURES(tree):
         figure.tag = "div"  # trafilatura treats figures as images and drops their text
     open_disclosures(tree)
+    return paywall_prompt
     unname_html_embeds(tree)
     keep_story_asides(tree)

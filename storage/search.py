@@ -8,6 +8,7 @@ PostgreSQL takes websearch syntax (words, "phrases", or, -word).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,7 +34,18 @@ from .schema_objects import FTS_TABLE, PG_SEARCH_COLUMN, PG_TS_CONFIG
 
 # bm25 column weights: a hit in the title counts ten times one in the text
 TITLE_WEIGHT, TEXT_WEIGHT = 10.0, 1.0
+# snippet length in tokens; a quoted phrase longer than this widens it (FTS5 marks a phrase
+# only when the whole of it is in the snippet), up to SNIPPET_MAX_TOKENS (FTS5's limit: 64)
 SNIPPET_TOKENS = 16
+SNIPPET_MAX_TOKENS = 64
+_PHRASE = re.compile(r'"((?:[^"]|"")*)"')
+_TOKEN = re.compile(r"\w+")
+
+
+def snippet_tokens(query: str) -> int:
+    """Snippet length for query: SNIPPET_TOKENS, or its longest quoted phrase and a margin."""
+    longest = max((len(_TOKEN.findall(p)) for p in _PHRASE.findall(query)), default=0)
+    return min(max(SNIPPET_TOKENS, longest + 4), SNIPPET_MAX_TOKENS)
 
 
 @dataclass(frozen=True)
@@ -72,7 +84,7 @@ def search(
     with engine.connect() as connection:
         _require_index(connection)
         statement = (
-            _sqlite_statement(flt, options)
+            _sqlite_statement(flt, options, snippet_tokens(query))
             if connection.dialect.name == "sqlite"
             else _postgresql_statement(flt, options)
         )
@@ -122,12 +134,12 @@ def _base(flt: ArticleFilter, *columns: object) -> Select:
     return statement.where(*conditions(flt))
 
 
-def _sqlite_statement(flt: ArticleFilter, options: SearchOptions) -> Select:
+def _sqlite_statement(flt: ArticleFilter, options: SearchOptions, tokens: int) -> Select:
     fts = table(FTS_TABLE, column("rowid"))
     fts_ref = literal_column(FTS_TABLE)
     rank = func.bm25(fts_ref, TITLE_WEIGHT, TEXT_WEIGHT)
     snippet = func.snippet(
-        fts_ref, -1, options.start_mark, options.end_mark, options.ellipsis, SNIPPET_TOKENS
+        fts_ref, -1, options.start_mark, options.end_mark, options.ellipsis, tokens
     )
     statement = _base(flt, (-rank).label("score"), snippet.label("snippet"))
     return (

@@ -351,3 +351,29 @@ def test_a_commit_does_not_stall_the_reactor(fixture_site, tmp_path):
     assert rows(db, "select outcome from crawl_runs") == [("ok",)]
     stored = rows(db, "select count(*) from articles")[0][0]
     assert stored == rows(db, "select articles_new from crawl_runs")[0][0] > 0
+
+
+_TERMINATED_HOLDING_THE_LOCK = """
+import os, signal, sys
+from crawler.commands.crawl import terminate_as_exit
+from crawler.profiles import adhoc_profile
+from crawler.scheduler import site_locks
+
+with terminate_as_exit(), site_locks([adhoc_profile(["https://a.example/"])], sys.argv[1], 600,
+                                      print) as locked:
+    print("locked", [p.name for p in locked], flush=True)
+    os.kill(os.getpid(), signal.SIGTERM)  # the scheduler stopping, before Scrapy's handler
+    print("not reached")
+"""
+
+
+def test_a_crawl_terminated_before_scrapy_starts_releases_its_lock(tmp_path):
+    """The scheduler's SIGTERM can reach a crawl while it holds its site's lock but before
+    Scrapy has installed its own handler: the lock is released all the same (exit 143)."""
+    db = tmp_path / "locks.db"
+    proc = subprocess.run([sys.executable, "-c", _TERMINATED_HOLDING_THE_LOCK,
+                           f"sqlite:///{db}"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, env={**os.environ, **TEST_ENV})
+    assert proc.returncode == 143, proc.stderr
+    assert "locked ['a.example']" in proc.stdout and "not reached" not in proc.stdout
+    assert rows(db, "select count(*) from crawl_locks") == [(0,)]

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 from cleaners.urlkeys import url_key
@@ -103,6 +107,22 @@ def crawl_overrides(args: argparse.Namespace, command: str, store: bool = True) 
     }
 
 
+@contextmanager
+def terminate_as_exit() -> Iterator[None]:
+    """A SIGTERM raises SystemExit(143) here instead of ending the process at once, so the
+    site locks are released: before Scrapy installs its own handler (while the locks are
+    taken and the crawl is built) and after it has finished. Scrapy's graceful stop takes
+    over in between."""
+    def _exit(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, _exit)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     from crawler.runner import run_crawls, summary_table
     from crawler.scheduler import site_locks
@@ -115,8 +135,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         return shared_crawl(args, profiles, redis_url)
     overrides = crawl_overrides(args, "crawl " + " ".join(args.targets or ["--all"]))
     stale_after = setting("CLEANWIRE_LOCK_STALE_AFTER")
-    with site_locks(profiles, overrides["CLEANWIRE_DATABASE_URL"], stale_after,
-                    lambda line: print(f"cleanwire: {line}", file=sys.stderr)) as locked:
+    with terminate_as_exit(), site_locks(
+            profiles, overrides["CLEANWIRE_DATABASE_URL"], stale_after,
+            lambda line: print(f"cleanwire: {line}", file=sys.stderr)) as locked:
         if not locked:
             return EXIT_FAILED
         overrides["CLEANWIRE_LOCKED_SITES"] = ",".join(p.name for p in locked)
