@@ -10,6 +10,7 @@ No other crawl component opens an engine.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -18,12 +19,15 @@ from scrapy.exceptions import NotConfigured
 from crawler.incremental import Frontier
 from storage.boilerplate import BoilerplateRule, learn_boilerplate
 from storage.engine import open_engine, resolve_database_url
+from storage.errors import StorageError
 from storage.frontier import known_articles
 from storage.locks import heartbeat
 from storage.repository import Repository
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+logger = logging.getLogger(__name__)
 
 
 class CrawlStore:
@@ -67,11 +71,16 @@ class CrawlStore:
                                           near_dup_threshold=self.near_dup_threshold)
         return self._repository
 
-    def frontier(self, site: str, refresh_after: float) -> Frontier:
-        """The site's stored articles and the refresh policy (storage.frontier)."""
+    def frontier(self, site: str, refresh_after: float) -> Frontier | None:
+        """The site's stored articles and the refresh policy (storage.frontier); None, with a
+        warning, when they cannot be read (the crawl goes on, fetching every page)."""
         frontier = Frontier(refresh_after)
-        for url, known in known_articles(self.engine, site):
-            frontier.add(url, known)
+        try:
+            for url, known in known_articles(self.engine, site):
+                frontier.add(url, known)
+        except StorageError as exc:
+            logger.warning("not incremental: %s", str(exc).splitlines()[0])
+            return None
         return frontier
 
     def boilerplate(self, site: str, rule: BoilerplateRule) -> frozenset[str]:

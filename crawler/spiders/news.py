@@ -63,7 +63,6 @@ from storage.contract import (
     Reason,
     reason_counter,
 )
-from storage.errors import StorageError
 
 _DISCOVERY_PRIORITY = 100
 # sitemap pages wait in the spider's backlog until Scrapy's queue holds fewer than LOW
@@ -167,10 +166,8 @@ class NewsSpider(scrapy.Spider):
         store = CrawlStore.of(self.crawler)
         if store is None:
             return None
-        try:
-            frontier = store.frontier(self.profile.name, refresh)
-        except StorageError as exc:
-            self.logger.warning("not incremental: %s", str(exc).splitlines()[0])
+        frontier = store.frontier(self.profile.name, refresh)
+        if frontier is None:
             return None
         self.crawler.stats.set_value(Counter.KNOWN_ARTICLES, len(frontier))
         return frontier
