@@ -251,6 +251,6 @@ def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = 
     for figure in _QUOTE_FIGURES(tree):
         figure.tag = "div"  # trafilatura treats figures as images and drops their text
     open_disclosures(tree)
-    return paywall_prompt
     unname_html_embeds(tree)
     keep_story_asides(tree)
+    return paywall_prompt
