@@ -224,23 +224,17 @@ READ_ALSO_PREFIXES: tuple[str, ...] = (
 # the label of an inline "read also" box, alone on its line (over one or more linked headlines
 # or teasers, in the middle of a story). Together with TERMINAL_HEADINGS: such a box is dropped
 # and the text after it kept; only a box with no story text after it ends the story.
-INTERRUPTION_LABELS: frozenset[str] = frozenset({
-    "read also", "also read", "read more", "read next", "see also", "related", "related story",
-    "related article", "more on this", "more on this topic", "recommended reading",
-    "lesen sie auch", "lesen sie mehr", "mehr dazu", "mehr zum thema", "auch interessant",
-    "zum thema", "passend zum thema", "weiterlesen", "das könnte sie auch interessieren",
-    "lire aussi", "à lire aussi", "a lire aussi", "voir aussi", "lire également", "à lire",
-    "lee también", "lea también", "leer más", "lea más", "noticia relacionada",
-    "noticias relacionadas", "te recomendamos", "te puede interesar", "ver también",
-    "leia também", "leia mais", "veja também", "saiba mais", "leggi anche", "approfondisci",
-    "lees ook", "lees meer", "les også", "les mer", "läs också", "läs även", "läs mer",
-    "læs også", "læs mere", "lue myös", "czytaj też", "czytaj także", "czytaj również",
-    "czytaj więcej", "zobacz też", "zobacz także", "polecamy", "čtěte také",
-    "přečtěte si také", "čítajte aj", "citește și", "citeste si", "διαβάστε επίσης",
-    "ayrıca okuyun", "baca juga", "đọc thêm", "xem thêm", "читайте также", "читайте також",
-    "читайте еще", "читайте ещё", "по теме", "смотрите также", "дивіться також",
-    "관련기사", "관련 기사", "関連記事", "あわせて読みたい", "相关阅读", "延伸阅读", "相關閱讀",
-    "延伸閱讀", "اقرأ أيضا", "اقرأ أيضاً", "اقرأ ايضا",
+INTERRUPTION_LABELS: frozenset[str] = (
+    # the read-also prefixes, less the bare words ("more", "read") and the ones not measured as
+    # box labels yet, plus the labels only a box carries
+    frozenset(READ_ALSO_PREFIXES) - {"more", "read", "zum artikel", "le podría interesar",
+                                     "le puede interesar", "te podría interesar",
+                                     "vea también", "관련 뉴스"}
+) | frozenset({
+    "approfondisci", "das könnte sie auch interessieren", "mehr zum thema", "more on this",
+    "more on this topic", "noticia relacionada", "noticias relacionadas", "passend zum thema",
+    "polecamy", "recommended reading", "related article", "related story", "te recomendamos",
+    "weiterlesen", "zum thema", "à lire", "اقرأ ايضا",
 })
 
 # labels of a dateline ("Published January 13, 2025"): the line is only label + date

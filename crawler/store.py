@@ -38,7 +38,6 @@ class CrawlStore:
         self.near_dup_threshold = near_dup_threshold
         self._engine: Engine | None = None
         self._repository: Repository | None = None
-        self.engines_opened = 0  # for tests: one per crawl
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlStore:
@@ -61,7 +60,6 @@ class CrawlStore:
         Raises storage.errors.StorageError when the database cannot be used."""
         if self._engine is None:
             self._engine = open_engine(self.database_url)
-            self.engines_opened += 1
         return self._engine
 
     @property
