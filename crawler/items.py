@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from cleaners.model import CleanPage
@@ -28,9 +28,6 @@ class PageItem:
     clean: CleanPage | None = None
     error: str | None = None  # set by the cleaner stage: why it has no clean page
     signature: bytes | None = None  # set by the cleaner stage: cleaners.minhash.text_signature
-    follow_depth: int | None = None  # set by the spider: follow the page's links at this depth
-    # set by the cleaner stage: links of the page refused (other schemes), to be recorded
-    link_fetches: list[FetchItem] = field(default_factory=list)
 
 
 @dataclass

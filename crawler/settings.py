@@ -23,6 +23,7 @@ EXTENSIONS = {
     "crawler.extensions.progress.OneLineLogs": 10,
     "crawler.extensions.progress.SkipDebugRecords": 11,
     "crawler.store.CrawlStore": 0,  # the crawl's one engine and repository
+    "crawler.pool.service.CleaningService": 1,  # the pool the spider cleans pages in
     "crawler.extensions.heartbeat.LockHeartbeat": 510,
     "crawler.extensions.memory.TrimMemory": 530,
     "crawler.extensions.memory.QuietGc": 540,
@@ -33,9 +34,9 @@ ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
-# items and requests a response yields, processed at once; a page yields one item (its
-# links go from the cleaning pipeline to the engine), and Scrapy starts this many tasks per
-# response: its default (100) cost ~0.9 ms of reactor time a page, 8 ~0.1 ms more than 2
+# items and requests a response yields, processed at once; a page yields one item, then the
+# requests for its links, and Scrapy starts this many tasks per response: its default (100)
+# cost ~0.9 ms of reactor time a page, 8 ~0.1 ms more than 2
 CONCURRENT_ITEMS = 2
 DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = True
@@ -54,13 +55,13 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.clean.CleanPipeline": 300,
     "crawler.pipelines.store.StorePipeline": 800,
 }
 
 # cleanwire's own settings (defaults; environment CLEANWIRE_* and CLI flags override)
 CLEANWIRE_DATABASE_URL = None  # None: CLEANWIRE_DATABASE_URL env, else sqlite:///cleanwire.db
 CLEANWIRE_STORE = True
+CLEANWIRE_CLEAN = True  # clean pages in a process pool (False: a seeder, which only queues)
 CLEANWIRE_CLEAN_WORKERS = 0  # 0: one per core
 CLEANWIRE_CLEAN_TIMEOUT = 30.0  # seconds per page
 CLEANWIRE_BATCH_SIZE = 100  # rows per write transaction

@@ -1,5 +1,5 @@
 """The crawl's one database wiring: the engine (migrated once) and the repository, and what
-the spider, the clean pipeline and the lock heartbeat need from them.
+the spider, the cleaning service and the lock heartbeat need from them.
 
 CrawlStore is a Scrapy extension built from_crawler (NotConfigured when the crawl stores
 nothing); the others find it with crawler.get_extension(CrawlStore). The engine opens on

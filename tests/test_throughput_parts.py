@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urljoin
@@ -30,6 +31,7 @@ from cleaners.minhash import NUM_PERM, Signer, text_signature, to_bytes
 from crawler.pool.cleaning_pool import _clean
 from crawler.spiders import news
 from crawler.spiders.news import NewsSpider
+from storage.contract import Reason
 from storage.models import Article, ArticleMinHash
 from storage.repository import Repository
 
@@ -352,25 +354,57 @@ def test_freed_memory_is_handed_back_on_glibc_and_the_extension_can_be_off() -> 
     assert ext.interval == 10.0 and ext.trim is not None
 
 
-def test_spider_follows_links_itself_when_no_clean_pipeline_reads_them() -> None:
+def _collect(outputs: Any) -> list[Any]:
+    """Everything an async callback yields."""
+    async def run() -> list[Any]:
+        return [found async for found in outputs]
+    return asyncio.run(run())
+
+
+class _Cleaner:
+    """A cleaning service that returns fixed links, and records what it was asked."""
+
+    def __init__(self, links: tuple[str, ...]) -> None:
+        self.links = links
+        self.asked: list[tuple[str, bool]] = []
+
+    async def clean(self, item: Any, links: bool) -> tuple[str, ...]:
+        self.asked.append((item.url, links))
+        item.clean, item.body = "cleaned", b""
+        return self.links if links else ()
+
+
+def test_page_links_are_yielded_by_the_callback_whoever_reads_them() -> None:
+    """With no cleaning service the spider reads a page's links itself; with one, the links
+    its worker read come back to the callback: either way the page's item comes first, then
+    the requests for its links, yielded by the callback (so through the spider middlewares)."""
     from crawler.items import PageItem
 
     body = (b"<html><body><a href='/news/2025/a/'>A</a><a href='https://elsewhere.example/x'>"
-            b"X</a><p>" + b"Story words. " * 40 + b"</p></body></html>")
+            b"X</a><a href='ftp://example.test/f'>F</a><p>" + b"Story words. " * 40
+            + b"</p></body></html>")
     request = Request(BASE + "/", meta={"cw_depth": 0})
     response = HtmlResponse(BASE + "/", body=body, request=request,
                             headers={"Content-Type": "text/html; charset=utf-8"})
     spider = _spider()
-    out = list(spider.parse_page(response))
-    assert isinstance(out[0], PageItem) and out[0].follow_depth == 1
+    out = _collect(spider.parse_page(response))
+    assert isinstance(out[0], PageItem) and out[0].clean is None
     assert [r.url for r in out[1:] if isinstance(r, Request)] == [BASE + "/news/2025/a/"]
+    worker_links = clean_page_and_links(body, BASE + "/")[1]
+    assert BASE + "/news/2025/a/" in worker_links
     spider = _spider()
-    spider.links_by_cleaner = True  # what CleanPipeline.open_spider sets
-    out = list(spider.parse_page(response))
-    assert len(out) == 1 and out[0].follow_depth == 1
-    assert [r.url for r in spider.follow_links(
-        clean_page_and_links(body, BASE + "/")[1], out[0].follow_depth)] == [
-        BASE + "/news/2025/a/"]
+    spider.cleaner = cleaner = _Cleaner(worker_links)  # type: ignore[assignment]
+    out = _collect(spider.parse_page(response))
+    assert isinstance(out[0], PageItem) and out[0].clean == "cleaned" and out[0].body == b""
+    assert cleaner.asked == [(BASE + "/", True)]
+    assert [r.url for r in out[1:] if isinstance(r, Request)] == [BASE + "/news/2025/a/"]
+    refused = [f for f in out[1:] if not isinstance(f, Request)]
+    assert [(f.url, f.error) for f in refused] == [("ftp://example.test/f", Reason.REFUSED_SCHEME)]
+    spider = _spider()  # a scrape follows nothing: the worker is not asked for links
+    spider.mode = "scrape"
+    spider.cleaner = cleaner = _Cleaner(worker_links)  # type: ignore[assignment]
+    out = _collect(spider.parse_page(response))
+    assert len(out) == 1 and cleaner.asked == [(BASE + "/", False)]
 
 
 def test_autothrottle_learns_from_404s_as_from_200s() -> None:

@@ -168,6 +168,7 @@ def shared_crawl(args: argparse.Namespace, profiles: list[SiteProfile], redis_ur
                      CLEANWIRE_MAX_PAGES=None, CLEANWIRE_MAX_DEPTH=None)
     if not args.work:  # a seeder cleans and stores nothing
         overrides["ITEM_PIPELINES"] = {}
+        overrides["CLEANWIRE_CLEAN"] = False
     results = run_crawls(
         [spec.profile for spec in specs], overrides,
         site_settings={s.profile.name: {"CLEANWIRE_REDIS_CRAWL_ID": s.crawl_id,

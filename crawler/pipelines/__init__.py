@@ -1,1 +1,1 @@
-"""Item pipelines: clean pages in the process pool (clean), then store them in batches (store)."""
+"""Item pipelines: store cleaned pages and fetch records in batches (store)."""

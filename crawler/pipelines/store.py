@@ -149,7 +149,6 @@ class StorePipeline:
         return item
 
     def _add_page(self, item: PageItem) -> None:
-        self.fetches.extend(_fetch_record(f, f.outcome, f.error) for f in item.link_fetches)
         page = item.clean
         if page is None:
             reason = item.error or Reason.CLEAN_NO_RESULT

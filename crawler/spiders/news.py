@@ -3,8 +3,9 @@
 Run the Scrapy way from the repo root:
     scrapy crawl news -a start=https://example.com/ [-a max_pages=100]
     scrapy crawl news -a site=NAME [-a sites=sites.toml]
-The spider keeps its own seen-set, so Scrapy never gets a URL twice; it hands
-every HTML page to the pipelines, which clean it and store articles. Re-crawls are
+The spider keeps its own seen-set, so Scrapy never gets a URL twice; it has every
+HTML page cleaned off the reactor (crawler/pool/service.py), yields it to the store
+pipeline and follows the links the cleaner read off it. Re-crawls are
 incremental (crawler/incremental.py): stored articles are skipped or re-fetched
 with conditional GETs; discovery documents and listings are always read.
 """
@@ -36,6 +37,7 @@ from crawler.incremental import Frontier
 from crawler.items import FetchItem, PageItem
 from crawler.middlewares.retry import blocked_reason
 from crawler.middlewares.robots import OWN_ROBOTS
+from crawler.pool.service import CleaningService
 from crawler.profiles import (
     SiteProfile,
     UrlFilter,
@@ -125,8 +127,9 @@ class NewsSpider(scrapy.Spider):
         # absolute link targets already handed to _follow: a cache that keeps repeated
         # navigation links off URL normalisation (seen is the record of what was claimed)
         self.links_seen = UrlSet(limit=_LINKS_REMEMBERED)
-        # set by CleanPipeline: its workers read each page's links and hand them back
-        self.links_by_cleaner = False
+        # the crawl's cleaning service (None: the crawl cleans nothing, and the spider reads
+        # each page's links itself); found when the spider starts
+        self.cleaner: CleaningService | None = None
         # sitemap pages claimed but not yet handed to Scrapy: (url, depth, headers), released
         # as the scheduler drains (a 50,000-URL sitemap is 50,000 Request objects otherwise)
         self.backlog: deque[tuple[str, int, dict[str, str] | None]] = deque()
@@ -149,6 +152,9 @@ class NewsSpider(scrapy.Spider):
     # ---- start --------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.cleaner = CleaningService.of(self.crawler)
+        if self.cleaner is not None:
+            self.cleaner.open(self.profile, listing_text=self.mode == "scrape")
         self.frontier = self._load_frontier()
         if not self.seed:
             return
@@ -279,7 +285,7 @@ class NewsSpider(scrapy.Spider):
             if pending >= _BACKLOG_LOW:
                 return
             room = _BACKLOG_HIGH - pending
-        # taken at once: the pipeline releases too (follow_links) while Scrapy still
+        # taken at once: a page releases too (follow_links) while Scrapy still
         # consumes a sitemap callback's requests one by one
         batch = [self.backlog.popleft() for _ in range(min(room, len(self.backlog)))]
         self.crawler.stats.set_value(Counter.BACKLOG, len(self.backlog))
@@ -303,19 +309,22 @@ class NewsSpider(scrapy.Spider):
 
     # ---- callbacks ------------------------------------------------------------------------
 
-    def parse_start(self, response: Response) -> Iterator[Any]:
+    async def parse_start(self, response: Response) -> AsyncIterator[Any]:
         """A start URL may be a home page, a feed or a sitemap: look before parsing."""
         kind = document_kind(response.body[:2048], self._content_type(response))
         if kind == "sitemap" or response.body[:2] == b"\x1f\x8b":
-            yield from self.parse_sitemap(response)
+            for found in self.parse_sitemap(response):
+                yield found
         elif kind == "feed":
-            yield from self.parse_feed(response)
+            for found in self.parse_feed(response):
+                yield found
         else:
             if isinstance(response, TextResponse):
                 for href in self._feed_hrefs(response):
                     if self._wanted_discovery(href) and self._claim(href, page=False):
                         yield self._request(href, self.parse_feed, kind="feed")
-            yield from self.parse_page(response)
+            async for found in self.parse_page(response):
+                yield found
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         yield self._fetch_item(response, Outcome.ROBOTS)
@@ -352,7 +361,9 @@ class NewsSpider(scrapy.Spider):
         entries = feed_entries(response.body, response.url)
         yield from self._follow(((e.url, e.lastmod) for e in entries), depth=1)
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
+        """An HTML page: cleaned (awaiting the cleaning service), then its item, then the
+        requests for its links (read by the cleaning worker, else here)."""
         if response.status == 304:  # our conditional GET: the stored copy is current
             self.crawler.stats.inc_value(Counter.NOT_MODIFIED)
             item = self._fetch_item(response, Outcome.NOT_MODIFIED)
@@ -378,11 +389,16 @@ class NewsSpider(scrapy.Spider):
             self.seen.add(key)
         item = self._page_item(response, final_url)
         depth = response.meta.get("cw_depth", 0) + 1
-        if isinstance(response, TextResponse) and self._follows(depth):
-            item.follow_depth = depth
+        follow = isinstance(response, TextResponse) and self._follows(depth)
+        links: tuple[str, ...] = ()
+        if self.cleaner is not None:
+            links = await self.cleaner.clean(item, links=follow)
+        elif follow:
+            links = self._own_links(response, final_url)
         yield item
-        if item.follow_depth is not None and not self.links_by_cleaner:
-            yield from self.follow_links(self._own_links(response, final_url), depth)
+        if follow:
+            for found in self.follow_links(links, depth):
+                yield found
 
     def on_error(self, failure: Failure) -> Iterator[FetchItem]:
         request = failure.request
@@ -420,7 +436,7 @@ class NewsSpider(scrapy.Spider):
                      ) -> Iterator[scrapy.Request | FetchItem]:
         """Requests (and refusals) for a page's link targets at depth: see _follow.
 
-        CleanPipeline calls this with the targets its worker read off the page
+        parse_page calls this with the targets the cleaning worker read off the page
         (cleaners.links), so the crawl process never parses a page for its links.
         Navigation, footers and related-story boxes repeat the same links on every
         page: each absolute target is looked at once, so URL normalisation stays off
@@ -432,7 +448,7 @@ class NewsSpider(scrapy.Spider):
 
     @staticmethod
     def _own_links(response: TextResponse, url: str) -> tuple[str, ...]:
-        """The page's link targets, when no CleanPipeline reads them in its workers."""
+        """The page's link targets, when no cleaning service reads them in its workers."""
         try:
             return page_links(parse_html(response.text), url)
         except CleanError:
