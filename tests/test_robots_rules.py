@@ -19,6 +19,7 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 import pytest
+from bad_inputs.server import gzip_bomb
 from cli_helpers import cleanwire, rows
 
 from crawler.middlewares.robots import DISALLOW_ALL, rules_body
@@ -162,12 +163,24 @@ def test_compressed_robots_txt_is_inflated_within_the_cap_only():
 
 # ---- crawls of the hostile server ---------------------------------------------------------
 
+def _robots_file(kind: str) -> tuple[bytes, dict[str, str]]:
+    if kind == "plain":
+        return padded_robots(TEN_MB), {}
+    if kind == "gzip":  # compressed although the crawler asked for identity
+        return gzip.compress(padded_robots(TEN_MB)), {"Content-Encoding": "gzip"}
+    # ~1 MB of gzip that inflates to 1 GB, the rules in its first member
+    return gzip.compress(RULES) + gzip_bomb(1), {"Content-Encoding": "gzip"}
+
+
 @pytest.mark.slow
-def test_a_10_mb_robots_txt_is_obeyed_from_its_first_500_kib(tmp_path: Path):
-    """The page cap is 1 MB here: the robots.txt (10 MB, Content-Length sent) is still read,
-    and its first line keeps /secret/ from being fetched."""
+@pytest.mark.parametrize("kind", ["plain", "gzip", "gzip-bomb"])
+def test_a_10_mb_robots_txt_is_obeyed_from_its_first_500_kib(tmp_path: Path, kind: str):
+    """The page cap is 1 MB here: the robots.txt (10 MB, Content-Length sent; or gzipped,
+    or a gzip bomb) is still read, within 500 KiB, and its first line keeps /secret/ from
+    being fetched."""
     db = tmp_path / "news.db"
-    with RobotsServer(200, padded_robots(TEN_MB)) as server:
+    body, headers = _robots_file(kind)
+    with RobotsServer(200, body, headers) as server:
         proc = _crawl(server, db)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert server.requests[SECRET_PATH] == 0
