@@ -97,11 +97,6 @@ class RobotsTxtMiddleware(_RobotsTxt):
             self._robots[netloc] = response
             await super()._parse_robots(self._rules_response(response, netloc), netloc,
                                         request)
-    else:  # older Scrapy: _parse_robots(response, netloc, spider)
-        def _parse_robots(self, response: Response, netloc: str,  # type: ignore[override]
-                          *args: Any) -> Any:
-            return super()._parse_robots(self._rules_response(response, netloc), netloc,
-                                         *args)
 
     if inspect.iscoroutinefunction(_RobotsTxt.robot_parser):
         async def robot_parser(self, request: Request) -> Any:
