@@ -200,6 +200,7 @@ def test_a_robots_txt_answering_5xx_disallows_the_whole_host(tmp_path: Path, sta
         proc = _crawl(server, db)
     assert proc.returncode == 1, proc.stderr[-2000:]  # nothing could be stored
     assert set(server.requests) == {"/robots.txt"}  # nothing else of the host was fetched
+    assert server.requests["/robots.txt"] == 3  # retried twice, not again for its Sitemap: lines
     fetched = _fetches(db, server)
     assert fetched["/"] == ("skipped", "robots")
     assert fetched["/robots.txt"] == ("failed", f"http {status}")

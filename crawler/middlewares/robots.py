@@ -90,7 +90,10 @@ class RobotsTxtMiddleware(_RobotsTxt):
             await self.robot_parser(request)  # the rules' fetch: started now, or under way
             fetched = self._robots.pop(urlparse_cached(request).netloc, None)
             # the same file for the spider; a failed fetch leaves the spider's to the network
-            return fetched.replace(request=request) if fetched is not None else None
+            if fetched is None:
+                return None
+            request.meta["dont_retry"] = True  # a 5xx was retried by the rules' fetch already
+            return fetched.replace(request=request)
 
         async def _parse_robots(self, response: Response, netloc: str,
                                 request: Request) -> None:
