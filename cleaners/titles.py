@@ -6,9 +6,10 @@ cut off.  The text that most of them give wins ("Kicker: Headline" written out b
 og:title and <title> beats an <h1> that shows the same words on two lines; an <h1>
 confirmed by og:title beats a different JSON-LD headline).  A suffix is cut when it
 is the site's name ("Headline | Site", "Site » Headline": og:site_name,
-application-name, the JSON-LD publisher/WebSite name, the host name); an unknown
-short suffix is cut only from <title>, og:title and twitter:title, and never when it
-starts in lower case ("Würde des Lebens – ein Projekt" is a headline and its subtitle).
+application-name, the JSON-LD publisher/WebSite name, the host name, the page's domain
+written out as "Newegg.com"); an unknown short suffix is cut only from <title>, og:title
+and twitter:title, and never when it starts in lower case ("Würde des Lebens – ein
+Projekt" is a headline and its subtitle).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class SiteNames:
     names: list[str] = field(default_factory=list)  # best first
     host: str = ""
     handles: list[str] = field(default_factory=list)  # twitter:site, for matching only
+    domains: frozenset[str] = frozenset()  # "newegg.com", "promotions.newegg.com", compacted
 
     def matches(self, segment: str) -> bool:
         compact = _compact(segment)
@@ -81,6 +83,8 @@ class SiteNames:
             if other and (compact == other or (len(other) > 3 and other in compact
                                                and len(compact) <= len(other) + 12)):
                 return True
+        if compact in self.domains:
+            return True  # the page's own domain written out: "Headline | Newegg.com"
         if self.host and len(compact) >= 3:
             if compact in self.host:
                 return True
@@ -108,7 +112,9 @@ def site_names(meta: dict[str, list[str]], ld: JsonLd, url: str) -> SiteNames:
     handles = [v.lstrip("@") for v in meta.get("twitter:site", ()) if v.lstrip("@")]
     host = urlsplit(url).hostname or "" if url else ""
     labels = [p for p in host.lower().split(".") if p and p not in HOST_STOP]
-    return SiteNames([n for n in names if n], "".join(labels), handles)
+    parts = [p for p in host.lower().split(".") if p and p != "www"]
+    domains = frozenset(_compact(".".join(parts[i:])) for i in range(max(len(parts) - 1, 0)))
+    return SiteNames([n for n in names if n], "".join(labels), handles, domains)
 
 
 def strip_site(title: str, site: SiteNames, headline_keys: set[str],

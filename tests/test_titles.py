@@ -100,6 +100,36 @@ def test_domain_suffix_in_lower_case_is_cut() -> None:
     assert got == "Lockdown: Gottesdienste bleiben möglich"
 
 
+@pytest.mark.parametrize(("title", "url", "want", "lang"), [
+    ("GAME CHANGER | Newegg.com", "https://promotions.newegg.com/zotac/1.html", "GAME CHANGER",
+     "en"),
+    ("Shop.example.com - Die besten Laufschuhe im Test", "https://shop.example.com/laufschuhe",
+     "Die besten Laufschuhe im Test", "de"),
+    ("Les meilleures recettes de crêpes | Cuisine-Facile.fr", "https://cuisine-facile.fr/crepes",
+     "Les meilleures recettes de crêpes", "fr"),
+    ("Le migliori spiagge della Sardegna - viaggiare.it", "https://www.viaggiare.it/sardegna",
+     "Le migliori spiagge della Sardegna", "it"),
+    ("Cómo podar un rosal paso a paso — jardineria.es", "https://jardineria.es/rosal",
+     "Cómo podar un rosal paso a paso", "es"),
+])
+def test_the_pages_own_domain_written_out_is_the_site_name(title: str, url: str, want: str,
+                                                           lang: str) -> None:
+    assert title_of(f"<title>{title}</title>", "<p>x</p>", url, lang) == want
+
+
+def test_an_h1_that_is_the_domain_is_no_headline_de() -> None:
+    title = "Termine Whisky Tastings Januar – Mai 2020 in Halle und Dessau"
+    head = f"<title>{title} - whisky-probe.com</title>" + og(title)
+    body = "<h1><a href='/'>whisky-probe.com</a></h1><h2>Termine</h2>"
+    assert title_of(head, body, "https://whisky-probe.com/termine/5805", "de") == title
+
+
+def test_another_domain_is_not_cut_en() -> None:
+    head = "<title>Why we moved our blog off Medium.com</title>"
+    assert title_of(head, "<p>x</p>", "https://example.org/blog/moved") == (
+        "Why we moved our blog off Medium.com")
+
+
 def test_dangling_separator_is_removed_de() -> None:
     head = "<title>Pferdesport definitiv bei Olympia 2028 dabei -</title>"
     assert title_of(head, "<p>x</p>", lang="de") == "Pferdesport definitiv bei Olympia 2028 dabei"
