@@ -186,6 +186,8 @@ _DANGLING = re.compile(r"^\s*[|–—\-·•/]+\s+|\s+[|–—\-·•/:]+\s*$")
 _SPACED_PUNCT = re.compile(r"\w\s+[:,.!?;]")
 _KICKER_CLASS = re.compile("|".join(re.escape(w) for w in KICKER_CLASS_WORDS))
 _SEPARATOR_ONLY = re.compile(r"^[\s:|–—\-·•/]*$")
+_TRAILING_SEPARATOR = re.compile(r"\s+[|–—\-·•/]\s*$|\s*:\s*$")
+_BLOCK_TAGS = frozenset({"div", "p"})
 _LEADING_SEPARATOR = re.compile(r"^\s*[:|–—\-·•/]\s+|^\s*[:|]")
 
 
@@ -212,6 +214,13 @@ def _kicker_split(node: HtmlElement) -> tuple[str, str, bool] | None:
     separated = bool((after and _SEPARATOR_ONLY.match(after[0]))
                      or _LEADING_SEPARATOR.match(rest))
     own_line = len(children) > 1 and children[1].tag == "br" and not (first.tail or "").strip()
+    if _TRAILING_SEPARATOR.search(kicker):  # "<span>Kicker<span hidden> – </span></span>"
+        separated = True
+        kicker = _TRAILING_SEPARATOR.sub("", kicker)
+    # a block of its own ("<div>Kicker</div>Headline"), or two elements with nothing between
+    # them ("<span>Kicker</span><span>Headline</span>": glued, they would read as one word)
+    own_line = (own_line or first.tag in _BLOCK_TAGS
+                or (len(children) > 1 and not first.tail and children[1].tag == first.tag))
     marked = bool(_KICKER_CLASS.search(marks)) or first.tag == "small" or separated or own_line
     headline = _LEADING_SEPARATOR.sub("", rest).strip()
     return (kicker, headline, marked) if headline else None

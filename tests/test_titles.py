@@ -60,6 +60,31 @@ def test_kicker_span_with_class_es() -> None:
     assert title_of(head, body, lang="es") == "Adiós al euríbor negativo"
 
 
+def test_kicker_in_a_block_of_its_own_is_apart_en() -> None:
+    head = "<title>Klatch Coffee | Shopify App Store</title>"
+    body = ("<h1><div class='tw-text-body-2xl'>Get that tech stack</div>"
+            "<span>Klatch Coffee</span></h1>")
+    assert title_of(head, body, "https://apps.shopify.com/stories/klatch") == "Klatch Coffee"
+
+
+def test_kicker_holding_its_hidden_dash_is_apart_de() -> None:
+    body = ("<h1><span class='titleheader'>Umbau des Weissen Hauses"
+            "<span aria-hidden='true'> – </span></span>"
+            "<span class='text'>Trump plant einen Landeplatz</span></h1>")
+    assert title_of("", body, lang="de") == "Trump plant einen Landeplatz"
+
+
+def test_abutting_spans_are_two_lines_nl() -> None:
+    body = ("<h1><span class='t-red'>Crisis in Den Haag</span>"
+            "<span class='t-xxl'>Kabinet valt over stikstofplan</span></h1>")
+    assert title_of("", body, lang="nl") == "Kabinet valt over stikstofplan"
+
+
+def test_spaced_spans_are_one_line_en() -> None:
+    body = "<h1><span>Breaking</span> <span>Storm hits the coast overnight</span></h1>"
+    assert title_of("", body) == "Breaking Storm hits the coast overnight"
+
+
 def test_inline_emphasis_is_not_a_kicker_en() -> None:
     body = "<h1>The <em>best</em> pizza in town, ranked by readers</h1>"
     assert title_of("", body) == "The best pizza in town, ranked by readers"
