@@ -9,7 +9,10 @@ is the site's name ("Headline | Site", "Site » Headline": og:site_name,
 application-name, the JSON-LD publisher/WebSite name, the host name, the page's domain
 written out as "Newegg.com"); an unknown short suffix is cut only from <title>, og:title
 and twitter:title, and never when it starts in lower case ("Würde des Lebens – ein
-Projekt" is a headline and its subtitle).
+Projekt" is a headline and its subtitle).  When the page's only <h1> is a copy in its
+navigation (a breadcrumb bar's SEO title), the <h2> that the article shows takes its
+place for the kicker: shown apart there and given alone by a metadata source, the
+headline is not glued to it.
 """
 
 from __future__ import annotations
@@ -350,7 +353,27 @@ def extract_title(tree: HtmlElement, url: str, meta: dict[str, list[str]],
     h1s = [_heading_title(h, stripped) for h in heads]
     if h1 := _pick_h1(h1s, metas, stripped):
         return h1
+    if not heads and (shown := _shown_subheading(tree, stripped)):
+        return shown
     return _untruncated(stripped[0], stripped) if stripped else (metas[0] if metas else None)
+
+
+_SUBHEADINGS = etree.XPath("//h2|//*[@itemprop='headline'][not(self::h1 or self::meta)]")
+
+
+def _shown_subheading(tree: HtmlElement, sources: list[str]) -> str | None:
+    """Without an <h1> outside navigation (the page's only <h1> is a copy in its breadcrumb
+    bar), the headline the page shows is an <h2>: when it shows a kicker apart from the
+    headline ("<h2><span class=kicker>Kicker</span><span>Headline</span></h2>") and a
+    metadata source gives that headline alone, that source's text (the kicker unglued)."""
+    keys = [_compact(s) for s in sources]
+    for node in _SUBHEADINGS(tree)[:MAX_HEADING_SCAN]:
+        if in_noise_region(node):
+            continue
+        split = _kicker_split(_without_code(node))
+        if split and split[2] and (key := _compact(split[1])) in keys:
+            return sources[keys.index(key)]
+    return None
 
 
 _OPENING_QUOTE = tuple('"“„«\'‘‚‹')

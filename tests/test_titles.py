@@ -85,6 +85,55 @@ def test_spaced_spans_are_one_line_en() -> None:
     assert title_of("", body) == "Breaking Storm hits the coast overnight"
 
 
+# --- the only <h1> is a copy in the navigation: the <h2> the article shows ----------
+
+def _seo_h1(text: str) -> str:
+    return f"<nav class='breadcrumb'><h1 class='seotitle'>{text}</h1></nav>"
+
+
+@pytest.mark.parametrize(("kicker", "headline", "h2", "lang"), [
+    ("Olympische Spiele", "Deutscher Aggressor beeindruckt, Frankreich hadert",
+     "<h2><span class='article__kicker'>{k}</span> <span class='article__headline'>{h}</span>"
+     "</h2>", "de"),
+    ("Migration", "Chiesa ruft zum Widerstand gegen die Asylpolitik auf",
+     "<h2><span class='titleheader'>{k}</span><span aria-hidden='true'> – </span>"
+     "<span class='text'>{h}</span></h2>", "de"),
+    ("Élections", "La gauche gagne à Lyon après un second tour serré",
+     "<h2><span class='surtitre'>{k}</span><span class='titre'>{h}</span></h2>", "fr"),
+    ("Calcio", "Il derby finisce in parità dopo una partita tesa",
+     "<h2><div class='occhiello'>{k}</div><span>{h}</span></h2>", "it"),
+    ("Sport", "Norge tar gull på stafetten i Paris",
+     "<h2><small>{k}</small><br>{h}</h2>", "nb"),
+])
+def test_shown_h2_kicker_is_not_glued(kicker: str, headline: str, h2: str, lang: str) -> None:
+    glued = f"{kicker}: {headline}"
+    head = f"<title>{glued}</title>" + og(headline) + (
+        f"<script type='application/ld+json'>{{\"@type\": \"NewsArticle\", "
+        f"\"headline\": \"{glued}\"}}</script>")
+    body = _seo_h1(glued) + f"<article>{h2.format(k=kicker, h=headline)}<p>Text.</p></article>"
+    assert title_of(head, body, lang=lang) == headline
+
+
+def _ld(headline: str) -> str:
+    return ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+            f"\"headline\": \"{headline}\"}}</script>")
+
+
+def test_shown_h2_without_a_kicker_changes_nothing_de() -> None:
+    head = _ld("49-Euro-Ticket: Pendler sparen 60 Prozent") + og("Pendler zahlen weniger")
+    body = (_seo_h1("Pendler zahlen weniger")
+            + "<article><h2>Pendler sparen 60 Prozent</h2></article>")
+    assert title_of(head, body, lang="de") == "49-Euro-Ticket: Pendler sparen 60 Prozent"
+
+
+def test_h2_in_a_related_list_is_not_the_headline_en() -> None:
+    head = _ld("Storm: Coast braces for the worst") + og("Coast braces for the worst")
+    body = (_seo_h1("Storm: Coast braces for the worst") + "<aside class='related'><h2>"
+            "<span class='kicker'>Storm</span><span>Coast braces for the worst</span></h2>"
+            "</aside>")
+    assert title_of(head, body) == "Storm: Coast braces for the worst"
+
+
 def test_inline_emphasis_is_not_a_kicker_en() -> None:
     body = "<h1>The <em>best</em> pizza in town, ranked by readers</h1>"
     assert title_of("", body) == "The best pizza in town, ranked by readers"
