@@ -438,6 +438,16 @@ def test_a_numbered_list_of_distinct_items_is_not_a_template(lang: str, lines: l
     assert len(lines) >= TEMPLATE_MIN_BLOCKS and not templated("\n".join(lines))
 
 
+def test_a_table_of_figures_in_an_article_is_not_a_template() -> None:
+    """A tip chart: most lines are a price or a percentage, the same form once digits are
+    removed, but no entry line: an article's table, not a generated list."""
+    prose = ("Deciding how much to tip at a restaurant can feel like solving a math problem on "
+             "the spot, with tipping expectations that vary across kinds of dining.")
+    cells = [f"${n}.{n % 10}0" for n in range(10, 70)] + [f"{p}%" for p in (15, 18, 20, 22)]
+    text = "\n".join([prose, "Bill", "Tip", *cells, prose])
+    assert len(cells) >= TEMPLATE_MIN_BLOCKS and not templated(text)
+
+
 # --- paywall ---------------------------------------------------------------------------------
 
 _LEAD = {
