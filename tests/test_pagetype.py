@@ -156,6 +156,7 @@ def test_url_shape() -> None:
     story = url_shape("https://x.com/world/2025/01/14/council-approves-the-new-budget-1234567")
     assert story["url_date"] and story["url_numeric_id"] and story["url_slug_words"] == 6
     assert url_shape("https://x.com/index.html")["url_root"]
+    assert not url_shape("").get("url_root")  # no address says nothing, not "a site's root"
 
 
 def test_features_cover_weights_and_classify_accepts_empty_input() -> None:
