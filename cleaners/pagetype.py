@@ -17,10 +17,10 @@ The rule, in order (docs/schema.md, "Page types"):
    logistic regression fitted offline by bench/fit_pagetype.py (numpy, Newton, L2
    lambda=10, listings weighted x1.5) on the 892 WCXB dev pages, each under its real URL
    and under an opaque one (https://HOST/p/<sha1>.html), so the URL weighs what it still
-   says when it is an id. Cross-fitted (fit on one half, scored on the other):
-   articles 0.974 / listings 0.828 with real URLs, 0.970 / 0.788 URL-blind; the fit on
-   all of WCXB, with the whole cleaner merged: 0.977 / 0.909 and 0.975 / 0.889
-   (bench/eval_pagetype.py measures it).
+   says when it is an id. Cross-fitted (fit on one half, scored on the other, on today's
+   features): articles 0.974 / listings 0.818 with real URLs, 0.970 / 0.788 URL-blind; the
+   fit on all of WCXB, with the whole cleaner (rules 1-4 included): 0.979 / 0.909 and
+   0.976 / 0.889 (bench/eval_pagetype.py measures it).
 
 Features come from four places: the original tree before pruning
 (cleaners.pagetype_features.page_shape: links, link density, headline links in
