@@ -81,6 +81,9 @@ CLEANWIRE_COMMAND = "scrapy crawl"
 CLEANWIRE_ONE_LINE_LOGS = False  # the CLI turns this on unless -v
 CLEANWIRE_SAFE_DESTINATIONS = True  # refuse non-http(s) schemes and private addresses
 CLEANWIRE_CONTACT_URL = "https://github.com/cleanwire/cleanwire"  # goes into USER_AGENT
+# a response's status line and headers, in bytes (DOWNLOAD_MAXSIZE counts only the body);
+# past it the fetch fails "too large headers" and the connection is dropped (0: no cap)
+CLEANWIRE_MAX_HEADER_BYTES = 256 * 1024
 CLEANWIRE_RETRY_MAX_WAIT = 120.0  # longest wait before retrying a 429/503 (0: no waiting)
 CLEANWIRE_RETRY_BACKOFF_BASE = 2.0  # seconds; doubled per attempt when no Retry-After
 CLEANWIRE_INCREMENTAL = True  # skip stored articles / conditional GETs (crawler/incremental.py)
@@ -102,7 +105,10 @@ CLEANWIRE_WORKER_ID = ""  # this process's name in a shared crawl ("": host-pid)
 # SafeDestinationMiddleware (650: sees 3xx before RedirectMiddleware at 600 follows them)
 # refuses other schemes and private addresses in requests and redirects. 429/503 wait for
 # Retry-After (or back off exponentially) before retrying.
-DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None,
+                     # Scrapy's HTTP/1.1 handler with the response headers capped
+                     "http": "crawler.download.HeaderCappedDownloadHandler",
+                     "https": "crawler.download.HeaderCappedDownloadHandler"}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robots.RobotsTxtMiddleware": 100,  # Scrapy's, with every waiter served

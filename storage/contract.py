@@ -65,6 +65,7 @@ class Reason:
     CONNECTION_LOST = "connection lost"
     DATA_LOSS = "data loss"
     TOO_LARGE = "too large"
+    TOO_LARGE_HEADERS = "too large headers"  # CLEANWIRE_MAX_HEADER_BYTES (crawler/download.py)
     TOO_MANY_REDIRECTS = "too many redirects"
     IGNORED = "ignored"
     ROBOTS = "robots"
