@@ -67,6 +67,12 @@ CLEANWIRE_CLEAN_TIMEOUT = 30.0  # seconds per page
 CLEANWIRE_BATCH_SIZE = 100  # rows per write transaction
 CLEANWIRE_BATCH_SECONDS = 2.0  # longest a stored row waits for its commit
 CLEANWIRE_MAX_PAGES = 0  # 0: no limit (pages requested, discovery documents excluded)
+# discovery documents have bounds of their own: sitemaps nested in indexes deeper than
+# this are not fetched (0: no limit; 3 = robots.txt's sitemap, then three index levels)...
+CLEANWIRE_SITEMAP_MAX_DEPTH = 3
+CLEANWIRE_MAX_SITEMAPS = 1000  # ...nor more sitemaps than this in a crawl of a site (0: no limit)
+# a sitemap's size, downloaded and inflated (sitemaps.org allows 50 MB; pages: DOWNLOAD_MAXSIZE)
+CLEANWIRE_SITEMAP_MAXSIZE = 50 * 1024 * 1024
 CLEANWIRE_MAX_DEPTH = 0  # 0: no limit (link hops from a start page)
 CLEANWIRE_LEARN_BOILERPLATE = True  # drop blocks that recur on many stored pages of a site
 CLEANWIRE_BOILERPLATE_SAMPLE = 300  # latest articles of the site looked at

@@ -10,6 +10,7 @@ from crawler.spiders.discovery import (
     feed_entries,
     feed_links,
     maybe_gunzip,
+    read_sitemap,
     robots_sitemaps,
     sitemap_entries,
 )
@@ -96,3 +97,42 @@ def test_sitemap_read_as_a_stream_keeps_what_a_broken_file_holds():
         ("https://x.example/cut", None, None)]
     assert list(sitemap_entries(b"not xml at all", "https://x.example/")[1]) == []
 
+
+
+def _urlset(n: int) -> bytes:
+    urls = "".join(f"<url><loc>https://ex.com/a/{i}</loc></url>" for i in range(n))
+    return (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + urls.encode() + b"</urlset>")
+
+
+def test_read_sitemap_reads_plain_and_gzipped_sitemaps_whole():
+    body = _urlset(50_000)  # ~2.5 MB
+    for raw in (body, gzip.compress(body)):
+        kind, found = read_sitemap(raw, "https://ex.com/sitemap.xml", len(body))
+        urls = [e.url for e in found]
+        assert kind == "urlset" and len(urls) == 50_000 and urls[-1] == "https://ex.com/a/49999"
+    kind, found = read_sitemap(gzip.compress(INDEX), "https://ex.com/", 10_000)
+    assert kind == "index" and [e.url for e in found] == ["https://ex.com/s1.xml.gz"]
+
+
+def test_read_sitemap_refuses_what_is_or_inflates_past_the_cap():
+    body = _urlset(1000)
+    with pytest.raises(TooLarge):
+        read_sitemap(body, "https://ex.com/", len(body) - 1)
+    with pytest.raises(TooLarge):  # measured before anything is read from it
+        read_sitemap(gzip.compress(body), "https://ex.com/", len(body) - 1)
+    with pytest.raises(TooLarge):
+        read_sitemap(gzip.compress(b"\0" * 5_000_000), "https://ex.com/", 1_000_000)
+    assert read_sitemap(body, "https://ex.com/", 0)[0] == "urlset"  # 0: no cap
+
+
+def test_read_sitemap_tells_other_documents_and_keeps_a_truncated_gzip():
+    kind, found = read_sitemap(RSS, "https://ex.com/", 10_000)
+    assert kind == "other" and list(found) == []
+    kind, found = read_sitemap(gzip.compress(RSS), "https://ex.com/", 10_000)
+    assert kind == "other"
+    body = gzip.compress(_urlset(20_000))
+    kind, found = read_sitemap(body[: len(body) // 2], "https://ex.com/", 10_000_000)
+    urls = [e.url for e in found]
+    assert kind == "urlset" and 1000 < len(urls) < 20_000
+    assert urls[:2] == ["https://ex.com/a/0", "https://ex.com/a/1"]
