@@ -92,6 +92,7 @@ CLEANWIRE_CONTACT_URL = "https://github.com/cleanwire/cleanwire"  # goes into US
 CLEANWIRE_MAX_HEADER_BYTES = 256 * 1024
 CLEANWIRE_RETRY_MAX_WAIT = 120.0  # longest wait before retrying a 429/503 (0: no waiting)
 CLEANWIRE_RETRY_BACKOFF_BASE = 2.0  # seconds; doubled per attempt when no Retry-After
+CLEANWIRE_TIMEOUT_RETRIES = 1  # a download timeout is retried this often (RETRY_TIMES: others)
 CLEANWIRE_INCREMENTAL = True  # skip stored articles / conditional GETs (crawler/incremental.py)
 CLEANWIRE_REFRESH_AFTER = ""  # duration overriding every profile's refresh_after ("": keep)
 CLEANWIRE_LOCK_STALE_AFTER = 600.0  # seconds without heartbeat before a crawl lock is stale

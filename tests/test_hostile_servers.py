@@ -1,5 +1,5 @@
 """Crawls of servers that never run out (tests/bad_inputs/endless.py): endless response
-headers, sitemap indexes that never bottom out, a 20 MB sitemap.
+headers, sitemap indexes that never bottom out, a 20 MB sitemap, an answer that never comes.
 
 Each crawl is a real `cleanwire crawl` process against a server on 127.0.0.1; it must end
 (a liveness bound, not a timing), record what happened in fetches and crawl_runs, and keep
@@ -17,6 +17,7 @@ from bad_inputs.endless import (
     BIG_SITEMAP_LAST,
     ENDLESS_HEADERS,
     LIVENESS_BYTES,
+    SILENT,
     EndlessServer,
     big_sitemap,
 )
@@ -138,3 +139,12 @@ def test_a_sitemap_past_the_sitemap_cap_fails_too_large(tmp_path: Path):
     assert fetched[server.url("/sitemaps/big.xml")] == ("failed", "too large")
     assert BIG_SITEMAP_LAST not in fetched
     assert server.requested("/news/") == 0
+
+
+def test_a_url_that_never_answers_costs_two_timeouts_not_three(tmp_path: Path):
+    with EndlessServer(home_links=(ARTICLE_PATH, SILENT)) as server:
+        watched, fetched, _ = _crawl(server, tmp_path, "--timeout", "3")
+    assert watched.returncode == 0, watched.stderr[-2000:]
+    assert fetched[server.url(SILENT)] == ("failed", "timeout")
+    assert server.requests[SILENT] == 2  # retried once (CLEANWIRE_TIMEOUT_RETRIES), not twice
+    assert fetched[server.url(ARTICLE_PATH)] == ("new", None)

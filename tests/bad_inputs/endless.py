@@ -12,6 +12,7 @@ library would not send headers forever). Routes:
 /article/                 a normal article (tests/bad_inputs/server.py's)
 /trap/endless-headers/    `HTTP/1.1 200 OK`, then 1 KB header lines until the client hangs
                           up (sent[path]: the bytes it took; LIVENESS_BYTES at most)
+/trap/silent/             reads the request, answers nothing, waits for the client to hang up
 /sitemaps/index-N/ID.xml  a sitemap index of N entries, each another index (ID-0 ... ID-N-1),
                           generated on the fly
 /sitemaps/big.xml[.gz]    BIG_SITEMAP_URLS URLs in about BIG_SITEMAP_BYTES; its last entry is
@@ -34,6 +35,8 @@ from urllib.parse import urlsplit
 from .server import ARTICLE_HTML, ARTICLE_PATH
 
 ENDLESS_HEADERS = "/trap/endless-headers/"
+SILENT = "/trap/silent/"
+SILENT_LIVENESS_S = 120  # a silent answer gives up here if nobody hangs up (a test bound)
 LIVENESS_BYTES = 2 << 30  # an endless response stops here if nobody hangs up (a test bound)
 BIG_SITEMAP_URLS = 50_000
 BIG_SITEMAP_BYTES = 20 << 20
@@ -106,6 +109,12 @@ class _Handler(socketserver.StreamRequestHandler):
         """Answer one request; False: the connection is done."""
         if path == ENDLESS_HEADERS:
             self._endless_headers(endless, path)
+            return False
+        if path == SILENT:
+            self.request.settimeout(SILENT_LIVENESS_S)
+            with contextlib.suppress(OSError):
+                while self.request.recv(4096):
+                    pass
             return False
         if path == "/":
             links = "".join(f'<li><a href="{p}">{p}</a></li>' for p in endless.home_links)
