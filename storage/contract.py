@@ -129,7 +129,6 @@ class Counter(StrEnum):
     REFETCH_CONDITIONAL = "cleanwire/refetch_conditional"
     REFETCH_FORCED = "cleanwire/refetch_forced"
     BACKLOG = "cleanwire/backlog"
-    SITEMAPS = "cleanwire/sitemaps"  # sitemaps requested (CLEANWIRE_MAX_SITEMAPS caps them)
     SITEMAPS_TOO_DEEP = "cleanwire/sitemaps_too_deep"  # not fetched: Reason.SITEMAP_DEPTH
     SITEMAPS_OVER_CAP = "cleanwire/sitemaps_over_cap"  # not fetched: Reason.TOO_MANY_SITEMAPS
     REQUEUED_FROM_DEAD_WORKERS = "cleanwire/requeued_from_dead_workers"

@@ -136,3 +136,48 @@ def test_read_sitemap_tells_other_documents_and_keeps_a_truncated_gzip():
     urls = [e.url for e in found]
     assert kind == "urlset" and 1000 < len(urls) < 20_000
     assert urls[:2] == ["https://ex.com/a/0", "https://ex.com/a/1"]
+
+
+# ---- the spider's bounds on sitemaps -------------------------------------------------------
+
+def _spider_index(spider, path: str, entries: int, depth: int | None):
+    from scrapy.http import Request, XmlResponse
+
+    base = "http://127.0.0.1:8000"
+    locs = "".join(f"<sitemap><loc>{base}{path}-{i}.xml</loc></sitemap>" for i in range(entries))
+    body = ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+            f'sitemap/0.9">{locs}</sitemapindex>').encode()
+    meta = {} if depth is None else {"cw_sitemap_depth": depth}
+    return list(spider.parse_sitemap(XmlResponse(base + path + ".xml", body=body,
+                                                 request=Request(base + path, meta=meta))))
+
+
+def test_the_spider_stops_sitemaps_at_its_caps_and_records_each_overflow_once():
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import FetchItem
+    from crawler.spiders.news import NewsSpider
+    from storage.contract import Counter
+
+    crawler = get_crawler(NewsSpider, {"TWISTED_REACTOR": None, "CLEANWIRE_STORE": False,
+                                       "CLEANWIRE_MAX_SITEMAPS": 4,
+                                       "CLEANWIRE_SITEMAP_MAX_DEPTH": 1,
+                                       "CLEANWIRE_SITEMAP_MAXSIZE": 123_456})
+    spider = NewsSpider.from_crawler(crawler, start="http://127.0.0.1:8000/")
+    crawler.spider = spider
+    out = _spider_index(spider, "/a", 10, depth=None)  # a start URL or robots.txt's: depth 0
+    requests = [r for r in out if isinstance(r, Request)]
+    assert [r.meta["cw_sitemap_depth"] for r in requests] == [1] * 4
+    assert {r.meta["download_maxsize"] for r in requests} == {123_456}
+    records = [(i.url, i.outcome, i.error) for i in out if isinstance(i, FetchItem)
+               if i.outcome == "skipped"]
+    assert records == [("http://127.0.0.1:8000/a-4.xml", "skipped", "too many sitemaps")]
+    assert crawler.stats.get_value(Counter.SITEMAPS_OVER_CAP) == 6
+    spider.sitemaps_requested = 0  # room again: now depth stops them
+    out = _spider_index(spider, "/b", 3, depth=1) + _spider_index(spider, "/c", 3, depth=1)
+    assert not [r for r in out if isinstance(r, Request)]
+    records = [(i.url, i.error) for i in out if isinstance(i, FetchItem) and i.error]
+    assert records == [("http://127.0.0.1:8000/b-0.xml", "sitemap depth")]  # once
+    assert crawler.stats.get_value(Counter.SITEMAPS_TOO_DEEP) == 6
+    assert crawler.stats.get_value("cleanwire/skipped/sitemap depth") == 1

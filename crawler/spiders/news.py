@@ -244,7 +244,6 @@ class NewsSpider(scrapy.Spider):
             yield from self._overflow(url, *closed)
         elif self._claim(url, page=False):
             self.sitemaps_requested += 1
-            self.crawler.stats.set_value(Counter.SITEMAPS, self.sitemaps_requested)
             yield self._request(url, self.parse_sitemap, kind="sitemap",
                                 meta={_SITEMAP_DEPTH: depth,
                                       "download_maxsize": self.sitemap_maxsize})
