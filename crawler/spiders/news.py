@@ -260,8 +260,9 @@ class NewsSpider(scrapy.Spider):
             if decision == "skip":
                 self._pass_known(url)
             elif self._claim(url):
-                if decision != "fetch":
+                if decision != "fetch" and self.frontier is not None:  # a stored article
                     self.crawler.stats.inc_value(REFETCH_COUNTERS[decision])
+                    self.frontier.requested(url, decision)
                 if later:
                     self._defer(url, depth, headers or None)
                 else:
