@@ -67,7 +67,7 @@ def touch_not_modified(connection: Connection, fetched: Sequence[tuple[str, date
     intervals: dict[str, int | None] = {}
     for chunk in chunks(sorted(latest)):
         query = select(table.c.url, table.c.revisit_interval).where(table.c.url.in_(chunk))
-        intervals.update(connection.execute(query).tuples())
+        intervals.update((url, interval) for url, interval in connection.execute(query))
     params = []
     for url, moment in sorted(latest.items()):
         if url not in intervals:
