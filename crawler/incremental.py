@@ -62,11 +62,13 @@ class Frontier:
         self.now = (now or datetime.now(UTC)).timestamp()
         self._known: dict[str, float | _Fresh] = {}
         self._revisits: dict[str, Revisit] = {}  # url_key -> why it is fetched again
+        self._articles = 0  # stored articles (the other keys are their aliases)
 
     def __len__(self) -> int:
-        return len(self._known)
+        return self._articles
 
     def add(self, url: str, known: KnownArticle) -> None:
+        self._articles += 1
         fetched = known.last_fetched_at.timestamp()
         first = known.first_seen_at.timestamp()
         if self.mode is RevisitMode.ALL or self.now - first < self.refresh_after:
@@ -75,6 +77,13 @@ class Frontier:
                                                   known.last_modified)
         else:
             self._known[url_key(url)] = fetched
+
+    def add_alias(self, alias: str, url: str) -> None:
+        """Another URL that led to the stored article at url (a redirect, its canonical):
+        decided like the article (added after the articles)."""
+        known = self._known.get(url_key(url))
+        if known is not None:
+            self._known.setdefault(url_key(alias), known)
 
     def decide(self, url: str, lastmod: str | None = None) -> tuple[Decision, dict[str, str]]:
         """(decision, request headers) for an article URL."""

@@ -20,7 +20,7 @@ from crawler.incremental import Frontier, RevisitOptions, revisit_options
 from storage.boilerplate import BoilerplateRule, learn_boilerplate
 from storage.engine import open_engine, resolve_database_url
 from storage.errors import StorageError
-from storage.frontier import known_articles
+from storage.frontier import known_aliases, known_articles
 from storage.locks import heartbeat
 from storage.repository import Repository
 
@@ -81,6 +81,8 @@ class CrawlStore:
         try:
             for url, known in known_articles(self.engine, site):
                 frontier.add(url, known)
+            for alias, url in known_aliases(self.engine, site):
+                frontier.add_alias(alias, url)
         except StorageError as exc:
             logger.warning("not incremental: %s", str(exc).splitlines()[0])
             return None

@@ -18,7 +18,7 @@ from sqlalchemy import exc as sa_exc
 from .contract import Outcome
 from .engine import error_line
 from .errors import StorageError
-from .models import Article, Site
+from .models import Article, ArticleUrl, Site
 from .revisits import RevisitPolicy
 from .sqlhelp import chunks
 
@@ -52,6 +52,24 @@ def known_articles(engine: Engine, site: str) -> Iterator[tuple[str, KnownArticl
                 yield url, KnownArticle(fetched, first, etag, modified, due)
     except sa_exc.SQLAlchemyError as exc:
         raise StorageError(f"could not read the known articles: {error_line(exc)}") from exc
+
+
+def known_aliases(engine: Engine, site: str) -> Iterator[tuple[str, str]]:
+    """(other url, stored url) for every redirect, canonical or variant URL that led to a
+    stored article of the site (article_urls), streamed from one query."""
+    aliases, table, sites = ArticleUrl.__table__, Article.__table__, Site.__table__
+    query = (
+        select(aliases.c.url, table.c.url)
+        .join(table, table.c.id == aliases.c.article_id)
+        .join(sites, sites.c.id == table.c.site_id)
+        .where(sites.c.name == site, aliases.c.url != table.c.url)
+    )
+    try:
+        with engine.connect() as connection:
+            result = connection.execution_options(yield_per=10_000).execute(query)
+            yield from ((alias, url) for alias, url in result)
+    except sa_exc.SQLAlchemyError as exc:
+        raise StorageError(f"could not read the known article URLs: {error_line(exc)}") from exc
 
 
 def touch_not_modified(connection: Connection, fetched: Sequence[tuple[str, datetime]],
