@@ -16,7 +16,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
-from cli_helpers import cleanwire, rows
+from cli_helpers import assert_one_line_error, cleanwire, rows
 from fixture_site import SITEMAP_NEWS_PATH, FixtureServer
 
 from crawler.middlewares.retry import blocked_reason, retry_after_seconds
@@ -199,6 +199,8 @@ def test_revisit_none_never_and_all_always_refetch_with_conditional_gets(site, t
     assert rows(db, "select count(*) from article_versions") == [(0,)]
     bad = crawl(sites, db, "--revisit", "sometimes")
     assert bad.returncode == 2 and "--revisit" in bad.stderr
+    mistyped = crawl(sites, db, env={"CLEANWIRE_REVISIT_INTERVALS": "3h,1h"})
+    assert_one_line_error(mistyped, 2, "CLEANWIRE_REVISIT_INTERVALS")
 
 
 def test_recrawl_outside_refresh_window_fetches_only_discovery_pages(site, tmp_path):
