@@ -79,6 +79,7 @@ CLEANWIRE_GC_THRESHOLD = 10_000  # objects between young garbage collections (0:
 CLEANWIRE_SITES = None  # path of sites.toml
 CLEANWIRE_COMMAND = "scrapy crawl"
 CLEANWIRE_ONE_LINE_LOGS = False  # the CLI turns this on unless -v
+CLEANWIRE_ROBOTS_MAX_BYTES = 500 * 1024  # robots.txt parsed up to here (RFC 9309), page cap aside
 CLEANWIRE_SAFE_DESTINATIONS = True  # refuse non-http(s) schemes and private addresses
 CLEANWIRE_CONTACT_URL = "https://github.com/cleanwire/cleanwire"  # goes into USER_AGENT
 CLEANWIRE_RETRY_MAX_WAIT = 120.0  # longest wait before retrying a 429/503 (0: no waiting)
@@ -110,6 +111,9 @@ DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robots.RobotsTxtMiddleware": 100,  # Scrapy's, with every waiter served
+    # robots.txt for its rules: up to CLEANWIRE_ROBOTS_MAX_BYTES, inflated within them (above
+    # HttpCompressionMiddleware's 590)
+    "crawler.middlewares.robots_fetch.RobotsRulesFetch": 595,
     "crawler.middlewares.destinations.SafeDestinationMiddleware": 650,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     # Scrapy's, skipped without "refresh"

@@ -144,6 +144,8 @@ class Counter(StrEnum):
     QUEUE_ERROR = "cleanwire/queue_error"  # a text: why the shared queue was lost
     CLEAN_MS = "cleanwire/clean_ms"
     BOILERPLATE_LINES = "cleanwire/boilerplate_lines"
+    ROBOTS_UNREACHABLE = "cleanwire/robots_unreachable"  # hosts whose robots.txt gave a 5xx
+    DROPPED_URLS = "cleanwire/dropped_urls"  # canonical/image URLs not http(s), not stored
     RETRY_WAIT_S = "cleanwire/retry_wait_s"
     RUN_ID = "cleanwire/run_id"
     OUTCOME = "cleanwire/outcome"
@@ -172,6 +174,7 @@ RUN_COUNTERS: tuple[Counter, ...] = (
     Counter.KNOWN_ARTICLES, Counter.KNOWN_SKIPPED, Counter.NOT_MODIFIED,
     Counter.REFETCH_DUE, Counter.REFETCH_LASTMOD, Counter.REFETCH_FORCED,
     Counter.REQUEUED_FROM_DEAD_WORKERS, Counter.REQUEUED_ON_CLOSE,
+    Counter.ROBOTS_UNREACHABLE, Counter.DROPPED_URLS,
 )
 
 
