@@ -120,6 +120,22 @@ def test_frontier_modes_and_the_reasons_it_remembers() -> None:
     assert forced.revisit_of("https://news.example/a/") is Revisit.FORCED
 
 
+def test_a_known_redirect_is_decided_like_its_article_and_asks_for_the_article() -> None:
+    url, alias = "https://news.example/a/", "https://news.example/moved/"
+    frontier = Frontier(2 * DAY, now=T0 + timedelta(minutes=5))
+    frontier.add(url, _known(T0, T0, T0 + timedelta(hours=1)))
+    frontier.add_alias(alias, url)
+    frontier.add_alias("https://news.example/gone/", "https://news.example/never-stored/")
+    assert len(frontier) == 1  # articles, not their aliases
+    assert frontier.decide(alias) == ("skip", {})  # not due yet, like the article
+    assert frontier.decide("https://news.example/gone/") == ("fetch", {})
+    later = Frontier(2 * DAY, now=T0 + timedelta(hours=2))
+    later.add(url, _known(T0, T0, T0 + timedelta(hours=1)))
+    later.add_alias(alias, url)
+    assert later.decide(alias) == (Revisit.DUE, {"If-None-Match": '"v1"'})
+    assert later.stored_url(alias) == url  # the spider asks for the article itself
+
+
 def test_revisit_options_from_settings() -> None:
     settings = {"CLEANWIRE_REVISIT": "all", "CLEANWIRE_REVISIT_INTERVALS": "30m, 2h,1d",
                 "CLEANWIRE_REVISIT_NOW": "2026-12-01T13:00:00Z"}
