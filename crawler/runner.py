@@ -17,6 +17,7 @@ from crawler.profiles import SiteProfile
 from crawler.spiders.news import NewsSpider
 from storage.contract import (
     ARTICLE_COUNTERS,
+    REFETCH_COUNTERS,
     Counter,
     Outcome,
     count,
@@ -119,8 +120,9 @@ def summary_table(result: CrawlResult) -> str:
         ("failed", f"{sum(failed.values())}  " + _reasons(failed)),
         ("duplicate content", f"{exact + near}  (exact copies {exact}, near copies {near})"),
         ("duplicate URLs", f"{c(Counter.DUPLICATE_URLS)}  (seen again, not fetched)"),
-        ("known, not fetched", f"{c(Counter.KNOWN_SKIPPED)}  (stored before, outside the "
-                               "refresh window)"),
+        ("known, not fetched", f"{c(Counter.KNOWN_SKIPPED)}  (stored before, not due)"),
+        ("revisited", f"{sum(c(k) for k in REFETCH_COUNTERS.values())}  " + _reasons(
+            {str(r): c(k) for r, k in REFETCH_COUNTERS.items() if c(k)})),
         ("not modified", f"{c(Counter.NOT_MODIFIED)}  (304 to a conditional GET, not "
                          "re-cleaned)"),
         ("elapsed", f"{result.elapsed:.1f} s"),

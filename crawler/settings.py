@@ -96,6 +96,10 @@ CLEANWIRE_RETRY_BACKOFF_BASE = 2.0  # seconds; doubled per attempt when no Retry
 CLEANWIRE_TIMEOUT_RETRIES = 1  # a download timeout is retried this often (RETRY_TIMES: others)
 CLEANWIRE_INCREMENTAL = True  # skip stored articles / conditional GETs (crawler/incremental.py)
 CLEANWIRE_REFRESH_AFTER = ""  # duration overriding every profile's refresh_after ("": keep)
+# adaptive revisits (storage/revisits.py): which stored articles a crawl fetches again
+CLEANWIRE_REVISIT = "due"  # due | all | none (`crawl --revisit`)
+CLEANWIRE_REVISIT_INTERVALS = "1h,3h,9h,1d,2d"  # grown on no change, reset on a change
+CLEANWIRE_REVISIT_NOW = ""  # ISO 8601 time the crawl decides what is due at ("": the clock)
 CLEANWIRE_LOCK_STALE_AFTER = 600.0  # seconds without heartbeat before a crawl lock is stale
 CLEANWIRE_LOCK_HEARTBEAT = 30.0  # seconds between heartbeats of a held crawl lock
 CLEANWIRE_LOCKED_SITES = ""  # set by `cleanwire crawl`: sites whose lock this process holds

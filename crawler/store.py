@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.incremental import Frontier
+from crawler.incremental import Frontier, RevisitOptions, revisit_options
 from storage.boilerplate import BoilerplateRule, learn_boilerplate
 from storage.engine import open_engine, resolve_database_url
 from storage.errors import StorageError
-from storage.frontier import known_articles
+from storage.frontier import known_aliases, known_articles
 from storage.locks import heartbeat
 from storage.repository import Repository
 
@@ -33,9 +33,11 @@ logger = logging.getLogger(__name__)
 class CrawlStore:
     """One crawl's engine and repository, opened on first use."""
 
-    def __init__(self, database_url: str, near_dup_threshold: float) -> None:
+    def __init__(self, database_url: str, near_dup_threshold: float,
+                 revisits: RevisitOptions | None = None) -> None:
         self.database_url = database_url
         self.near_dup_threshold = near_dup_threshold
+        self.revisits = revisits or RevisitOptions()
         self._engine: Engine | None = None
         self._repository: Repository | None = None
 
@@ -45,7 +47,8 @@ class CrawlStore:
         if not settings.getbool("CLEANWIRE_STORE"):
             raise NotConfigured("storing disabled (CLEANWIRE_STORE=False)")
         store = cls(resolve_database_url(settings.get("CLEANWIRE_DATABASE_URL")),
-                    settings.getfloat("CLEANWIRE_NEAR_DUP_THRESHOLD"))
+                    settings.getfloat("CLEANWIRE_NEAR_DUP_THRESHOLD"),
+                    revisit_options(settings.get))
         crawler.signals.connect(store.release, signal=signals.engine_stopped)
         return store
 
@@ -66,16 +69,20 @@ class CrawlStore:
     def repository(self) -> Repository:
         if self._repository is None:
             self._repository = Repository(self.engine,
-                                          near_dup_threshold=self.near_dup_threshold)
+                                          near_dup_threshold=self.near_dup_threshold,
+                                          revisits=self.revisits.policy)
         return self._repository
 
     def frontier(self, site: str, refresh_after: float) -> Frontier | None:
-        """The site's stored articles and the refresh policy (storage.frontier); None, with a
-        warning, when they cannot be read (the crawl goes on, fetching every page)."""
-        frontier = Frontier(refresh_after)
+        """The site's stored articles and the revisit policy (storage.frontier, the crawl's
+        RevisitOptions); None, with a warning, when they cannot be read (the crawl goes on,
+        fetching every page)."""
+        frontier = Frontier(refresh_after, now=self.revisits.clock(), mode=self.revisits.mode)
         try:
             for url, known in known_articles(self.engine, site):
                 frontier.add(url, known)
+            for alias, url in known_aliases(self.engine, site):
+                frontier.add_alias(alias, url)
         except StorageError as exc:
             logger.warning("not incremental: %s", str(exc).splitlines()[0])
             return None

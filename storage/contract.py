@@ -48,6 +48,20 @@ DISCOVERY_OUTCOMES: frozenset[Outcome] = frozenset({Outcome.FEED, Outcome.SITEMA
 REASONED_OUTCOMES: frozenset[Outcome] = frozenset({Outcome.FAILED, Outcome.SKIPPED})
 
 
+class Revisit(StrEnum):
+    """fetches.revisit: why a crawl fetched a stored article again (NULL: it was not stored)."""
+
+    DUE = "due"  # its revisit interval had passed (storage.revisits)
+    LASTMOD = "lastmod"  # a sitemap lastmod / feed updated newer than its last fetch
+    FORCED = "forced"  # `crawl --revisit all`
+
+
+def revisit_check() -> str:
+    """SQL of the fetches.revisit check constraint: NULL or one of Revisit."""
+    listed = ", ".join(f"'{revisit}'" for revisit in Revisit)
+    return f"revisit IS NULL OR revisit IN ({listed})"
+
+
 def page_type_outcome(page_type: str) -> Outcome:
     """The outcome of a cleaned page the cleaner did not call an article."""
     outcome = Outcome(page_type)
@@ -124,9 +138,10 @@ class Counter(StrEnum):
     DUPLICATE_URLS = "cleanwire/duplicate_urls"  # seen again, not fetched
     OVER_BUDGET = "cleanwire/over_budget"  # not queued: --max-pages reached (shared crawls)
     KNOWN_ARTICLES = "cleanwire/known_articles"  # stored before this crawl (incremental)
-    KNOWN_SKIPPED = "cleanwire/known_skipped"  # stored, outside the refresh window
+    KNOWN_SKIPPED = "cleanwire/known_skipped"  # stored, not due (or left alone): not fetched
     NOT_MODIFIED = "cleanwire/not_modified"
-    REFETCH_CONDITIONAL = "cleanwire/refetch_conditional"
+    REFETCH_DUE = "cleanwire/refetch_due"  # re-fetches by Revisit (fetches.revisit)
+    REFETCH_LASTMOD = "cleanwire/refetch_lastmod"
     REFETCH_FORCED = "cleanwire/refetch_forced"
     BACKLOG = "cleanwire/backlog"
     SITEMAPS_TOO_DEEP = "cleanwire/sitemaps_too_deep"  # not fetched: Reason.SITEMAP_DEPTH
@@ -155,15 +170,16 @@ ARTICLE_COUNTERS: Mapping[Outcome, Counter] = {
     Outcome.UPDATED: Counter.ARTICLES_UPDATED,
     Outcome.UNCHANGED: Counter.ARTICLES_UNCHANGED,
 }
-#: an incremental crawl's re-fetches by decision (crawler.incremental.Frontier.decide)
-REFETCH_COUNTERS: Mapping[str, Counter] = {
-    "conditional": Counter.REFETCH_CONDITIONAL,
-    "forced": Counter.REFETCH_FORCED,
+#: an incremental crawl's re-fetches of stored articles, by why they were made
+REFETCH_COUNTERS: Mapping[Revisit, Counter] = {
+    Revisit.DUE: Counter.REFETCH_DUE,
+    Revisit.LASTMOD: Counter.REFETCH_LASTMOD,
+    Revisit.FORCED: Counter.REFETCH_FORCED,
 }
 #: counters kept in crawl_runs.counts beside failures_by_reason (when not zero)
 RUN_COUNTERS: tuple[Counter, ...] = (
     Counter.KNOWN_ARTICLES, Counter.KNOWN_SKIPPED, Counter.NOT_MODIFIED,
-    Counter.REFETCH_CONDITIONAL, Counter.REFETCH_FORCED,
+    Counter.REFETCH_DUE, Counter.REFETCH_LASTMOD, Counter.REFETCH_FORCED,
     Counter.REQUEUED_FROM_DEAD_WORKERS, Counter.REQUEUED_ON_CLOSE,
     Counter.ROBOTS_UNREACHABLE, Counter.DROPPED_URLS,
     Counter.SITEMAPS_TOO_DEEP, Counter.SITEMAPS_OVER_CAP,

@@ -1,8 +1,9 @@
 """Known-URL lookups for incremental crawls: what a site already has stored, in one query.
 
 The crawler asks once at the start of a crawl (known_articles) and decides per URL
-whether to fetch it again; a 304 answer bumps last_fetched_at (touch_not_modified)
-in the batch transaction that records its fetch row.
+whether to fetch it again (storage/revisits.py); a 304 answer bumps last_fetched_at and
+moves the article to its next longer revisit interval (touch_not_modified) in the batch
+transaction that records its fetch row.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from sqlalchemy import exc as sa_exc
 from .contract import Outcome
 from .engine import error_line
 from .errors import StorageError
-from .models import Article, Site
+from .models import Article, ArticleUrl, Site
+from .revisits import RevisitPolicy
+from .sqlhelp import chunks
 
 NOT_MODIFIED = Outcome.NOT_MODIFIED  # fetches.outcome of a 304 answer to a conditional GET
 
@@ -30,6 +33,7 @@ class KnownArticle:
     first_seen_at: datetime
     etag: str | None
     last_modified: str | None
+    next_due_at: datetime | None = None  # None: never scheduled (due now)
 
 
 def known_articles(engine: Engine, site: str) -> Iterator[tuple[str, KnownArticle]]:
@@ -37,29 +41,63 @@ def known_articles(engine: Engine, site: str) -> Iterator[tuple[str, KnownArticl
     table, sites = Article.__table__, Site.__table__
     query = (
         select(table.c.url, table.c.last_fetched_at, table.c.first_seen_at, table.c.http_etag,
-               table.c.http_last_modified)
+               table.c.http_last_modified, table.c.next_due_at)
         .join(sites, sites.c.id == table.c.site_id)
         .where(sites.c.name == site)
     )
     try:
         with engine.connect() as connection:
             result = connection.execution_options(yield_per=10_000).execute(query)
-            for url, fetched, first, etag, modified in result:
-                yield url, KnownArticle(fetched, first, etag, modified)
+            for url, fetched, first, etag, modified, due in result:
+                yield url, KnownArticle(fetched, first, etag, modified, due)
     except sa_exc.SQLAlchemyError as exc:
         raise StorageError(f"could not read the known articles: {error_line(exc)}") from exc
 
 
-def touch_not_modified(connection: Connection, fetched: Sequence[tuple[str, datetime]]) -> None:
-    """Bump last_fetched_at of articles whose conditional GET answered 304 (never backwards)."""
+def known_aliases(engine: Engine, site: str) -> Iterator[tuple[str, str]]:
+    """(other url, stored url) for every redirect, canonical or variant URL that led to a
+    stored article of the site (article_urls), streamed from one query."""
+    aliases, table, sites = ArticleUrl.__table__, Article.__table__, Site.__table__
+    query = (
+        select(aliases.c.url, table.c.url)
+        .join(table, table.c.id == aliases.c.article_id)
+        .join(sites, sites.c.id == table.c.site_id)
+        .where(sites.c.name == site, aliases.c.url != table.c.url)
+    )
+    try:
+        with engine.connect() as connection:
+            result = connection.execution_options(yield_per=10_000).execute(query)
+            yield from ((alias, url) for alias, url in result)
+    except sa_exc.SQLAlchemyError as exc:
+        raise StorageError(f"could not read the known article URLs: {error_line(exc)}") from exc
+
+
+def touch_not_modified(connection: Connection, fetched: Sequence[tuple[str, datetime]],
+                       revisits: RevisitPolicy) -> None:
+    """Bump last_fetched_at of articles whose conditional GET answered 304 (never backwards),
+    and schedule their next revisit one interval longer (a 304 is a re-fetch without change)."""
     latest: dict[str, datetime] = {}
     for url, moment in fetched:
         latest[url] = max(latest.get(url, moment), moment)
     if not latest:
         return
     table = Article.__table__
+    intervals: dict[str, int | None] = {}
+    for chunk in chunks(sorted(latest)):
+        query = select(table.c.url, table.c.revisit_interval).where(table.c.url.in_(chunk))
+        intervals.update((url, interval) for url, interval in connection.execute(query))
+    params = []
+    for url, moment in sorted(latest.items()):
+        if url not in intervals:
+            continue
+        interval = revisits.next_interval(intervals[url], changed=False)
+        params.append({"target": url, "moment": moment, "interval": int(interval),
+                       "due": revisits.due_at(moment, interval)})
+    if not params:
+        return
     when = bindparam("moment", type_=table.c.last_fetched_at.type)
     stmt = (update(table).where(table.c.url == bindparam("target"))
-            .where(table.c.last_fetched_at < when).values(last_fetched_at=when))
-    connection.execute(stmt, [{"target": url, "moment": moment}
-                              for url, moment in sorted(latest.items())])
+            .where(table.c.last_fetched_at < when)
+            .values(last_fetched_at=when, revisit_interval=bindparam("interval"),
+                    next_due_at=bindparam("due", type_=table.c.next_due_at.type)))
+    connection.execute(stmt, params)

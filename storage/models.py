@@ -32,7 +32,7 @@ from sqlalchemy.types import TypeDecorator
 
 from cleaners.minhash import SCHEME
 
-from .contract import outcome_check
+from .contract import outcome_check, revisit_check
 from .sqlhelp import aware_utc
 
 NAMING_CONVENTION = {
@@ -131,6 +131,10 @@ class Article(Base):
     http_last_modified: Mapped[str | None] = mapped_column(String(100))
     first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_fetched_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # adaptive revisits (storage/revisits.py): seconds between re-fetches, and when the
+    # next is due (NULL: never scheduled, due now)
+    revisit_interval: Mapped[int | None] = mapped_column(Integer)
+    next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
     # duplicates (see storage/dedup.py): the first-seen article with the same content_hash,
     # and the near-duplicate cluster's id (its earliest member's id; NULL when alone)
@@ -146,7 +150,8 @@ class Fetch(Base):
     # One row per fetch attempt; (url, fetched_at) identifies it, so re-storing
     # the same batch does not duplicate the log.
     __table_args__ = (Index("ix_fetches_url_fetched_at", "url", "fetched_at", unique=True),
-                      CheckConstraint(outcome_check(), name="outcome"))
+                      CheckConstraint(outcome_check(), name="outcome"),
+                      CheckConstraint(revisit_check(), name="revisit"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
@@ -158,6 +163,8 @@ class Fetch(Base):
     bytes: Mapped[int | None] = mapped_column(Integer)
     elapsed_ms: Mapped[float | None] = mapped_column(Float)
     fetched_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # why a stored article was fetched again (storage.contract.Revisit); NULL: not stored
+    revisit: Mapped[str | None] = mapped_column(String(10))
 
 
 class ArticleVersion(Base):

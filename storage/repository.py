@@ -26,6 +26,7 @@ from .engine import error_line, redact_text, session_factory, write_connection
 from .errors import RunNotFoundError, StorageError, WriteError
 from .frontier import touch_not_modified
 from .models import URL_LENGTH, Article, CrawlRun, Fetch, Site
+from .revisits import RevisitPolicy
 from .sqlhelp import aware_utc, chunks, dialect_insert
 from .versions import archive_changed
 
@@ -53,6 +54,7 @@ class FetchRecord:
     bytes: int | None = None
     elapsed_ms: float | None = None
     fetched_at: datetime = field(default_factory=utcnow)  # aware UTC, keep the microseconds
+    revisit: str | None = None  # why a stored article was fetched again (contract.Revisit)
 
 
 @dataclass
@@ -193,15 +195,18 @@ class _Known:
     content_hash: str | None
     title: str | None
     last_fetched_at: datetime
+    revisit_interval: int | None = None
 
 
 class Repository:
     """Reads and writes cleanwire's tables through one Engine (see storage.engine.open_engine)."""
 
     def __init__(
-        self, engine: Engine, near_dup_threshold: float = DEFAULT_NEAR_DUP_THRESHOLD
+        self, engine: Engine, near_dup_threshold: float = DEFAULT_NEAR_DUP_THRESHOLD,
+        revisits: RevisitPolicy | None = None,
     ) -> None:
         self.engine = engine
+        self.revisits = revisits or RevisitPolicy()  # next-due times of stored articles
         self._dedup = Deduplicator(near_dup_threshold)
         self._site_ids: dict[str, int] = {}
         self._sessions = session_factory(engine)
@@ -272,7 +277,9 @@ class Repository:
 
         Articles are keyed by url. "unchanged": same content_hash and title as
         stored (the row is still refreshed and last_fetched_at bumped); "updated":
-        text or title changed (first_seen_at kept). A page older than the stored
+        text or title changed (first_seen_at kept). Each stored page's next revisit is
+        scheduled (storage/revisits.py): the first interval when new or changed, the next
+        longer one when unchanged (a 304 too). A page older than the stored
         copy (a late batch) changes nothing and counts as "unchanged". A page
         whose url is longer than the column is not stored and reports "skipped".
         Each page's fetch row is written with that outcome, then the extra
@@ -297,7 +304,8 @@ class Repository:
             archive_changed(connection, [r.page.url for r, o in zip(pages, outcomes, strict=True)
                                          if o == Outcome.UPDATED])
             touch_not_modified(connection, [(f.url, aware_utc(f.fetched_at)) for f in fetches
-                                            if f.outcome == Outcome.NOT_MODIFIED])
+                                            if f.outcome == Outcome.NOT_MODIFIED],
+                               self.revisits)
             self._upsert_articles(connection, list(article_rows.values()))
             self._dedup.after_upsert(connection, pages, outcomes)  # aliases, duplicates
             self._insert_fetches(connection, fetch_rows)
@@ -330,10 +338,14 @@ class Repository:
             outcome = Outcome.UNCHANGED
         else:
             outcome = Outcome.UPDATED
+        interval = self.revisits.next_interval(
+            previous.revisit_interval if previous else None, changed=outcome != Outcome.UNCHANGED)
+        row["revisit_interval"] = int(interval)
+        row["next_due_at"] = self.revisits.due_at(fetched, interval)
         first_seen[url] = min(first_seen.get(url, fetched), fetched)
         row["first_seen_at"] = first_seen[url]
         article_rows[url] = row
-        known[url] = _Known(row["content_hash"], row["title"], fetched)
+        known[url] = _Known(row["content_hash"], row["title"], fetched, row["revisit_interval"])
         return outcome, None
 
     @staticmethod
@@ -381,6 +393,7 @@ class Repository:
                 "bytes": fetch.bytes,
                 "elapsed_ms": fetch.elapsed_ms,
                 "fetched_at": aware_utc(fetch.fetched_at) if fetch.fetched_at is not None else None,
+                "revisit": fetch.revisit,
             },
         )
 
@@ -391,11 +404,12 @@ class Repository:
         for chunk in chunks(wanted):
             rows = connection.execute(
                 select(
-                    table.c.url, table.c.content_hash, table.c.title, table.c.last_fetched_at
+                    table.c.url, table.c.content_hash, table.c.title, table.c.last_fetched_at,
+                    table.c.revisit_interval,
                 ).where(table.c.url.in_(chunk))
             )
-            for url, content_hash, title, last_fetched_at in rows:
-                known[url] = _Known(content_hash, title, last_fetched_at)
+            for url, content_hash, title, last_fetched_at, interval in rows:
+                known[url] = _Known(content_hash, title, last_fetched_at, interval)
         return known
 
     def _upsert_articles(self, connection: Connection, rows: list[dict[str, Any]]) -> None:

@@ -143,7 +143,7 @@ def test_recrawl_is_idempotent(site, tmp_path):
     db = tmp_path / "news.db"
     assert crawl(site, db).returncode == 0
     first = rows(db, "select id, url, content_hash, first_seen_at from articles order by id")
-    proc = crawl(site, db)
+    proc = crawl(site, db, "--revisit", "all")  # every stored article asked for again
     assert proc.returncode == 0, proc.stderr
     second = rows(db, "select id, url, content_hash, first_seen_at from articles order by id")
     assert first == second

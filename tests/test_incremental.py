@@ -1,5 +1,6 @@
-"""Incremental re-crawls of the fixture site: known articles skipped or re-fetched
-conditionally (304), edits archived as versions, sitemap lastmod forcing a re-fetch,
+"""Incremental re-crawls of the fixture site: known articles skipped until due, then
+re-fetched conditionally (304) on a clock injected with CLEANWIRE_REVISIT_NOW, `--revisit
+all|none`, edits caught and archived as versions, sitemap lastmod forcing a re-fetch,
 bot-challenge pages recorded as blocked. Crawls run as `cleanwire` subprocesses."""
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 import pytest
-from cli_helpers import cleanwire, rows
+from cli_helpers import assert_one_line_error, cleanwire, rows
 from fixture_site import SITEMAP_NEWS_PATH, FixtureServer
 
 from crawler.middlewares.retry import blocked_reason, retry_after_seconds
@@ -39,8 +41,10 @@ def sites_file(tmp_path: Path, server: FixtureServer, refresh_after: str | None 
     return path
 
 
-def crawl(sites: Path, db: Path, *args: str, name: str = "fixture"):
-    return cleanwire("crawl", name, "--sites", str(sites), "--db", str(db), *BOUNDS, *args)
+def crawl(sites: Path, db: Path, *args: str, name: str = "fixture",
+          env: dict[str, str] | None = None):
+    return cleanwire("crawl", name, "--sites", str(sites), "--db", str(db), *BOUNDS, *args,
+                     env=env)
 
 
 def article_paths(server: FixtureServer) -> set[str]:
@@ -53,36 +57,150 @@ def summary_value(stdout: str, label: str) -> int:
     return int(match[1])
 
 
-def test_unchanged_recrawl_inside_refresh_window_sends_conditional_gets(site, tmp_path):
+def article_requests(server: FixtureServer) -> int:
+    """Requests the server received for article pages since its counts were reset."""
+    return sum(server.requested(path) for path in article_paths(server))
+
+
+def clock(at: datetime) -> dict[str, str]:
+    """The environment that makes a crawl decide what is due as if it were at (injected)."""
+    return {"CLEANWIRE_REVISIT_NOW": at.isoformat()}
+
+
+def test_second_crawl_right_after_the_first_requests_almost_no_articles(site, tmp_path):
     db, sites = tmp_path / "news.db", sites_file(tmp_path, site)  # default refresh_after 2d
     first = crawl(sites, db)
     assert first.returncode == 0, first.stderr
-    first_requests = sum(site.requests.values())
+    n = len(site.site.articles)
+    first_articles = article_requests(site)
+    assert first_articles >= n
+    site.reset_counts()
+    second = crawl(sites, db)
+    assert second.returncode == 0, second.stderr
+    second_articles = article_requests(site)
+    assert second_articles <= 0.05 * n, sorted(site.paths_requested() & article_paths(site))
+    for path in ("/robots.txt", "/sitemap_index.xml", "/feed.xml", "/", "/world/"):
+        assert site.requested(path) >= 1, path  # discovery and listings are always re-read
+    # at most /moved/'s target: the first crawl had it already when the redirect landed
+    # there, so the redirect is stored as an alias (and skipped) only from this crawl on
+    stored = rows(db, "select count(*) from articles")[0][0]
+    assert summary_value(second.stdout, "known, not fetched") >= stored
+    assert summary_value(second.stdout, "revisited") == 0
+    run = rows(db, "select outcome, articles_new from crawl_runs order by id desc limit 1")
+    assert run == [("ok", 0)]
+    # every stored article is scheduled: due an hour after its fetch, three hours after a
+    # re-fetch that found it unchanged (the redirect target)
+    schedule = dict(rows(db, "select revisit_interval, count(*) from articles group by 1"))
+    assert schedule.get(3600) == stored - second_articles
+    assert schedule.get(3 * 3600, 0) == second_articles
+    print(f"article requests: first crawl {first_articles}, second crawl {second_articles} "
+          f"({n} article pages)")
+
+
+def test_edit_is_caught_once_its_interval_has_passed_and_not_before(site, tmp_path):
+    db, sites = tmp_path / "news.db", sites_file(tmp_path, site)
+    assert crawl(sites, db).returncode == 0
+    first_articles = article_requests(site)
+    done = datetime.now(UTC)  # every article fetched by now: each is due done + 1 h at latest
+    n_stored = rows(db, "select count(*) from articles")[0][0]
+    article = site.site.linked_articles[3]
+    url = article.url(site.base_url)
+    edited = "Officials corrected the figures on Thursday after an internal review."
+    site.set_page(article.path, site.site.article_html(site.base_url, article).replace(
+        escape(article.first_sentence), edited))
+
+    site.reset_counts()  # 30 minutes later: nothing is due, the edit is not seen yet
+    early = crawl(sites, db, env=clock(done + timedelta(minutes=30)))
+    assert early.returncode == 0, early.stderr
+    early_articles = article_requests(site)
+    assert site.requested(article.path) == 0
+    assert early_articles <= 1  # /moved/'s target (see the test above), not due either
+    assert rows(db, "select version from articles where url = ?", url) == [(1,)]
+    hourly = {urlsplit(u).path for (u,) in rows(
+        db, "select url from articles where revisit_interval = 3600")}
+    assert article.path in hourly and len(hourly) == n_stored - early_articles
+
+    site.reset_counts()  # 61 minutes later: those are due, asked for conditionally
+    due = crawl(sites, db, env=clock(done + timedelta(minutes=61)))
+    assert due.returncode == 0, due.stderr
+    due_articles = article_requests(site)
+    asked = {p: h for _, p, h in site.request_log if p in article_paths(site)}
+    assert set(asked) == hourly and due_articles == len(hourly)
+    assert all("If-None-Match" in h and "If-Modified-Since" in h for h in asked.values())
+    (version, text), = rows(db, "select version, text from articles where url = ?", url)
+    assert version == 2 and edited in text  # caught
+    run = rows(db, "select max(id) from crawl_runs")[0][0]
+    fetched = rows(db, "select outcome, revisit, count(*) from fetches where crawl_run_id = ? "
+                       "and revisit is not null group by 1, 2 order by 1", run)
+    assert fetched == [("not modified", "due", len(hourly) - 1), ("updated", "due", 1)]
+    assert summary_value(due.stdout, "revisited") == len(hourly)
+    assert f"due: {len(hourly)}" in due.stdout
+    intervals = dict(rows(db, "select url, revisit_interval from articles"))
+    assert intervals.pop(url) == 3600  # changed: back to the first interval
+    assert set(intervals.values()) == {3 * 3600}  # no change (a 304): the next longer one
+
+    site.reset_counts()  # two hours later: only the changed article is due again
+    later = crawl(sites, db, env=clock(done + timedelta(hours=2)))
+    assert later.returncode == 0, later.stderr
+    later_articles = article_requests(site)
+    assert site.paths_requested() & article_paths(site) == {article.path}
+    assert site.requested(article.path) == 1
+    print("article requests (crawl: requests):", {
+        "first": first_articles, "+30 min": early_articles, "+61 min": due_articles,
+        "+2 h": later_articles})
+
+
+def test_revisit_none_never_and_all_always_refetch_with_conditional_gets(site, tmp_path):
+    db, sites = tmp_path / "news.db", sites_file(tmp_path, site)
+    first = crawl(sites, db)
+    assert first.returncode == 0, first.stderr
+    n = len(site.site.articles)
+    stored = rows(db, "select count(*) from articles")[0][0]
+    long_after = clock(datetime.now(UTC) + timedelta(hours=5))  # everything due by then
+    target = next(a for a in site.site.articles if a.sitemap == SITEMAP_NEWS_PATH)
+    future = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    site.set_page(SITEMAP_NEWS_PATH, with_lastmod(site, target, future))  # "it changed"
+    site.reset_counts()
+    none = crawl(sites, db, "--revisit", "none", env=long_after)
+    assert none.returncode == 0, none.stderr
+    # nothing stored is asked for, whether due or with a newer lastmod; only a URL new to
+    # the store can lead to a stored article: /moved/'s redirect target (see above)
+    refetched = site.paths_requested() & article_paths(site)
+    assert refetched <= {site.site.moved_target} and site.requested(target.path) == 0
+    assert article_requests(site) == len(refetched) <= 1
+    assert summary_value(none.stdout, "revisited") == 0
+    assert summary_value(none.stdout, "known, not fetched") >= stored - 1
     before = dict(rows(db, "select url, last_fetched_at from articles"))
     site.reset_counts()
-    proc = crawl(sites, db)
+    proc = crawl(sites, db, "--revisit", "all")  # nothing is due now: all the same
     assert proc.returncode == 0, proc.stderr
-    n = len(site.site.articles)
     conditional = [(path, headers) for _, path, headers in site.request_log
                    if "If-None-Match" in headers]
     # every article was asked for once, conditionally, with the stored validators
     assert {p for p, _ in conditional} == article_paths(site)
+    assert site.requested("/moved/") == 0  # a known redirect: its target is asked for
     assert all("If-Modified-Since" in h for _, h in conditional)
-    unconditional_articles = [p for _, p, h in site.request_log
-                              if p in article_paths(site) and "If-None-Match" not in h]
-    assert len(unconditional_articles) <= 1  # /moved/ redirects to one article
-    assert sum(site.requests.values()) <= first_requests
+    unconditional = [p for _, p, h in site.request_log
+                     if p in article_paths(site) and "If-None-Match" not in h]
+    assert unconditional == []
     # 304: a fetch row "not modified", last_fetched_at bumped, nothing re-cleaned or updated
-    run2 = rows(db, "select max(id) from crawl_runs")[0][0]
+    run = rows(db, "select max(id) from crawl_runs")[0][0]
     outcomes = dict(rows(db, "select outcome, count(*) from fetches where crawl_run_id = ? "
-                             "group by outcome", run2))
-    assert outcomes["not modified"] == n
+                             "group by outcome", run))
+    assert outcomes["not modified"] == stored == n
     assert "new" not in outcomes and "updated" not in outcomes
+    assert rows(db, "select revisit, count(*) from fetches where crawl_run_id = ? and "
+                    "revisit is not null group by 1", run) == [("forced", stored)]
     after = dict(rows(db, "select url, last_fetched_at from articles"))
     assert all(after[u] > before[u] for u in before)
-    assert summary_value(proc.stdout, "not modified") == n
+    assert summary_value(proc.stdout, "not modified") == stored
     assert summary_value(proc.stdout, "known, not fetched") == 0
+    assert f"forced: {stored}" in proc.stdout
     assert rows(db, "select count(*) from article_versions") == [(0,)]
+    bad = crawl(sites, db, "--revisit", "sometimes")
+    assert bad.returncode == 2 and "--revisit" in bad.stderr
+    mistyped = crawl(sites, db, env={"CLEANWIRE_REVISIT_INTERVALS": "3h,1h"})
+    assert_one_line_error(mistyped, 2, "CLEANWIRE_REVISIT_INTERVALS")
 
 
 def test_recrawl_outside_refresh_window_fetches_only_discovery_pages(site, tmp_path):
@@ -115,7 +233,7 @@ def test_edited_article_is_archived_and_history_shows_the_diff(site, tmp_path):
     original = escape(article.first_sentence)
     assert original in html
     site.set_page(article.path, html.replace(original, edited))
-    proc = crawl(sites, db)
+    proc = crawl(sites, db, env=clock(datetime.now(UTC) + timedelta(minutes=61)))  # all due
     assert proc.returncode == 0, proc.stderr
     assert "updated 1" in proc.stdout
     (article_id, version, text), = rows(db, "select id, version, text from articles "
@@ -147,17 +265,22 @@ def stealth_edit_sql() -> str:
     return after.split("```sql", 1)[1].split("```", 1)[0]
 
 
+def with_lastmod(server: FixtureServer, article, lastmod: str) -> str:
+    """The news sitemap with article's lastmod changed."""
+    xml = server.site.news_sitemap(server.base_url)
+    loc = f"<loc>{article.url(server.base_url)}</loc>"
+    head, tail = xml.split(loc, 1)
+    tail = re.sub(r"<lastmod>[^<]*</lastmod>", f"<lastmod>{lastmod}</lastmod>", tail, count=1)
+    return head + loc + tail
+
+
 def test_newer_sitemap_lastmod_forces_a_refetch(site, tmp_path):
     db, sites = tmp_path / "news.db", sites_file(tmp_path, site, refresh_after="0s")
     assert crawl(sites, db).returncode == 0
     news = [a for a in site.site.articles if a.sitemap == SITEMAP_NEWS_PATH]
     target, other = news[0], news[1]
-    xml = site.site.news_sitemap(site.base_url)
-    loc = f"<loc>{target.url(site.base_url)}</loc>"
-    head, tail = xml.split(loc, 1)
     future = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
-    tail = re.sub(r"<lastmod>[^<]*</lastmod>", f"<lastmod>{future}</lastmod>", tail, count=1)
-    site.set_page(SITEMAP_NEWS_PATH, head + loc + tail)
+    site.set_page(SITEMAP_NEWS_PATH, with_lastmod(site, target, future))
     site.reset_counts()
     proc = crawl(sites, db)
     assert proc.returncode == 0, proc.stderr
@@ -165,6 +288,10 @@ def test_newer_sitemap_lastmod_forces_a_refetch(site, tmp_path):
     assert site.requested(other.path) == 0
     forced = [h for _, p, h in site.request_log if p == target.path]
     assert "If-None-Match" not in forced[0]  # the sitemap says it changed: a plain GET
+    run = rows(db, "select max(id) from crawl_runs")[0][0]
+    assert rows(db, "select url, revisit from fetches where crawl_run_id = ? and revisit is "
+                    "not null", run) == [(target.url(site.base_url), "lastmod")]
+    assert "lastmod: 1" in proc.stdout
 
 
 def test_challenge_page_is_recorded_as_blocked_not_stored(site, tmp_path):

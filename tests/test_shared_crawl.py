@@ -14,6 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -90,9 +91,11 @@ def seed(server: FixtureServer, shared: SharedRedis, *args: str) -> subprocess.C
     return proc
 
 
-def worker(db: str, shared: SharedRedis, name: str, *args: str) -> subprocess.Popen[str]:
+def worker(db: str, shared: SharedRedis, name: str, *args: str,
+           env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     return cleanwire_process("worker", "--redis", REDIS_URL, "--db", db, "--id", name,
-                             "--idle", "3", "--timeout", "10", *BOUNDS, *args, env=shared.env)
+                             "--idle", "3", "--timeout", "10", *BOUNDS, *args,
+                             env={**shared.env, **(env or {})})
 
 
 def finish(proc: subprocess.Popen[str], timeout: float = 150) -> str:
@@ -212,11 +215,13 @@ def test_seeder_only_queues_then_two_workers_share_the_crawl(site, shared, pg_db
     assert totals[1] == len(stored)
     assert shared.leftovers() == []  # the crawl is over: queue, seen-set and spec are gone
 
-    # the next scheduled crawl is incremental across workers: stored articles are asked
-    # for with conditional GETs, nothing is stored anew
+    # the next scheduled crawl, once the articles are due (an hour on, on a clock injected
+    # into the workers), is incremental across workers: stored articles are asked for with
+    # conditional GETs, nothing is stored anew
     site.reset_counts()
     seed(site, shared)
-    for w in [worker(pg_db, shared, name) for name in ("w3", "w4")]:
+    due = {"CLEANWIRE_REVISIT_NOW": (datetime.now(UTC) + timedelta(minutes=61)).isoformat()}
+    for w in [worker(pg_db, shared, name, env=due) for name in ("w3", "w4")]:
         finish(w)
     again = shared_runs(pg_db)[2:]
     assert len(again) == 2 and sum(r[3] for r in again) == 0

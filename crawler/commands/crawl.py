@@ -20,11 +20,13 @@ from crawler.commands.base import (
 )
 from crawler.commands.clean import render_page
 from crawler.config import setting
+from crawler.incremental import revisit_options
 from crawler.items import FetchItem, PageItem
 from crawler.profiles import SiteProfile, adhoc_profile, load_profiles, sites_path
 from crawler.urls import is_web_url
 from storage.contract import Counter
 from storage.engine import open_engine, redact_url, resolve_database_url
+from storage.revisits import RevisitMode
 
 
 def register(sub: Any) -> None:
@@ -37,6 +39,9 @@ def register(sub: Any) -> None:
     common_crawl_flags(crawl)
     crawl.add_argument("--max-pages", type=int, default=None, help="stop after N page requests")
     crawl.add_argument("--max-depth", type=int, default=None, help="follow links N hops deep")
+    crawl.add_argument("--revisit", choices=[str(m) for m in RevisitMode], default=None,
+                       help="stored articles fetched again: the due ones (default, or "
+                            "$CLEANWIRE_REVISIT), all, or none")
     crawl.add_argument("--redis", metavar="URL",
                        help="a shared crawl: queue the start URLs, feeds and sitemaps in Redis "
                             "(default $CLEANWIRE_REDIS_URL) for `cleanwire worker` processes")
@@ -89,6 +94,9 @@ def crawl_overrides(args: argparse.Namespace, command: str, store: bool = True) 
         value = getattr(args, name, None)
         if value is not None and value < 0:
             raise UsageError(f"--{name.replace('_', '-')} must not be negative")
+    revisit = getattr(args, "revisit", None)
+    revisit_options(lambda name: revisit if name == "CLEANWIRE_REVISIT" and revisit
+                    else setting(name))  # a mistyped CLEANWIRE_REVISIT* fails here, in one line
     database = resolve_database_url(args.db)
     if store:
         open_engine(database).dispose()  # fail fast, and migrate once before crawling
@@ -100,6 +108,7 @@ def crawl_overrides(args: argparse.Namespace, command: str, store: bool = True) 
         "CLEANWIRE_MAX_DEPTH": getattr(args, "max_depth", None),
         "CLEANWIRE_CLEAN_WORKERS": args.workers,
         "CLEANWIRE_SITES": getattr(args, "sites", None),
+        "CLEANWIRE_REVISIT": getattr(args, "revisit", None),
         "DOWNLOAD_TIMEOUT": args.timeout,
         "DOWNLOAD_MAXSIZE": args.max_page_bytes,
         "LOG_LEVEL": "INFO" if args.verbose else "ERROR",

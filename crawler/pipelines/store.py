@@ -64,12 +64,13 @@ class _WriterPool(ThreadPool):
 
 
 def _fetch_record(item: FetchItem | PageItem, outcome: str | None,
-                  error: str | None) -> FetchRecord:
-    """The fetch row of an item; outcome None: the store decides (new, updated, ...)."""
+                  error: str | None, revisit: str | None = None) -> FetchRecord:
+    """The fetch row of an item; outcome None: the store decides (new, updated, ...);
+    revisit: why a stored article was fetched again (storage.contract.Revisit)."""
     return FetchRecord(
         url=item.url, status=item.status, error=error, outcome=outcome,
         content_type=item.content_type or None, bytes=item.bytes or None,
-        elapsed_ms=item.elapsed_ms, fetched_at=item.fetched_at,
+        elapsed_ms=item.elapsed_ms, fetched_at=item.fetched_at, revisit=revisit,
     )
 
 
@@ -139,7 +140,8 @@ class StorePipeline:
         if isinstance(item, PageItem):
             self._add_page(item)
         elif isinstance(item, FetchItem):
-            self.fetches.append(_fetch_record(item, item.outcome, item.error))
+            self.fetches.append(_fetch_record(item, item.outcome, item.error,
+                                              self._revisit_of(item.url)))
         if len(self.pages) + len(self.fetches) >= self.batch_size:
             self.flush()
             if self._pending >= MAX_PENDING:  # the writer is behind: wait for it
@@ -148,16 +150,24 @@ class StorePipeline:
                 return held
         return item
 
+    def _revisit_of(self, url: str) -> str | None:
+        """Why the spider fetched this stored article again (its frontier remembers)."""
+        frontier = getattr(self.crawler.spider, "frontier", None)
+        return frontier.revisit_of(url) if frontier is not None else None
+
     def _add_page(self, item: PageItem) -> None:
         page = item.clean
+        revisit = self._revisit_of(item.url)
         if page is None:
             reason = item.error or Reason.CLEAN_NO_RESULT
-            self.fetches.append(_fetch_record(item, clean_failure_outcome(reason), reason))
+            self.fetches.append(_fetch_record(item, clean_failure_outcome(reason), reason,
+                                              revisit))
         elif page.page_type != "article":
-            self.fetches.append(_fetch_record(item, page_type_outcome(page.page_type), None))
+            self.fetches.append(_fetch_record(item, page_type_outcome(page.page_type), None,
+                                              revisit))
         else:
             self.pages.append(PageRecord(
-                page=page, fetch=_fetch_record(item, None, None), site_name=item.site,
+                page=page, fetch=_fetch_record(item, None, None, revisit), site_name=item.site,
                 site_host=item.site_host, etag=item.etag, last_modified=item.last_modified,
                 aliases=item.aliases, signature=item.signature))
 

@@ -306,9 +306,13 @@ class NewsSpider(scrapy.Spider):
                                  if self.frontier is not None else ("fetch", {}))
             if decision == "skip":
                 self._pass_known(url)
-            elif self._claim(url):
-                if decision != "fetch":
+                continue
+            if decision != "fetch" and self.frontier is not None:  # a stored article, asked
+                url = self.frontier.stored_url(url)  # for by its own URL (not a redirect to it)
+            if self._claim(url):
+                if decision != "fetch" and self.frontier is not None:
                     self.crawler.stats.inc_value(REFETCH_COUNTERS[decision])
+                    self.frontier.requested(url, decision)
                 if later:
                     self._defer(url, depth, headers or None)
                 else:
