@@ -18,7 +18,7 @@ trafilatura dropped inside it come back (cleaners/recover.py).
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, replace
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -27,6 +27,7 @@ from trafilatura.settings import Extractor
 from trafilatura.xml import xmltotxt
 
 from . import fallback, recover
+from .block import Block
 from .model import ExtractOptions, TrafilaturaPass
 from .placement import Placement, link_key, place_blocks
 from .postclean import is_interruption_label
@@ -42,39 +43,6 @@ _ANCHORS = etree.XPath(".//a")
 _PAGE_TEXT_LEN = etree.XPath("string-length(normalize-space(//body))")
 _BODY = etree.XPath("//body")
 _DISCLOSURE_WORD = re.compile("|".join(map(re.escape, DISCLOSURE_CLASS_WORDS)), re.IGNORECASE)
-
-
-@dataclass(slots=True)
-class Block:
-    """One unit of extracted text."""
-
-    kind: str  # trafilatura tag: p, head, item, quote, table, code, ...
-    text: str
-    link_only: bool = False  # the page shows this text only as link(s)
-    trailing: bool = False  # after the last block inside the article's container
-    interruption: bool = False  # in an inline box of other stories ("Read also" + teasers)
-
-
-class BlockText(str):
-    """A block's text that still knows its kind and link-only flag.
-
-    extract_blocks returns these so callers that expect list[str] keep working
-    while postclean can read the block structure.
-    """
-
-    kind: str = "p"
-    link_only: bool = False
-    trailing: bool = False
-    interruption: bool = False
-
-    @classmethod
-    def of(cls, block: Block) -> BlockText:
-        text = cls(block.text)
-        text.kind = block.kind
-        text.link_only = block.link_only
-        text.trailing = block.trailing
-        text.interruption = block.interruption
-        return text
 
 
 def link_only_texts(tree: lxml_html.HtmlElement) -> frozenset[str]:
@@ -126,11 +94,11 @@ def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block], extra: tuple
         # found, only outside the container, and not in a FAQ (a block not found is kept)
         if keys[i] in where and not any(
                 _in_disclosure(node, options.disclosure_depth) for node in where[keys[i]]):
-            blocks[i].trailing = True
+            blocks[i] = replace(blocks[i], trailing=True)
     for i in range(last + 1, len(blocks)):  # a block not found, amid trailing ones, trails too
         if keys[i] not in where and blocks[i - 1].trailing and (
                 i + 1 == len(blocks) or blocks[i + 1].trailing):
-            blocks[i].trailing = True
+            blocks[i] = replace(blocks[i], trailing=True)
     return placed
 
 
@@ -183,8 +151,8 @@ def mark_interruptions(placed: Placement, blocks: list[Block],
                 or len(inside) > options.interruption_blocks
                 or _length(inside) > options.interruption_chars):
             continue  # the page's end; a label alone is a button (a heading: an emptied box)
-        for block in blocks[i:end]:
-            block.interruption = True
+        for j in range(i, end):
+            blocks[j] = replace(blocks[j], interruption=True)
 
 
 def _units(body: etree._Element) -> list[etree._Element]:
@@ -246,9 +214,9 @@ def _justext_if_better(tree: lxml_html.HtmlElement, blocks: list[Block],
     return blocks
 
 
-def extract_document_blocks(tree: lxml_html.HtmlElement, url: str = "",
-                            options: ExtractOptions = DEFAULT_OPTIONS) -> list[Block]:
-    """The body as typed blocks, in document order."""
+def extract_blocks(tree: lxml_html.HtmlElement, url: str = "",
+                   options: ExtractOptions = DEFAULT_OPTIONS) -> list[Block]:
+    """The body as typed blocks (paragraphs, headings, list items, ...), in document order."""
     linked = link_only_texts(tree)
     blocks = _extract(tree, url, options.first_pass)
     page_chars = int(_PAGE_TEXT_LEN(tree))
@@ -265,8 +233,8 @@ def extract_document_blocks(tree: lxml_html.HtmlElement, url: str = "",
         blocks = _justext_if_better(tree, blocks, options.language_sample)
     summaries = recover.descriptions(tree) if options.recover_lead else ()
     placed = mark_trailing(tree, blocks, summaries, options)
-    for block, key in zip(blocks, placed.bare_keys, strict=True):
-        block.link_only = bool(key) and key in linked
+    blocks = [replace(block, link_only=bool(key) and key in linked)
+              for block, key in zip(blocks, placed.bare_keys, strict=True)]
     mark_interruptions(placed, blocks, options)
     texts = [b.text for b in blocks]
     lead = recover.missing_lead(tree, placed, texts, summaries) if summaries else None
@@ -282,11 +250,3 @@ def extract_document_blocks(tree: lxml_html.HtmlElement, url: str = "",
         blocks.insert(0, Block("p", lead))
     return blocks
 
-
-def extract_blocks(tree: lxml_html.HtmlElement, url: str,
-                   options: ExtractOptions = DEFAULT_OPTIONS) -> list[str]:
-    """The body as a list of text blocks (paragraphs, headings, list items).
-
-    The items are BlockText: plain strings carrying .kind and .link_only.
-    """
-    return [BlockText.of(block) for block in extract_document_blocks(tree, url, options)]
