@@ -12,7 +12,8 @@ Each block is also placed back in the DOM: the article's container is the deepes
 element holding most of the extracted text, and blocks that follow the last one
 inside it are flagged as trailing (what comes after the story's container is page
 furniture: promotions, sign-up boxes, the site's blurb), and the section headings
-trafilatura dropped inside it come back (cleaners/recover.py).
+trafilatura dropped inside it come back (cleaners/recover.py). The knobs of all this
+come in as one ExtractOptions (cleaners/model.py, CleanOptions.extract).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ _ANCHORS = etree.XPath(".//a")
 _PAGE_TEXT_LEN = etree.XPath("string-length(normalize-space(//body))")
 _BODY = etree.XPath("//body")
 _DISCLOSURE_WORD = re.compile("|".join(map(re.escape, DISCLOSURE_CLASS_WORDS)), re.IGNORECASE)
+DEFAULT_OPTIONS = ExtractOptions()  # the knobs: cleaners.model.ExtractOptions
 
 
 def link_only_texts(tree: lxml_html.HtmlElement) -> frozenset[str]:
@@ -60,9 +62,6 @@ def link_only_texts(tree: lxml_html.HtmlElement) -> frozenset[str]:
         if len(anchored) >= len(own):
             keys.add(own)
     return frozenset(keys)
-
-
-DEFAULT_OPTIONS = ExtractOptions()
 
 
 def _in_disclosure(node: etree._Element, depth: int) -> bool:
@@ -83,7 +82,8 @@ def mark_trailing(tree: lxml_html.HtmlElement, blocks: list[Block], extra: tuple
 
     Only blocks found nowhere inside the container (cleaners.placement) are
     flagged, and a block not found in the DOM only when the blocks around it are
-    flagged. Returns the placement for the steps after (extra texts looked up too).
+    flagged (blocks is updated in place with flagged copies: Block is frozen). Returns the
+    placement for the steps after (extra texts looked up too).
     """
     placed = place_blocks(tree, [block.text for block in blocks], extra)
     if placed.core is None:
@@ -125,10 +125,10 @@ def mark_interruptions(placed: Placement, blocks: list[Block],
     """Flag the blocks of inline "read also" boxes: a label ("Lesen Sie auch", "Czytaj
     więcej") and the blocks after it that sit in the label's box, the largest element
     around the label that does not hold the block before it. A box holding more than
-    options.interruption_blocks blocks or interruption_chars characters, or reaching the last block,
-    is left to the text rules (postclean); a short list item or link not found in the page
-    continues the box; a label with nothing after it in its box is a button, unless it is a
-    heading (a box whose teasers the page loads later)."""
+    options.interruption_blocks blocks or interruption_chars characters, or reaching the last
+    block, is left to the text rules (postclean); a short list item or link not found in the
+    page continues the box; a label with nothing after it in its box is a button, unless it is
+    a heading (a box whose teasers the page loads later)."""
     for i in range(1, len(blocks)):
         if blocks[i].interruption or not is_interruption_label(blocks[i].text):
             continue
