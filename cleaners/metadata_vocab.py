@@ -1,10 +1,12 @@
 """Word lists for metadata extraction: byline prefixes, joiners, date labels, months.
 
-Data only, so that adding a language is a one-line change.  Every entry is
-lower case; matching code casefolds its input.
+Data only (month names come from vocab_dates), so that adding a language is a
+one-line change.  Every entry is lower case; matching code casefolds its input.
 """
 
 from __future__ import annotations
+
+from .vocab_dates import WEEKDAY_NAMES, month_numbers, names
 
 # Words that introduce a byline ("By Jane Doe", "Von Max Muster", "Автор: ...").
 BYLINE_PREFIXES: tuple[str, ...] = (
@@ -84,9 +86,8 @@ JUNK_AUTHORS: frozenset[str] = frozenset({
     "imprimer", "compartir", "imprimir", "condividi", "stampa", "delen", "dela", "udostępnij",
     "news", "nachrichten", "noticias", "actualités", "notizie", "nieuws", "nyheter", "nyheder",
     "wiadomości", "новости", "новини", "notícias",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "mon", "tue", "wed", "thu", "fri", "sat", "sun", "today", "yesterday",
-})
+    "today", "yesterday",
+}) | names(WEEKDAY_NAMES, ("en",))
 
 # Job titles glued after a name in page bylines ("Zackery Cuevas Writer");
 # trimmed only from bylines read off the page, never from declared names.
@@ -175,38 +176,10 @@ ORIGINAL_LABELS: tuple[str, ...] = (
     "первоначально опубликовано", "вперше опубліковано",
 )
 
-# Month names (and common abbreviations) to month numbers, several languages.
-MONTHS: dict[str, int] = {}
-_MONTH_NAMES: tuple[tuple[str, ...], ...] = (
-    ("january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio", "gen",
-     "januari", "janeiro", "styczeń", "stycznia", "январь", "января", "січень", "січня", "ocak"),
-    ("february", "feb", "februar", "février", "févr", "fevrier", "febrero", "febbraio", "februari",
-     "fevereiro", "fev", "luty", "lutego", "февраль", "февраля", "лютий", "лютого", "şubat"),
-    ("march", "mar", "märz", "mars", "marzo", "maart", "março", "marzec", "marca", "март",
-     "марта", "березень", "березня", "mart", "mär"),
-    ("april", "apr", "avril", "avr", "abril", "abr", "aprile", "kwiecień", "kwietnia", "апрель",
-     "апреля", "квітень", "квітня", "nisan"),
-    ("may", "mai", "mayo", "maggio", "mei", "maio", "maj", "maja", "май", "мая", "травень",
-     "травня", "mayıs"),
-    ("june", "jun", "juni", "juin", "junio", "giugno", "junho", "czerwiec", "czerwca", "июнь",
-     "июня", "червень", "червня", "haziran"),
-    ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "julho", "lipiec", "lipca",
-     "июль", "июля", "липень", "липня", "temmuz"),
-    ("august", "aug", "août", "aout", "agosto", "ago", "augustus", "sierpień", "sierpnia",
-     "август", "августа", "серпень", "серпня", "ağustos"),
-    ("september", "sep", "sept", "septembre", "septiembre", "set", "settembre", "setembro",
-     "wrzesień", "września", "сентябрь", "сентября", "вересень", "вересня", "eylül"),
-    ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro",
-     "out", "październik", "października", "октябрь", "октября", "жовтень", "жовтня", "ekim"),
-    ("november", "nov", "novembre", "noviembre", "novembro", "listopad", "listopada", "ноябрь",
-     "ноября", "листопад", "листопада", "kasım"),
-    ("december", "dec", "dezember", "dez", "décembre", "déc", "diciembre", "dic", "dicembre",
-     "desember", "dezembro", "grudzień", "grudnia", "декабрь", "декабря", "грудень", "грудня",
-     "aralık"),
-)
-for _number, _names in enumerate(_MONTH_NAMES, start=1):
-    for _name in _names:
-        MONTHS.setdefault(_name, _number)
+# Month names (and common abbreviations) to month numbers, several languages
+# (cleaners/vocab_dates.py); not Arabic, which the date parser has never read.
+MONTHS: dict[str, int] = month_numbers(
+    ("en", "de", "fr", "es", "it", "nl", "pt", "pl", "ru", "uk", "tr", "no"))
 
 # Separators between a headline and the site name in <title>.
 TITLE_SEPARATORS: tuple[str, ...] = (

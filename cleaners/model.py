@@ -15,6 +15,62 @@ PAGE_TYPES = ("article", "listing", "paywalled", "other")
 
 
 @dataclass(frozen=True)
+class TrafilaturaPass:
+    """The settings of one trafilatura extraction (keywords of trafilatura's Extractor)."""
+
+    comments: bool = False
+    tables: bool = True
+    links: bool = False
+    dedup: bool = False
+    recall: bool = False
+    fast: bool = False
+    precision: bool = False
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Knobs of the main text extraction (cleaners.extract); benchmarks try other values
+    with dataclasses.replace.
+
+    first_pass: recall focus without the external fallbacks (cheaper than the balanced
+        default, and it keeps sections the default drops); when it covers less than
+        fallback_share of the page's text, fallback_pass (the balanced extraction, with
+        readability/justext comparison) runs too and the longer wins (None: never).
+    blob_chars / blob_keep: a first pass that is one paragraph of at least blob_chars without
+        line breaks is trafilatura's whole-page baseline text: the fallback pass replaces it
+        when it finds structured blocks holding at least blob_keep of its length.
+    justext_fallback: when both passes miss most of the page's prose, try jusText
+        (cleaners/fallback.py), detecting the page's language from language_sample
+        characters of text at least.
+    disclosure_depth: a trailing block inside a disclosure widget (an element, or one of this
+        many ancestors, that is a <details> or is named accordion / FAQ) is the article's FAQ,
+        and is kept.
+    recover_headings: put back the h2-h6 headings trafilatura dropped inside the article's
+        container; recover_chunks: the rest of a story split into chunks (later containers
+        named like the article's); recover_lead: the standfirst (the element showing the
+        page's meta description, before the story).
+    interruption_blocks / interruption_chars: an inline "read also" box holds at most this
+        many blocks after its label, and characters; teaser_chars: a block not found in the
+        page continues such a box when it is a list item or link this short.
+    """
+
+    first_pass: TrafilaturaPass = TrafilaturaPass(recall=True, fast=True)
+    fallback_pass: TrafilaturaPass | None = TrafilaturaPass()
+    fallback_share: float = 0.2
+    blob_chars: int = 2000
+    blob_keep: float = 0.5
+    justext_fallback: bool = True
+    language_sample: int = 500
+    disclosure_depth: int = 4
+    recover_headings: bool = True
+    recover_chunks: bool = True
+    recover_lead: bool = True
+    interruption_blocks: int = 6
+    interruption_chars: int = 1200
+    teaser_chars: int = 160
+
+
+@dataclass(frozen=True)
 class CleanOptions:
     """Knobs for one clean_page call (per site, from the profile and settings).
 
@@ -26,6 +82,7 @@ class CleanOptions:
     listing_text: extract the text of a page that is a listing whatever its text says
         (cleaners.pagetype.surely_listing); a crawler that keeps no listing text turns it
         off and such a page comes back as a listing with its metadata, without text.
+    extract: the text extraction's knobs (ExtractOptions).
     """
 
     extra_noise_selectors: tuple[str, ...] = ()
@@ -34,6 +91,7 @@ class CleanOptions:
     max_nodes: int = 200_000
     max_depth: int = 400
     listing_text: bool = True
+    extract: ExtractOptions = ExtractOptions()
 
 
 @dataclass

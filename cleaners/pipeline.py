@@ -67,7 +67,7 @@ def _clean_tree(tree: HtmlElement, url: str, opts: CleanOptions) -> CleanPage:
         text, page_type = "", "listing"  # the extraction would not change the verdict
     else:
         paywall_prompt = prune_noise(tree, opts.extra_noise_selectors)
-        blocks = postclean(extract_blocks(tree, url), meta, opts.boilerplate_lines)
+        blocks = postclean(extract_blocks(tree, url, opts.extract), meta, opts.boilerplate_lines)
         text = "\n\n".join(blocks)
         page_type = classify_page(shape, meta, text, paywall_prompt)
     text = strip_invisible(text)  # soft hyphens, zero-width spaces (metadata: clean_text)

@@ -9,8 +9,8 @@ bio opening with the byline's name among the last blocks, link-only headlines, "
 also" paragraphs, widget remnants, ticker lines, datelines, bylines, copyright
 lines, a truncated copy of the first paragraph, the title, repeated runs of
 blocks and lines learned as site boilerplate. Vocabularies are data in
-vocab.py. Blocks may be extract.BlockText (str with .kind / .link_only) or
-plain str.
+vocab.py. Blocks are typed (cleaners.block.Block: text, kind and extract's flags);
+the line rules read their text.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .block import Block
 from .model import Metadata
 from .vocab import (
     BIO_HEADINGS,
@@ -156,28 +157,28 @@ def _heading_key(line: str) -> str:
     return _HEADING_TRIM.sub("", key)
 
 
-def _is_link_only(block: str) -> bool:
-    return bool(getattr(block, "link_only", False))
+def _is_link_only(block: Block) -> bool:
+    return block.link_only
 
 
-def _is_trailing(block: str) -> bool:
-    return bool(getattr(block, "trailing", False))
+def _is_trailing(block: Block) -> bool:
+    return block.trailing
 
 
-def _is_interruption(block: str) -> bool:
-    return bool(getattr(block, "interruption", False))
+def _is_interruption(block: Block) -> bool:
+    return block.interruption
 
 
-def _kind(block: str) -> str:
-    return str(getattr(block, "kind", "p"))
+def _kind(block: Block) -> str:
+    return block.kind
 
 
 def _ends_with_ellipsis(block: str) -> bool:
     return block.rstrip().endswith(_ELLIPSIS_ENDS)
 
 
-def _is_teaser(block: str) -> bool:
-    return _is_link_only(block) or _ends_with_ellipsis(block)
+def _is_teaser(block: Block) -> bool:
+    return _is_link_only(block) or _ends_with_ellipsis(block.text)
 
 
 def is_terminal_heading(line: str) -> bool:
@@ -209,52 +210,55 @@ def _opens_list(block: str) -> bool:
                                           and not is_widget_line(block))
 
 
-def _is_prose(block: str) -> bool:
-    return _kind(block) != "head" and count_words(block) >= PROSE_WORDS and not _is_teaser(block)
+def _is_prose(block: Block) -> bool:
+    return (_kind(block) != "head" and count_words(block.text) >= PROSE_WORDS
+            and not _is_teaser(block))
 
 
-def _listy(block: str) -> bool:
-    return _is_teaser(block) or _opens_list(block) or _is_interruption(block)
+def _listy(block: Block) -> bool:
+    return _is_teaser(block) or _opens_list(block.text) or _is_interruption(block)
 
 
-def _box_end(blocks: list[str], i: int) -> int:
+def _box_end(blocks: list[Block], i: int) -> int:
     """End of the box opened at i: the blocks extract flagged with it, else its run of teasers."""
     end = i + 1
     if _is_interruption(blocks[i]):
         while end < len(blocks) and _is_interruption(blocks[end]):
             end += 1
         return end
-    while end < len(blocks) and (_listy(blocks[end]) or is_read_also(blocks[end])):
+    while end < len(blocks) and (_listy(blocks[end])
+                                 or is_read_also(blocks[end].text, blocks[end].link_only)):
         end += 1
     return end
 
 
-def _story_follows(blocks: list[str], i: int, end: int) -> bool:
+def _story_follows(blocks: list[Block], i: int, end: int) -> bool:
     """Story text after the box blocks[i:end]: enough prose, not mostly teasers."""
     rest = blocks[end:]
     prose = [b for b in rest if _is_prose(b)]
     if (len(prose) < STORY_AFTER_BLOCKS
-            or sum(len(b) for b in prose) < STORY_AFTER_SHARE * sum(len(b) for b in blocks[:i])):
+            or sum(len(b.text) for b in prose)
+            < STORY_AFTER_SHARE * sum(len(b.text) for b in blocks[:i])):
         return False  # no story after the box: a promotion, a bio, the site's blurb
     return sum(1 for b in rest if _listy(b)) < TEASER_SHARE * len(rest)
 
 
-def _teasers(rest: list[str]) -> int:
+def _teasers(rest: list[Block]) -> int:
     """Teasers after a list heading: links, cut-off decks, list headings, and, when CARD_MIN
     short headings follow, cards (a short heading, or the one-sentence deck under one)."""
-    cards = sum(1 for b in rest if _kind(b) == "head" and len(b.split()) <= CARD_WORDS)
+    cards = sum(1 for b in rest if _kind(b) == "head" and len(b.text.split()) <= CARD_WORDS)
     if cards < CARD_MIN:  # one heading and its paragraph are no list of cards
-        return sum(1 for b in rest if _is_teaser(b) or _opens_list(b))
+        return sum(1 for b in rest if _is_teaser(b) or _opens_list(b.text))
     count = 0
     for j, block in enumerate(rest):
-        if _is_teaser(block) or _opens_list(block) or (
-                _kind(block) == "head" and len(block.split()) <= CARD_WORDS) or (
-                j > 0 and _kind(rest[j - 1]) == "head" and len(block) <= DECK_CHARS):
+        if _is_teaser(block) or _opens_list(block.text) or (
+                _kind(block) == "head" and len(block.text.split()) <= CARD_WORDS) or (
+                j > 0 and _kind(rest[j - 1]) == "head" and len(block.text) <= DECK_CHARS):
             count += 1
     return count
 
 
-def _story_span(blocks: list[str]) -> tuple[int, set[int]]:
+def _story_span(blocks: list[Block]) -> tuple[int, set[int]]:
     """Where the story ends, and the inline boxes of other stories to drop before it.
 
     A list heading ("Related", "Lesen Sie auch") whose teasers, or whose box (extract's
@@ -262,34 +266,34 @@ def _story_span(blocks: list[str]) -> tuple[int, set[int]]:
     go. Else the story ends at the first terminal heading that opens teasers or comments, or
     at a bio heading in the last part of the text.
     """
-    total = sum(len(b) for b in blocks)
+    total = sum(len(b.text) for b in blocks)
     seen = 0
     dropped: set[int] = set()
     i = 0
     while i < len(blocks):
         block = blocks[i]
-        seen += len(block)
-        if i > 0 and seen - len(block) >= BIO_CUT_SHARE * total and is_bio_heading(block):
+        seen += len(block.text)
+        if i > 0 and seen - len(block.text) >= BIO_CUT_SHARE * total and is_bio_heading(block.text):
             return i, dropped
-        if i == 0 or not (_opens_list(block) or _is_interruption(block)):
+        if i == 0 or not (_opens_list(block.text) or _is_interruption(block)):
             i += 1
             continue
-        if _heading_key(block) in COMMENT_HEADINGS:
+        if _heading_key(block.text) in COMMENT_HEADINGS:
             return i, dropped
         end = _box_end(blocks, i)
         if end > i + 1 and _story_follows(blocks, i, end):
             dropped.update(range(i, end))
-            seen += sum(len(b) for b in blocks[i + 1:end])
+            seen += sum(len(b.text) for b in blocks[i + 1:end])
             i = end
             continue
         rest = blocks[i + 1:]
-        if len(rest) <= TAIL_BLOCKS and sum(len(b) for b in rest) <= TAIL_CHARS:
+        if len(rest) <= TAIL_BLOCKS and sum(len(b.text) for b in rest) <= TAIL_CHARS:
             return i, dropped
         if _teasers(rest) >= TEASER_SHARE * len(rest):
             return i, dropped
         if _is_interruption(block):  # extract's box, with some text after it: the box goes
             dropped.update(range(i, end))
-            seen += sum(len(b) for b in blocks[i + 1:end])
+            seen += sum(len(b.text) for b in blocks[i + 1:end])
             i = end
             continue
         if _story_follows(blocks, i, i + 1):  # a label whose box the page left empty
@@ -298,7 +302,7 @@ def _story_span(blocks: list[str]) -> tuple[int, set[int]]:
     return len(blocks), dropped
 
 
-def _cut_index(blocks: list[str]) -> int:
+def _cut_index(blocks: list[Block]) -> int:
     """Where the story ends (see _story_span)."""
     return _story_span(blocks)[0]
 
@@ -422,11 +426,11 @@ def is_cookie_notice(block: str) -> bool:
     return bool(_COOKIE_CONTEXT.search(key))
 
 
-def is_read_also(block: str) -> bool:
-    """An inline "Read also: <headline>" paragraph."""
+def is_read_also(block: str, link_only: bool = False) -> bool:
+    """An inline "Read also: <headline>" paragraph (link_only: the page shows it as a link)."""
     key = normalise_line(block)
     if _READ_ALSO.match(key):
-        return _is_link_only(block) or len(block) <= SHORT_LINE
+        return link_only or len(block) <= SHORT_LINE
     # a label run into a headline: short, no sentence, the headline capitalised
     if len(block) > SHORT_LINE or block.rstrip().endswith((".", "!", "?", "。")):
         return False
@@ -447,12 +451,12 @@ def _repeated_runs(keys: list[str]) -> set[int]:
     return drop
 
 
-def _is_link_paragraph(block: str) -> bool:
+def _is_link_paragraph(block: Block) -> bool:
     """A paragraph that is nothing but a link: an inline related headline."""
     return _is_link_only(block) and _kind(block) == "p"
 
 
-def _trailing_links(blocks: list[str]) -> int:
+def _trailing_links(blocks: list[Block]) -> int:
     """Start of the run of link-only blocks that ends the text (a link list after the story)."""
     end = len(blocks)
     while end > 0 and _is_link_only(blocks[end - 1]):
@@ -487,8 +491,9 @@ def is_author_bio(block: str, authors: list[str]) -> bool:
     return False
 
 
-def is_noise_line(block: str) -> bool:
-    """Site-independent one-line noise: widgets, tickers, datelines, bylines, rights."""
+def is_noise_line(block: str, link_only: bool = False) -> bool:
+    """Site-independent one-line noise: widgets, tickers, datelines, bylines, rights
+    (link_only: the page shows the line as a link)."""
     return (
         is_widget_line(block)
         or is_ticker_line(block)
@@ -497,7 +502,7 @@ def is_noise_line(block: str) -> bool:
         or is_label(block)
         or is_meta_line(block)
         or is_copyright_line(block)
-        or is_read_also(block)
+        or is_read_also(block, link_only)
     )
 
 
@@ -514,9 +519,9 @@ def drop_boilerplate_lines(block: str, boilerplate: frozenset[str]) -> str:
 
 
 def postclean(
-    blocks: list[str], meta: Metadata, boilerplate: frozenset[str] = frozenset()
+    blocks: list[Block], meta: Metadata, boilerplate: frozenset[str] = frozenset()
 ) -> list[str]:
-    """The story's blocks, noise removed, in order.
+    """The texts of the story's blocks, noise removed, in order.
 
     boilerplate holds normalise_line() forms of lines learned as recurring on the
     site; they are dropped whole, and from inside multi-line blocks.
@@ -526,24 +531,25 @@ def postclean(
     blocks = [block for i, block in enumerate(blocks[:end]) if i not in boxes]
     blocks = blocks[:_trailing_links(blocks)]
     title = normalise_line(meta.title or "")
-    keys = [normalise_line(block) for block in blocks]
+    texts = [block.text for block in blocks]
+    keys = [normalise_line(text) for text in texts]
     repeated = _repeated_runs(keys)
     out: list[str] = []
-    for i, (block, key) in enumerate(zip(blocks, keys, strict=True)):
+    for i, (block, text, key) in enumerate(zip(blocks, texts, keys, strict=True)):
         if not key or key == title or _is_boilerplate(key, boilerplate):
             continue
-        if i in repeated or _is_link_paragraph(block) or is_noise_line(block):
+        if i in repeated or _is_link_paragraph(block) or is_noise_line(text, block.link_only):
             continue
-        if i >= len(blocks) // 2 and (is_cookie_notice(block) or is_disclaimer(block)):
+        if i >= len(blocks) // 2 and (is_cookie_notice(text) or is_disclaimer(text)):
             continue
-        if i >= len(blocks) - BIO_TAIL_BLOCKS and is_author_bio(block, meta.authors):
+        if i >= len(blocks) - BIO_TAIL_BLOCKS and is_author_bio(text, meta.authors):
             continue
         if (i < AUTHOR_LINE_BLOCKS or i >= len(blocks) - AUTHOR_LINE_BLOCKS) and is_author_line(
-                block, meta.authors):
+                text, meta.authors):
             continue
-        if _is_standfirst_copy(block, blocks[i + 1:i + 1 + STANDFIRST_LOOKAHEAD]):
+        if _is_standfirst_copy(text, texts[i + 1:i + 1 + STANDFIRST_LOOKAHEAD]):
             continue
-        block = drop_boilerplate_lines(block, boilerplate)
-        if block:
-            out.append(block)
+        text = drop_boilerplate_lines(text, boilerplate)
+        if text:
+            out.append(text)
     return out

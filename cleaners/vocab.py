@@ -6,6 +6,8 @@ comment areas, in many languages. All entries are lower-case.
 
 from __future__ import annotations
 
+from .vocab_dates import MONTH_NAMES, WEEKDAY_NAMES, names
+
 # whole class/id tokens (split on space, '-', '_', '__') that mark noise containers
 NOISE_TOKENS: frozenset[str] = frozenset({
     "ticker", "marquee", "market", "markets", "stock", "stocks", "quotes", "currency",
@@ -262,27 +264,20 @@ DATE_LABELS: tuple[str, ...] = (
     "yayınlanma tarihi", "güncellenme tarihi", "diterbitkan", "diperbarui",
 )
 
-# month names and date words that may fill a dateline (lower-case)
-DATE_WORDS: frozenset[str] = frozenset({
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec", "am", "pm", "a", "m", "p", "utc", "gmt", "est",
+# month and weekday names a dateline is read with (cleaners/vocab_dates.py): English ones in
+# every form, the form a date writes them in for de, fr, es, ru, uk and ar
+DATELINE_NAMES: frozenset[str] = (
+    names(MONTH_NAMES, ("en",)) | names(WEEKDAY_NAMES, ("en",))
+    | names(MONTH_NAMES, ("de", "fr", "es", "ru", "uk", "ar"), date_form_only=True))
+# ... and the other words that may fill a dateline (lower-case)
+DATE_WORDS: frozenset[str] = DATELINE_NAMES | frozenset({
+    "am", "pm", "a", "m", "p", "utc", "gmt", "est",
     "edt", "pst", "pdt", "cet", "cest", "bst", "ist", "kst", "jst", "at", "on", "the", "of",
-    "st", "nd", "rd", "th", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "updated",
-    "published", "by", "et", "pt", "ct",
-    "januar", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "um", "uhr",
-    "janvier", "février", "mars", "avril", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre", "le", "à", "h",
-    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-    "septiembre", "octubre", "noviembre", "diciembre", "de", "del", "las", "hs",
-    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-    "сентября", "октября", "ноября", "декабря", "січня", "лютого", "березня", "квітня",
-    "травня", "червня", "липня", "серпня", "вересня", "жовтня", "листопада", "грудня",
+    "st", "nd", "rd", "th", "updated", "published", "by", "et", "pt", "ct",
+    "um", "uhr", "le", "à", "h", "de", "del", "las", "hs",
     "г", "р", "року", "года", "в", "о",
     "년", "월", "일", "오전", "오후", "年", "月", "日", "时", "時", "分",
-    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
-    "أكتوبر", "نوفمبر", "ديسمبر", "في",
+    "في",
 })
 
 # a line opening with one of these and holding a year is a copyright line

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from cleaners import clean_page
+from cleaners.block import Block
 from cleaners.model import Metadata
 from cleaners.postclean import (
     is_author_line,
@@ -208,7 +209,7 @@ def test_a_read_more_button_is_not_a_box_opener() -> None:
     story = STORIES["en"]
     assert is_interruption_label("Read more")
     blocks = [*story[:3], "Read more", *HEADLINES[:2], *story[3:]]
-    kept = postclean(blocks, Metadata())
+    kept = postclean([Block("p", text) for text in blocks], Metadata())
     assert kept[:3] == list(story[:3]) and kept[-3:] == list(story[3:])
 
 
@@ -288,7 +289,8 @@ def test_a_line_naming_only_the_authors_goes_near_the_edges() -> None:
     assert not is_author_line("Mathatisi Sebusi said the plan was late", authors)
     assert not is_author_line("Mathatisi", authors)  # no whole name
     story = list(STORIES["en"])
-    kept = postclean(["Mathatisi Sebusi", *story], Metadata(authors=authors))
+    kept = postclean([Block("p", text) for text in ("Mathatisi Sebusi", *story)],
+                     Metadata(authors=authors))
     assert kept == story
 
 
@@ -343,7 +345,7 @@ def test_a_story_split_into_chunks_between_ads_is_whole() -> None:
 
 def test_posts_of_a_list_are_not_chunks_of_one_story() -> None:
     from cleaners.dom import parse_html
-    from cleaners.extract import Block, mark_trailing
+    from cleaners.extract import mark_trailing
     from cleaners.recover import missing_chunks
 
     story = STORIES["fr"]
@@ -382,8 +384,7 @@ def test_one_heading_and_its_paragraph_after_a_box_are_no_cards() -> None:
     story = STORIES["de"]
     blocks = [*story[:4], "Lesen Sie auch", "Europol nimmt Plattform hops", story[4], "(dmk)"]
     kinds = ["p"] * 4 + ["head", "head", "p", "p"]
-    from cleaners.extract import Block, BlockText
-    typed = [BlockText.of(Block(kind, text)) for kind, text in zip(kinds, blocks, strict=True)]
+    typed = [Block(kind, text) for kind, text in zip(kinds, blocks, strict=True)]
     kept = postclean(typed, Metadata())
     assert story[4] in kept
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from cleaners import CleanOptions, clean_page
-from cleaners.extract import BlockText, extract_blocks
+from cleaners.block import Block
+from cleaners.extract import extract_blocks
 from cleaners.model import Metadata
 from cleaners.postclean import (
     is_author_bio,
@@ -43,6 +44,11 @@ EVAL_SCRIPT = SHARED / "eval" / "eval_extract.py"
 WCXB_SAMPLE_EVERY = 6
 WCXB_SAMPLE_SIZE = 120
 WCXB_MIN_F1 = 0.960
+
+
+def _typed(*texts: str) -> list[Block]:
+    """Paragraph blocks with no flags: what postclean gets for text the page shows as prose."""
+    return [Block("p", text) for text in texts]
 
 
 def _page(body: str, lang: str = "en", title: str = "Story") -> bytes:
@@ -297,7 +303,7 @@ def test_boilerplate_lines_dropped() -> None:
 
 def test_boilerplate_matches_normalised_form() -> None:
     blocks = ["  Follow  US on   Ｔwitter  ", EN[0], f"{EN[1]}\nFollow us on Twitter:"]
-    kept = postclean(blocks, Metadata(), frozenset({"follow us on twitter"}))
+    kept = postclean(_typed(*blocks), Metadata(), frozenset({"follow us on twitter"}))
     assert kept == [EN[0], EN[1]]
 
 
@@ -338,15 +344,14 @@ def test_line_rules_catch_noise() -> None:
     assert is_copyright_line("Усі права захищено.")
 
 
-def test_extract_blocks_are_strings_with_structure() -> None:
+def test_extract_blocks_are_typed() -> None:
     from cleaners.dom import parse_html
 
     headline = "Mayor unveils new cycling strategy for the centre"
     html = _paras(EN[0]) + _links(headline) + _paras(*EN[1:])
     blocks = extract_blocks(parse_html(_page(html).decode()), "")
-    assert all(isinstance(b, str) for b in blocks)
-    assert all(isinstance(b, BlockText) for b in blocks)
-    assert [str(b) for b in blocks if b.link_only] == [headline]
+    assert all(isinstance(b, Block) and isinstance(b.text, str) for b in blocks)
+    assert [b.text for b in blocks if b.link_only] == [headline]
     assert {b.kind for b in blocks} == {"head", "p"}
 
 
@@ -417,12 +422,12 @@ def test_author_bio_after_the_story_removed() -> None:
     bio = ("Jane Doe is a transport reporter who has covered city hall since 2015. She lives "
            "in the northern districts.")
     meta = Metadata(authors=["Jane Doe"])
-    assert postclean([*EN, bio], meta) == list(EN)
+    assert postclean(_typed(*EN, bio), meta) == list(EN)
     assert is_author_bio("Jane Doe, a reporter at the Daily, covers transport.", ["Jane Doe"])
     # the name opening a paragraph of the story itself, or an unknown name, is not a bio
     quote = "Jane Doe is among the residents who asked for evening buses at the meeting."
-    assert postclean([quote, *EN], meta) == [quote, *EN]
-    assert postclean([*EN, bio], Metadata(authors=["John Roe"])) == [*EN, bio]
+    assert postclean(_typed(quote, *EN), meta) == [quote, *EN]
+    assert postclean(_typed(*EN, bio), Metadata(authors=["John Roe"])) == [*EN, bio]
     assert not is_author_bio("Jane Doesn't like buses.", ["Jane Doe"])
 
 
@@ -515,7 +520,7 @@ def test_faq_after_the_article_container_kept() -> None:
 
 def test_mark_trailing_keeps_blocks_not_found_in_the_page() -> None:
     from cleaners.dom import parse_html
-    from cleaners.extract import Block, mark_trailing
+    from cleaners.extract import mark_trailing
 
     tree = parse_html(_split_page("en", "", EN, "<p>A promotion after the story.</p>").decode())
     blocks = [Block("p", t) for t in (*EN, "Not in the page.", "A promotion after the story.")]
@@ -614,8 +619,8 @@ def test_justext_fallback_replaces_a_short_extraction(monkeypatch: pytest.Monkey
     from cleaners import extract
 
     # trafilatura settles on a one-line box: the page's prose is many times longer
-    monkeypatch.setattr(extract, "_extract", lambda tree, url, knobs: [extract.Block("p", "Menu")])
-    blocks = extract.extract_document_blocks(_prose_tree("de", DE), "")
+    monkeypatch.setattr(extract, "_extract", lambda tree, url, knobs: [Block("p", "Menu")])
+    blocks = extract.extract_blocks(_prose_tree("de", DE), "")
     text = "\n".join(b.text for b in blocks)
     _assert_clean(text, _long(DE), ["Menu"])
 
@@ -625,9 +630,9 @@ def test_justext_fallback_keeps_trafilatura_when_not_much_better(
 ) -> None:
     from cleaners import extract
 
-    kept = [extract.Block("p", DE[0]), extract.Block("p", DE[1])]
+    kept = [Block("p", DE[0]), Block("p", DE[1])]
     monkeypatch.setattr(extract, "_extract", lambda tree, url, knobs: list(kept))
-    blocks = extract.extract_document_blocks(_prose_tree("de", DE), "")
+    blocks = extract.extract_blocks(_prose_tree("de", DE), "")
     assert [b.text for b in blocks] == [DE[0], DE[1]]
 
 
@@ -635,8 +640,8 @@ def test_justext_fallback_needs_a_stoplist(monkeypatch: pytest.MonkeyPatch) -> N
     from cleaners import extract, fallback
 
     assert fallback.justext_paragraphs(_prose_tree("ja", JA), "ja") == []
-    monkeypatch.setattr(extract, "_extract", lambda tree, url, knobs: [extract.Block("p", "x")])
-    blocks = extract.extract_document_blocks(_prose_tree("ja", JA), "")
+    monkeypatch.setattr(extract, "_extract", lambda tree, url, knobs: [Block("p", "x")])
+    blocks = extract.extract_blocks(_prose_tree("ja", JA), "")
     assert [b.text for b in blocks] == ["x"]
 
 
@@ -655,7 +660,7 @@ def test_fallback_trigger_measures_prose_not_links() -> None:
 
 
 def test_single_blob_is_recognised() -> None:
-    from cleaners.extract import Block, _is_blob
+    from cleaners.extract import _is_blob
 
     assert _is_blob([Block("p", " ".join(EN * 8))])
     assert not _is_blob([Block("p", "\n".join(EN * 8))])

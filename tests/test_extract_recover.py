@@ -7,9 +7,9 @@ must come back, so the negative cases cannot pass by recovering nothing.
 
 from __future__ import annotations
 
-import pytest
+from dataclasses import replace
 
-from cleaners import extract
+from cleaners import CleanOptions
 from cleaners.pipeline import clean_page
 
 URL = "https://news.example.com/2025/03/budget-vote"
@@ -35,8 +35,8 @@ def _page(middle: str, tail: str = "") -> bytes:
 <footer>Copyright 2025 Example News</footer></body></html>""".encode()
 
 
-def _blocks(html: bytes) -> list[str]:
-    return clean_page(html, URL).text.split("\n\n")
+def _blocks(html: bytes, options: CleanOptions | None = None) -> list[str]:
+    return clean_page(html, URL, options).text.split("\n\n")
 
 
 def test_a_dropped_heading_comes_back_in_its_place() -> None:
@@ -45,10 +45,11 @@ def test_a_dropped_heading_comes_back_in_its_place() -> None:
     assert blocks[2].startswith("The board met")
 
 
-def test_without_recovery_trafilatura_drops_it(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_recovery_trafilatura_drops_it() -> None:
     # the premise of the module: if trafilatura starts keeping such headings, recover is moot
-    monkeypatch.setattr(extract, "RECOVER_HEADINGS", False)
-    assert "Schools get more money" not in _blocks(_page(""))
+    options = CleanOptions()
+    options = replace(options, extract=replace(options.extract, recover_headings=False))
+    assert "Schools get more money" not in _blocks(_page(""), options)
 
 
 def test_a_closing_heading_with_nothing_kept_after_it_stays_out() -> None:
