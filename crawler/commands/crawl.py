@@ -59,7 +59,6 @@ def common_crawl_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=None, help="download timeout, seconds")
     parser.add_argument("--max-page-bytes", type=int, default=None,
                         help="largest page body accepted, after decompression")
-    parser.add_argument("-v", "--verbose", action="store_true", help="Scrapy's log at INFO")
 
 
 # ---- crawl / scrape ----------------------------------------------------------------------
