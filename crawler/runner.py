@@ -12,6 +12,7 @@ from scrapy.settings import Settings
 
 from crawler import settings as default_settings
 from crawler.config import environment_settings
+from crawler.interrupts import CrawlProcess
 from crawler.items import FetchItem, PageItem
 from crawler.profiles import SiteProfile
 from crawler.spiders.news import NewsSpider
@@ -33,6 +34,7 @@ class CrawlResult:
     stats: dict[str, Any]
     elapsed: float
     items: list[PageItem | FetchItem] = field(default_factory=list)
+    interrupted: bool = False  # stopped by a signal (crawler/interrupts.py)
 
     def count(self, counter: Counter) -> int:
         return count(self.stats, counter)
@@ -57,9 +59,11 @@ def build_settings(overrides: dict[str, Any]) -> Settings:
 
 def run_crawls(profiles: list[SiteProfile], overrides: dict[str, Any], mode: str = "crawl",
                keep_items: bool = False,
-               site_settings: dict[str, dict[str, Any]] | None = None) -> list[CrawlResult]:
-    """Crawl every profile concurrently in one process; blocks until all are done."""
-    process = CrawlerProcess(build_settings(overrides))
+               site_settings: dict[str, dict[str, Any]] | None = None,
+               ) -> tuple[list[CrawlResult], int | None]:
+    """Crawl every profile concurrently in one process; blocks until all are done or a
+    signal stopped them. (results, the exit code a signal asks for, else None)."""
+    process = CrawlProcess(build_settings(overrides))
     runs: list[tuple[SiteProfile, Any, list[Any]]] = []
     for profile in profiles:
         extra = (site_settings or {}).get(profile.name, {})
@@ -69,8 +73,10 @@ def run_crawls(profiles: list[SiteProfile], overrides: dict[str, Any], mode: str
     started = time.monotonic()
     process.start()
     elapsed = time.monotonic() - started
-    return [CrawlResult(profile.name, crawler.stats.get_stats() if crawler.stats else {},
-                        elapsed, collected) for profile, crawler, collected in runs]
+    results = [CrawlResult(profile.name, crawler.stats.get_stats() if crawler.stats else {},
+                           elapsed, collected, process.interrupted)
+               for profile, crawler, collected in runs]
+    return results, process.exit_code()
 
 
 def start_crawl(process: CrawlerProcess, profile: SiteProfile, extra: dict[str, Any],
@@ -127,7 +133,8 @@ def summary_table(result: CrawlResult) -> str:
         ("pages/s", f"{fetched / result.elapsed if result.elapsed else 0:.1f}"),
     ]
     run_id = result.stats.get(Counter.RUN_ID)
-    head = f"crawl of {result.site}" + (f" (run {run_id})" if run_id else "")
+    head = ("interrupted: " if result.interrupted else "") + f"crawl of {result.site}" + (
+        f" (run {run_id})" if run_id else "")
     width = max(len(k) for k, _ in rows)
     return "\n".join([head] + [f"  {k:<{width}}  {v.rstrip()}" for k, v in rows])
 

@@ -74,6 +74,7 @@ CLEANWIRE_BOILERPLATE_MIN_PAGES = 8  # a block must recur on at least this many 
 CLEANWIRE_BOILERPLATE_MIN_SHARE = 0.3  # ...and on at least this share
 CLEANWIRE_NEAR_DUP_THRESHOLD = 0.5  # MinHash Jaccard for near-duplicate clusters (storage/dedup.py)
 CLEANWIRE_PROGRESS_INTERVAL = 5.0  # seconds between progress lines
+CLEANWIRE_STOP_GRACE = 2.0  # seconds a stopping crawl gives the pages being cleaned
 CLEANWIRE_TRIM_MEMORY_INTERVAL = 10.0  # seconds between giving freed memory back (0: never)
 CLEANWIRE_GC_THRESHOLD = 10_000  # objects between young garbage collections (0: Python's)
 CLEANWIRE_SITES = None  # path of sites.toml

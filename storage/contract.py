@@ -76,6 +76,7 @@ class Reason:
     BLOCKED_CHALLENGE = "blocked: challenge"
     STORE_ERROR = "store error"
     URL_TOO_LONG = "url too long"
+    INTERRUPTED = "interrupted"  # in flight when the crawl was stopped: abandoned (skipped)
     CLEAN_TIMEOUT = "timeout: clean"  # the cleaner ran past its time limit (a failure)
     CLEAN_NO_RESULT = "clean: no result"
     CLEAN_WORKER_CRASHED = "clean: worker crashed"
