@@ -17,12 +17,12 @@ from crawler.items import FetchItem, PageItem
 from crawler.profiles import SiteProfile
 from crawler.spiders.news import NewsSpider
 from storage.contract import (
-    ARTICLE_COUNTERS,
     Counter,
     Outcome,
     count,
     non_articles_by_type,
     reasons,
+    tally,
 )
 
 
@@ -41,7 +41,7 @@ class CrawlResult:
 
     @property
     def stored(self) -> int:
-        return sum(self.count(counter) for counter in ARTICLE_COUNTERS.values())
+        return tally(self.stats).stored
 
     def reasons(self, outcome: Outcome) -> dict[str, int]:
         return reasons(self.stats, outcome)
@@ -111,18 +111,18 @@ def site_concurrency(profile: SiteProfile, settings: Settings, per_site: dict[st
 def summary_table(result: CrawlResult) -> str:
     """The end-of-crawl summary a person reads."""
     c = result.count
+    t = tally(result.stats)  # the numbers the progress line shows
     failed, skipped = result.reasons(Outcome.FAILED), result.reasons(Outcome.SKIPPED)
-    fetched = c(Counter.FETCHED)
+    fetched = t.fetched
     exact, near = c(Counter.DUPLICATES_EXACT), c(Counter.DUPLICATES_NEAR)
     rows = [
         ("pages fetched", f"{fetched}"),
-        ("articles stored", f"{result.stored}  (new {c(Counter.ARTICLES_NEW)}, updated "
-                            f"{c(Counter.ARTICLES_UPDATED)}, unchanged "
-                            f"{c(Counter.ARTICLES_UNCHANGED)})"),
-        ("non-article pages", f"{c(Counter.NON_ARTICLES)}  " + _reasons(non_articles_by_type(
+        ("articles stored", f"{t.stored}  (new {t.articles_new}, updated "
+                            f"{t.articles_updated}, unchanged {t.articles_unchanged})"),
+        ("non-article pages", f"{t.non_articles}  " + _reasons(non_articles_by_type(
             result.stats))),
-        ("skipped", f"{sum(skipped.values())}  " + _reasons(skipped)),
-        ("failed", f"{sum(failed.values())}  " + _reasons(failed)),
+        ("skipped", f"{t.skipped}  " + _reasons(skipped)),
+        ("failed", f"{t.failed}  " + _reasons(failed)),
         ("duplicate content", f"{exact + near}  (exact copies {exact}, near copies {near})"),
         ("duplicate URLs", f"{c(Counter.DUPLICATE_URLS)}  (seen again, not fetched)"),
         ("known, not fetched", f"{c(Counter.KNOWN_SKIPPED)}  (stored before, outside the "

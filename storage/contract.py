@@ -16,6 +16,7 @@ under "cleanwire/<outcome>/<reason>", from which crawl_runs.counts.failures_by_r
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -196,6 +197,35 @@ def reason_totals(stats: Mapping[str, Any]) -> dict[Outcome, int]:
     """Fetches that failed and that were skipped, from a crawl's stats."""
     return {outcome: sum(reasons(stats, outcome).values()) for outcome in
             (Outcome.FAILED, Outcome.SKIPPED)}
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A crawl's headline numbers, read from its stats: what the progress line and the
+    summary both print (so the last progress line and the summary agree)."""
+
+    fetched: int
+    articles_new: int
+    articles_updated: int
+    articles_unchanged: int
+    non_articles: int
+    skipped: int
+    failed: int
+
+    @property
+    def stored(self) -> int:
+        return self.articles_new + self.articles_updated + self.articles_unchanged
+
+
+def tally(stats: Mapping[str, Any]) -> Tally:
+    """The Tally of a crawl's stats so far."""
+    totals = reason_totals(stats)
+    return Tally(fetched=count(stats, Counter.FETCHED),
+                 articles_new=count(stats, Counter.ARTICLES_NEW),
+                 articles_updated=count(stats, Counter.ARTICLES_UPDATED),
+                 articles_unchanged=count(stats, Counter.ARTICLES_UNCHANGED),
+                 non_articles=count(stats, Counter.NON_ARTICLES),
+                 skipped=totals[Outcome.SKIPPED], failed=totals[Outcome.FAILED])
 
 
 def failures_by_reason(stats: Mapping[str, Any]) -> dict[str, int]:
