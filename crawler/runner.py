@@ -19,10 +19,13 @@ from crawler.spiders.news import NewsSpider
 from storage.contract import (
     Counter,
     Outcome,
+    Reason,
     count,
+    examples,
     non_articles_by_type,
     reasons,
     tally,
+    unreachable_hosts,
 )
 
 
@@ -121,8 +124,10 @@ def summary_table(result: CrawlResult) -> str:
                             f"{t.articles_updated}, unchanged {t.articles_unchanged})"),
         ("non-article pages", f"{t.non_articles}  " + _reasons(non_articles_by_type(
             result.stats))),
-        ("skipped", f"{t.skipped}  " + _reasons(skipped)),
-        ("failed", f"{t.failed}  " + _reasons(failed)),
+        ("skipped", f"{t.skipped}"),
+        *_by_reason(skipped, examples(result.stats, Outcome.SKIPPED)),
+        ("failed", f"{t.failed}"),
+        *_by_reason(failed, examples(result.stats, Outcome.FAILED)),
         ("duplicate content", f"{exact + near}  (exact copies {exact}, near copies {near})"),
         ("duplicate URLs", f"{c(Counter.DUPLICATE_URLS)}  (seen again, not fetched)"),
         ("known, not fetched", f"{c(Counter.KNOWN_SKIPPED)}  (stored before, outside the "
@@ -137,6 +142,26 @@ def summary_table(result: CrawlResult) -> str:
         f" (run {run_id})" if run_id else "")
     width = max(len(k) for k, _ in rows)
     return "\n".join([head] + [f"  {k:<{width}}  {v.rstrip()}" for k, v in rows])
+
+
+def _by_reason(counts: dict[str, int], example: dict[str, str]) -> list[tuple[str, str]]:
+    """One row per reason, most frequent first: its count and an example URL."""
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(f"  {reason}", f"{n}" + (f"  e.g. {example[reason]}" if reason in example else ""))
+            for reason, n in ordered]
+
+
+def unreachable_lines(result: CrawlResult) -> list[str]:
+    """One line per host that never answered: "cannot reach HOST: DNS lookup failed. Offline?"."""
+    return [f"cannot reach {host}: {UNREACHABLE_MESSAGES.get(reason, reason)}"
+            for host, reason in unreachable_hosts(result.stats).items()]
+
+
+UNREACHABLE_MESSAGES = {
+    Reason.DNS: "DNS lookup failed. Offline?",
+    Reason.CONNECTION_REFUSED: "connection refused. Is the server up, and the port right?",
+    Reason.TIMEOUT: "no answer before the download timeout",
+}
 
 
 def _reasons(counts: dict[str, int]) -> str:

@@ -20,6 +20,7 @@ EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.extensions.throttle.AutoThrottle": 0,  # Scrapy's, lowered by 404s too
     "crawler.extensions.progress.Progress": 500,
+    "crawler.extensions.failures.FailureExamples": 505,
     "crawler.extensions.progress.OneLineLogs": 10,
     "crawler.extensions.progress.SkipDebugRecords": 11,
     "crawler.store.CrawlStore": 0,  # the crawl's one engine and repository

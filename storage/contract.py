@@ -199,6 +199,36 @@ def reason_totals(stats: Mapping[str, Any]) -> dict[Outcome, int]:
             (Outcome.FAILED, Outcome.SKIPPED)}
 
 
+#: reasons that say the host itself could not be reached (no HTTP answer at all)
+UNREACHABLE_REASONS: frozenset[str] = frozenset({Reason.DNS, Reason.CONNECTION_REFUSED,
+                                                 Reason.TIMEOUT})
+_EXAMPLE = f"{_PREFIX}example/"
+_UNREACHABLE = f"{_PREFIX}unreachable/"
+
+
+def example_key(outcome: Outcome | str, reason: str) -> str:
+    """The stats key holding the first URL that failed or was skipped for reason."""
+    return f"{_EXAMPLE}{reason_counter(outcome, reason).removeprefix(_PREFIX)}"
+
+
+def examples(stats: Mapping[str, Any], outcome: Outcome | str) -> dict[str, str]:
+    """reason -> an example URL, for the fetches of one reasoned outcome."""
+    prefix = f"{_EXAMPLE}{Outcome(outcome)}/"
+    return {key[len(prefix):]: str(value) for key, value in sorted(stats.items())
+            if key.startswith(prefix)}
+
+
+def unreachable_key(host: str) -> str:
+    """The stats key of a host every request to which failed without an answer: its reason."""
+    return f"{_UNREACHABLE}{host}"
+
+
+def unreachable_hosts(stats: Mapping[str, Any]) -> dict[str, str]:
+    """host -> reason (dns, connection refused, timeout) for hosts that never answered."""
+    return {key[len(_UNREACHABLE):]: str(value) for key, value in sorted(stats.items())
+            if key.startswith(_UNREACHABLE)}
+
+
 @dataclass(frozen=True)
 class Tally:
     """A crawl's headline numbers, read from its stats: what the progress line and the

@@ -102,6 +102,8 @@ def crawl_overrides(args: argparse.Namespace, command: str, store: bool = True) 
         "DOWNLOAD_TIMEOUT": args.timeout,
         "DOWNLOAD_MAXSIZE": args.max_page_bytes,
         "LOG_LEVEL": "INFO" if args.verbose else "ERROR",
+        # without -v no Scrapy log line reaches the terminal: the summary says what failed
+        "LOG_ENABLED": bool(args.verbose),
         "CLEANWIRE_ONE_LINE_LOGS": not args.verbose,
     }
 
@@ -123,7 +125,7 @@ def terminate_as_exit() -> Iterator[None]:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler.runner import run_crawls, summary_table
+    from crawler.runner import run_crawls, summary_table, unreachable_lines
     from crawler.scheduler import site_locks
 
     profiles = _profiles(args)
@@ -143,11 +145,15 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         results, stopped = run_crawls(locked, overrides)
     for result in results:
         print(summary_table(result))
-    print(f"database: {redact_url(overrides['CLEANWIRE_DATABASE_URL'])}")
+    print(f"database: {redact_url(overrides['CLEANWIRE_DATABASE_URL'])}", flush=True)
+    for result in results:
+        for line in unreachable_lines(result):
+            print(f"cleanwire: {line}", file=sys.stderr)
     if stopped is not None:
         return stopped
     if not any(r.stored or r.count(Counter.KNOWN_SKIPPED) for r in results):
-        print("cleanwire: nothing could be stored (see the failures above)", file=sys.stderr)
+        print("cleanwire: nothing could be stored (see the failures in the summary)",
+              file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
