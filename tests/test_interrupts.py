@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import cleanwire_process
 from fixture_site import FixtureServer
-from test_schedule import safe_rows, wait_for
+from test_schedule import safe_rows, spawn, wait_for, write_sites
 
 from crawler.interrupts import ABORTING, STOPPING
 from storage.contract import Reason
@@ -78,3 +78,30 @@ def test_a_second_ctrl_c_aborts_at_once_keeping_what_was_committed(fixture_site,
     assert "Traceback" not in err
     assert set(committed) <= set(safe_rows(db, "select url from articles"))
     assert_recorded(db, out)
+
+
+def test_schedule_stops_on_the_first_ctrl_c_and_aborts_its_crawls_on_the_second(
+        fixture_site, tmp_path):
+    fixture_site.slow_seconds = 600
+    sites = write_sites(tmp_path / "sites.toml", {"fixture": fixture_site.url("/")},
+                        politeness="download_timeout = 900\nmax_page_bytes = 1000000")
+    db = tmp_path / "news.db"
+    scheduler = spawn("schedule", "--sites", str(sites), "--db", str(db), "--once",
+                      "--workers", "1")
+    try:
+        wait_for(lambda: safe_rows(db, "select count(*) from articles") not in ([], [(0,)]),
+                 timeout=180, what="articles stored by the scheduled crawl")
+        scheduler.send_signal(signal.SIGINT)
+        assert scheduler.stderr.readline().strip() == f"cleanwire: {STOPPING}"
+        scheduler.send_signal(signal.SIGINT)
+        out, err = scheduler.communicate(timeout=240)
+    finally:
+        if scheduler.poll() is None:
+            scheduler.kill()
+    assert scheduler.returncode == 130, err
+    assert "stopping: waiting for 1 crawl(s)" in out
+    assert f"cleanwire: {ABORTING}" in err.splitlines() and "Traceback" not in err
+    [(outcome, new)] = safe_rows(db, "select outcome, articles_new from crawl_runs")
+    assert outcome == "interrupted: shutdown"
+    assert new == safe_rows(db, "select count(*) from articles")[0][0]
+    assert safe_rows(db, "select count(*) from crawl_locks") == [(0,)]
