@@ -131,4 +131,5 @@ def _innermost(protocol: Any) -> Any:
 def _say(line: str) -> None:
     """One line on stderr from a signal handler (os.write: print could re-enter a write
     the signal interrupted)."""
-    os.write(2, f"cleanwire: {line}\n".encode())
+    clear = "\r\x1b[K" if os.isatty(2) else ""  # over the progress line being rewritten
+    os.write(2, f"{clear}cleanwire: {line}\n".encode())
