@@ -10,14 +10,14 @@ from scrapy.crawler import CrawlerProcess
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.task import LoopingCall
 
-from crawler.commands.base import EXIT_INTERRUPTED, exit_for_signal
+from crawler.commands.base import ABORTING, EXIT_INTERRUPTED, STOPPING, exit_for_signal
 from crawler.failures import ABANDONED
 from crawler.pool.service import CleaningService
 from storage.contract import Reason
 
-STOPPING = "stopping... (Ctrl-C again to abort)"
-ABORTING = "aborting"
-ABORT_EVERY = 1  # seconds between passes over the connections of a stopping crawl
+ABORT_EVERY = 0.2  # seconds between passes over the connections of a stopping crawl
+#: HTTP11ClientProtocol states of a connection with a request under way
+_BUSY = frozenset({"TRANSMITTING", "TRANSMITTING_AFTER_RECEIVING_RESPONSE", "WAITING"})
 
 
 class CrawlProcess(CrawlerProcess):
@@ -27,9 +27,9 @@ class CrawlProcess(CrawlerProcess):
     pages waiting for a cleaning worker (when abandon_downloads: a page that takes 30 s
     more is not worth waiting for; they count as skipped: interrupted) and stops the
     crawls the way Scrapy does: what is cleaned is stored and each run is recorded as
-    interrupted. A second signal stops the reactor at
-    once, without waiting for the crawls to close; the store's shutdown trigger still
-    commits what it holds (crawler/pipelines/store.py). exit_code says how it ended.
+    interrupted. A second signal ends the cleaning workers and stops the reactor at once,
+    without waiting for the crawls to close; the store's shutdown trigger still commits
+    what it holds (crawler/pipelines/store.py). exit_code() says how it ended.
     """
 
     def __init__(self, settings: Any, abandon_downloads: bool = True) -> None:
@@ -111,7 +111,7 @@ def abort_connections() -> int:
     aborted = 0
     for selectable in {*reactor.getReaders(), *reactor.getWriters()}:
         protocol = _innermost(getattr(selectable, "protocol", None))
-        if isinstance(protocol, HTTP11ClientProtocol) and protocol.state != "QUIESCENT":
+        if isinstance(protocol, HTTP11ClientProtocol) and protocol.state in _BUSY:
             protocol.abort()
             aborted += 1
     return aborted

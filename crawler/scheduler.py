@@ -29,8 +29,13 @@ from datetime import datetime
 from pathlib import Path
 from types import FrameType
 
-from crawler.commands.base import EXIT_INTERRUPTED, EXIT_OK, exit_for_signal
-from crawler.interrupts import STOPPING
+from crawler.commands.base import (
+    ABORTING,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    STOPPING,
+    exit_for_signal,
+)
 from crawler.profiles import SiteProfile
 from storage.engine import open_engine, redact_url
 from storage.locks import acquire, mark_killed_runs, release
@@ -99,7 +104,7 @@ class Scheduler:
         if len(self.signals_received) == 1:
             os.write(2, f"cleanwire: {STOPPING}\n".encode())
         elif len(self.signals_received) == 2:
-            os.write(2, b"cleanwire: aborting\n")
+            os.write(2, f"cleanwire: {ABORTING}\n".encode())
             for job in self.running.values():
                 if job.process.poll() is None:
                     os.kill(job.process.pid, signal.SIGINT)  # their second signal: abort

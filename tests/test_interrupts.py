@@ -17,7 +17,7 @@ from cli_helpers import cleanwire_process
 from fixture_site import FixtureServer
 from test_schedule import safe_rows, spawn, wait_for, write_sites
 
-from crawler.interrupts import ABORTING, STOPPING
+from crawler.commands.base import ABORTING, STOPPING
 from storage.contract import Reason
 
 pytestmark = pytest.mark.slow

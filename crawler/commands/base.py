@@ -18,6 +18,9 @@ from crawler.errors import WorkFailed
 #: by signal N (130 Ctrl-C / SIGINT, 143 SIGTERM)
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
+#: what a command says on stderr when the first signal / a second one stops it
+STOPPING = "stopping... (Ctrl-C again to abort)"
+ABORTING = "aborting"
 
 
 def exit_for_signal(signum: int) -> int:
