@@ -139,8 +139,11 @@ def main() -> None:
     w, b = fit(x[train], y[train], args.lam, args.listing_weight, names, prior)
     full = x @ w + b
     for m in ("real", "opaque"):
-        sel = is_wcxb & (mode == m)
-        print(f"# in-sample (the fit on all of WCXB) {m:6s}: {_rates(full[sel] > 0, y[sel])}")
+        for h in ("all", "A", "B"):
+            sel = is_wcxb & (mode == m) & ((half == h) | (h == "all"))
+            if sel.any():
+                print(f"# in-sample (the fit on all of WCXB) {m:6s} {h:3s}: "
+                      f"{_rates(full[sel] > 0, y[sel])}")
     for name in sorted({r["set"] for r in rows} - {"wcxb"}):
         for m in ("real", "opaque"):
             sel = np.array([r["set"] == name for r in rows]) & (mode == m)

@@ -75,6 +75,7 @@ class CleanPage:
     text: str
     word_count: int
     content_hash: str | None
+    dropped_urls: int = 0  # URL fields dropped: not http(s) (javascript:, file:, ...)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -10,16 +10,17 @@ The rule, in order (docs/schema.md, "Page types"):
 3. "other" when it is an empty shell (almost no text, few links, no prose block):
    app shells, forms, consent walls.
 4. "listing" when the text is one line template repeated (templated: an archive of
-   "Archive entry N" lines, a calendar).
+   "Archive entry N" lines, a calendar); not when the line repeated has no letter ("$12.50",
+   "15%": the cells of a table of figures in an article).
 5. Otherwise "listing" when listing_score() > 0, else "article".
    listing_score = BIAS + sum(WEIGHTS[f] * page_features()[f]): the log-odds of a
    logistic regression fitted offline by bench/fit_pagetype.py (numpy, Newton, L2
    lambda=10, listings weighted x1.5) on the 892 WCXB dev pages, each under its real URL
    and under an opaque one (https://HOST/p/<sha1>.html), so the URL weighs what it still
-   says when it is an id. Cross-fitted (fit on one half, scored on the other):
-   articles 0.974 / listings 0.828 with real URLs, 0.970 / 0.788 URL-blind; the fit on
-   all of WCXB, with the whole cleaner merged: 0.977 / 0.909 and 0.975 / 0.889
-   (bench/eval_pagetype.py measures it).
+   says when it is an id. Cross-fitted (fit on one half, scored on the other, on today's
+   features): articles 0.974 / listings 0.818 with real URLs, 0.970 / 0.788 URL-blind; the
+   fit on all of WCXB, with the whole cleaner (rules 1-4 included): 0.979 / 0.909 and
+   0.976 / 0.889 (bench/eval_pagetype.py measures it).
 
 Features come from four places: the original tree before pruning
 (cleaners.pagetype_features.page_shape: links, link density, headline links in
@@ -110,6 +111,7 @@ LONG_BLOCK_WORDS = 40  # a block of this many words counts as long
 TEMPLATE_MIN_BLOCKS = 30
 TEMPLATE_MIN_SHARE = 0.5
 _DIGITS = re.compile(r"\d+")
+_LETTER = re.compile(r"[^\W\d_]")
 
 # --- paywall (vocabulary as data, lower case) ------------------------------------------------
 
@@ -220,7 +222,10 @@ def templated(text: str) -> bool:
     if len(blocks) < TEMPLATE_MIN_BLOCKS:
         return False
     forms = Counter(_DIGITS.sub("#", b.strip()) for b in blocks)
-    return forms.most_common(1)[0][1] >= TEMPLATE_MIN_SHARE * len(blocks)
+    form, count = forms.most_common(1)[0]
+    # a form without a letter ("$#.#", "#%", "#:#") is a cell of a table of figures (a tip
+    # chart, a price or score table in an article), not an entry line repeated
+    return count >= TEMPLATE_MIN_SHARE * len(blocks) and _LETTER.search(form) is not None
 
 
 def _is_stub_line(line: str) -> bool:

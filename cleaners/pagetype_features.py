@@ -230,7 +230,10 @@ def _is_opaque(stem: str, query: str) -> bool:
 
 
 def url_shape(url: str) -> dict[str, object]:
-    """Depth, slug length, id/date and listing words of a URL's path."""
+    """Depth, slug length, id/date and listing words of a URL's path. No address (a page
+    cleaned without its URL): no URL feature at all, not the shape of a site's root."""
+    if not url.strip():
+        return {}
     try:
         parts = urlsplit(url)
     except ValueError:

@@ -1,7 +1,9 @@
 """clean_page: raw HTML bytes + URL -> CleanPage, one parse, stages in order.
 
 decode -> parse -> metadata + page shape (original tree) -> prune noise ->
-extract blocks -> post-clean -> page type -> language -> fingerprint. With
+extract blocks -> post-clean -> page type -> language -> fingerprint. URL fields keep
+absolute http(s) URLs only (cleaners.urlfields); the others are dropped and counted in
+CleanPage.dropped_urls. With
 CleanOptions.listing_text off, a page that is a listing whatever its text
 (pagetype.surely_listing) skips pruning, extraction and post-cleaning.
 clean_page_and_links also returns the page's link targets, read off the same tree
@@ -9,8 +11,6 @@ before the noise (navigation included) is pruned.
 """
 
 from __future__ import annotations
-
-from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
@@ -26,6 +26,7 @@ from .pagetype import classify_page, page_shape, surely_listing
 from .postclean import postclean
 from .preclean import prune_noise
 from .textnorm import strip_invisible
+from .urlfields import web_urls
 from .words import count_words
 
 DEFAULT_OPTIONS = CleanOptions()
@@ -70,7 +71,7 @@ def _clean_tree(tree: HtmlElement, url: str, opts: CleanOptions) -> CleanPage:
         text = "\n\n".join(blocks)
         page_type = classify_page(shape, meta, text, paywall_prompt)
     text = strip_invisible(text)  # soft hyphens, zero-width spaces (metadata: clean_text)
-    canonical = urljoin(url, meta.canonical_url) if meta.canonical_url else None
+    (canonical, image), dropped_urls = web_urls(url, meta.canonical_url, meta.image)
     return CleanPage(
         url=url,
         canonical_url=canonical,
@@ -84,9 +85,10 @@ def _clean_tree(tree: HtmlElement, url: str, opts: CleanOptions) -> CleanPage:
         section=meta.section,
         tags=meta.tags,
         description=meta.description,
-        image=urljoin(url, meta.image) if meta.image else None,
+        image=image,
         sitename=meta.sitename,
         text=text,
         word_count=count_words(text),
         content_hash=content_hash(text),
+        dropped_urls=dropped_urls,
     )

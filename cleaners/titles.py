@@ -6,9 +6,13 @@ cut off.  The text that most of them give wins ("Kicker: Headline" written out b
 og:title and <title> beats an <h1> that shows the same words on two lines; an <h1>
 confirmed by og:title beats a different JSON-LD headline).  A suffix is cut when it
 is the site's name ("Headline | Site", "Site » Headline": og:site_name,
-application-name, the JSON-LD publisher/WebSite name, the host name); an unknown
-short suffix is cut only from <title>, og:title and twitter:title, and never when it
-starts in lower case ("Würde des Lebens – ein Projekt" is a headline and its subtitle).
+application-name, the JSON-LD publisher/WebSite name, the host name, the page's domain
+written out as "Newegg.com"); an unknown short suffix is cut only from <title>, og:title
+and twitter:title, and never when it starts in lower case ("Würde des Lebens – ein
+Projekt" is a headline and its subtitle).  When the page's only <h1> is a copy in its
+navigation (a breadcrumb bar's SEO title), the <h2> that the article shows takes its
+place for the kicker: shown apart there and given alone by a metadata source, the
+headline is not glued to it.
 """
 
 from __future__ import annotations
@@ -71,6 +75,7 @@ class SiteNames:
     names: list[str] = field(default_factory=list)  # best first
     host: str = ""
     handles: list[str] = field(default_factory=list)  # twitter:site, for matching only
+    domains: frozenset[str] = frozenset()  # "newegg.com", "promotions.newegg.com", compacted
 
     def matches(self, segment: str) -> bool:
         compact = _compact(segment)
@@ -81,6 +86,8 @@ class SiteNames:
             if other and (compact == other or (len(other) > 3 and other in compact
                                                and len(compact) <= len(other) + 12)):
                 return True
+        if compact in self.domains:
+            return True  # the page's own domain written out: "Headline | Newegg.com"
         if self.host and len(compact) >= 3:
             if compact in self.host:
                 return True
@@ -108,7 +115,9 @@ def site_names(meta: dict[str, list[str]], ld: JsonLd, url: str) -> SiteNames:
     handles = [v.lstrip("@") for v in meta.get("twitter:site", ()) if v.lstrip("@")]
     host = urlsplit(url).hostname or "" if url else ""
     labels = [p for p in host.lower().split(".") if p and p not in HOST_STOP]
-    return SiteNames([n for n in names if n], "".join(labels), handles)
+    parts = [p for p in host.lower().split(".") if p and p != "www"]
+    domains = frozenset(_compact(".".join(parts[i:])) for i in range(max(len(parts) - 1, 0)))
+    return SiteNames([n for n in names if n], "".join(labels), handles, domains)
 
 
 def strip_site(title: str, site: SiteNames, headline_keys: set[str],
@@ -180,6 +189,8 @@ _DANGLING = re.compile(r"^\s*[|–—\-·•/]+\s+|\s+[|–—\-·•/:]+\s*$")
 _SPACED_PUNCT = re.compile(r"\w\s+[:,.!?;]")
 _KICKER_CLASS = re.compile("|".join(re.escape(w) for w in KICKER_CLASS_WORDS))
 _SEPARATOR_ONLY = re.compile(r"^[\s:|–—\-·•/]*$")
+_TRAILING_SEPARATOR = re.compile(r"\s+[|–—\-·•/]\s*$|\s*:\s*$")
+_BLOCK_TAGS = frozenset({"div", "p"})
 _LEADING_SEPARATOR = re.compile(r"^\s*[:|–—\-·•/]\s+|^\s*[:|]")
 
 
@@ -206,6 +217,13 @@ def _kicker_split(node: HtmlElement) -> tuple[str, str, bool] | None:
     separated = bool((after and _SEPARATOR_ONLY.match(after[0]))
                      or _LEADING_SEPARATOR.match(rest))
     own_line = len(children) > 1 and children[1].tag == "br" and not (first.tail or "").strip()
+    if _TRAILING_SEPARATOR.search(kicker):  # "<span>Kicker<span hidden> – </span></span>"
+        separated = True
+        kicker = _TRAILING_SEPARATOR.sub("", kicker)
+    # a block of its own ("<div>Kicker</div>Headline"), or two elements with nothing between
+    # them ("<span>Kicker</span><span>Headline</span>": glued, they would read as one word)
+    own_line = (own_line or first.tag in _BLOCK_TAGS
+                or (len(children) > 1 and not first.tail and children[1].tag == first.tag))
     marked = bool(_KICKER_CLASS.search(marks)) or first.tag == "small" or separated or own_line
     headline = _LEADING_SEPARATOR.sub("", rest).strip()
     return (kicker, headline, marked) if headline else None
@@ -335,7 +353,27 @@ def extract_title(tree: HtmlElement, url: str, meta: dict[str, list[str]],
     h1s = [_heading_title(h, stripped) for h in heads]
     if h1 := _pick_h1(h1s, metas, stripped):
         return h1
+    if not heads and (shown := _shown_subheading(tree, stripped)):
+        return shown
     return _untruncated(stripped[0], stripped) if stripped else (metas[0] if metas else None)
+
+
+_SUBHEADINGS = etree.XPath("//h2|//*[@itemprop='headline'][not(self::h1 or self::meta)]")
+
+
+def _shown_subheading(tree: HtmlElement, sources: list[str]) -> str | None:
+    """Without an <h1> outside navigation (the page's only <h1> is a copy in its breadcrumb
+    bar), the headline the page shows is an <h2>: when it shows a kicker apart from the
+    headline ("<h2><span class=kicker>Kicker</span><span>Headline</span></h2>") and a
+    metadata source gives that headline alone, that source's text (the kicker unglued)."""
+    keys = [_compact(s) for s in sources]
+    for node in _SUBHEADINGS(tree)[:MAX_HEADING_SCAN]:
+        if in_noise_region(node):
+            continue
+        split = _kicker_split(_without_code(node))
+        if split and split[2] and (key := _compact(split[1])) in keys:
+            return sources[keys.index(key)]
+    return None
 
 
 _OPENING_QUOTE = tuple('"“„«\'‘‚‹')

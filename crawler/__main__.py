@@ -32,7 +32,7 @@ def run() -> None:
 
         cli_run()
         return
-    from crawler.pool.forkserver import start_forkserver
+    from crawler.pool.forkserver import remove_temp_dir, start_forkserver
 
     start_forkserver()
     from crawler.cli import main
@@ -43,6 +43,7 @@ def run() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     logging.shutdown()
+    remove_temp_dir()  # the forkserver's socket (multiprocessing would at a normal exit)
     os._exit(code)
 
 

@@ -14,6 +14,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as tx_error
 from twisted.python.failure import Failure
 
+from crawler.download import HeadersTooLarge
 from storage.contract import Outcome, Reason
 
 #: request.meta key of a download a stopping crawl gave up on (crawler/interrupts.py)
@@ -21,6 +22,7 @@ ABANDONED = "cleanwire_abandoned"
 
 # (exception types, reason); first match wins
 _REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    ((HeadersTooLarge,), Reason.TOO_LARGE_HEADERS),
     ((DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError), Reason.TIMEOUT),
     ((CannotResolveHostError, tx_error.DNSLookupError), Reason.DNS),
     ((DownloadConnectionRefusedError, tx_error.ConnectionRefusedError), Reason.CONNECTION_REFUSED),

@@ -68,6 +68,12 @@ CLEANWIRE_CLEAN_TIMEOUT = 30.0  # seconds per page
 CLEANWIRE_BATCH_SIZE = 100  # rows per write transaction
 CLEANWIRE_BATCH_SECONDS = 2.0  # longest a stored row waits for its commit
 CLEANWIRE_MAX_PAGES = 0  # 0: no limit (pages requested, discovery documents excluded)
+# discovery documents have bounds of their own: sitemaps nested in indexes deeper than
+# this are not fetched (0: no limit; 3 = robots.txt's sitemap, then three index levels)...
+CLEANWIRE_SITEMAP_MAX_DEPTH = 3
+CLEANWIRE_MAX_SITEMAPS = 1000  # ...nor more sitemaps than this in a crawl of a site (0: no limit)
+# a sitemap's size, downloaded and inflated (sitemaps.org allows 50 MB; pages: DOWNLOAD_MAXSIZE)
+CLEANWIRE_SITEMAP_MAXSIZE = 50 * 1024 * 1024
 CLEANWIRE_MAX_DEPTH = 0  # 0: no limit (link hops from a start page)
 CLEANWIRE_LEARN_BOILERPLATE = True  # drop blocks that recur on many stored pages of a site
 CLEANWIRE_BOILERPLATE_SAMPLE = 300  # latest articles of the site looked at
@@ -81,10 +87,15 @@ CLEANWIRE_GC_THRESHOLD = 10_000  # objects between young garbage collections (0:
 CLEANWIRE_SITES = None  # path of sites.toml
 CLEANWIRE_COMMAND = "scrapy crawl"
 CLEANWIRE_ONE_LINE_LOGS = False  # the CLI turns this on unless -v
+CLEANWIRE_ROBOTS_MAX_BYTES = 500 * 1024  # robots.txt parsed up to here (RFC 9309), page cap aside
 CLEANWIRE_SAFE_DESTINATIONS = True  # refuse non-http(s) schemes and private addresses
 CLEANWIRE_CONTACT_URL = "https://github.com/cleanwire/cleanwire"  # goes into USER_AGENT
+# a response's status line and headers, in bytes (DOWNLOAD_MAXSIZE counts only the body);
+# past it the fetch fails "too large headers" and the connection is dropped (0: no cap)
+CLEANWIRE_MAX_HEADER_BYTES = 256 * 1024
 CLEANWIRE_RETRY_MAX_WAIT = 120.0  # longest wait before retrying a 429/503 (0: no waiting)
 CLEANWIRE_RETRY_BACKOFF_BASE = 2.0  # seconds; doubled per attempt when no Retry-After
+CLEANWIRE_TIMEOUT_RETRIES = 1  # a download timeout is retried this often (RETRY_TIMES: others)
 CLEANWIRE_INCREMENTAL = True  # skip stored articles / conditional GETs (crawler/incremental.py)
 CLEANWIRE_REFRESH_AFTER = ""  # duration overriding every profile's refresh_after ("": keep)
 CLEANWIRE_LOCK_STALE_AFTER = 600.0  # seconds without heartbeat before a crawl lock is stale
@@ -104,10 +115,16 @@ CLEANWIRE_WORKER_ID = ""  # this process's name in a shared crawl ("": host-pid)
 # SafeDestinationMiddleware (650: sees 3xx before RedirectMiddleware at 600 follows them)
 # refuses other schemes and private addresses in requests and redirects. 429/503 wait for
 # Retry-After (or back off exponentially) before retrying.
-DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None,
+                     # Scrapy's HTTP/1.1 handler with the response headers capped
+                     "http": "crawler.download.HeaderCappedDownloadHandler",
+                     "https": "crawler.download.HeaderCappedDownloadHandler"}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robots.RobotsTxtMiddleware": 100,  # Scrapy's, with every waiter served
+    # robots.txt for its rules: up to CLEANWIRE_ROBOTS_MAX_BYTES, inflated within them (above
+    # HttpCompressionMiddleware's 590)
+    "crawler.middlewares.robots_fetch.RobotsRulesFetch": 595,
     "crawler.middlewares.destinations.SafeDestinationMiddleware": 650,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     # Scrapy's, skipped without "refresh"

@@ -66,12 +66,17 @@ class Reason:
     CONNECTION_LOST = "connection lost"
     DATA_LOSS = "data loss"
     TOO_LARGE = "too large"
+    TOO_LARGE_HEADERS = "too large headers"  # CLEANWIRE_MAX_HEADER_BYTES (crawler/download.py)
     TOO_MANY_REDIRECTS = "too many redirects"
     IGNORED = "ignored"
     ROBOTS = "robots"
     NOT_HTML = "not html"
     NOT_A_FEED = "not a feed"
     NOT_A_SITEMAP = "not a sitemap"
+    # sitemaps not fetched (recorded once per crawl, each counted): nested deeper than
+    # CLEANWIRE_SITEMAP_MAX_DEPTH, or past CLEANWIRE_MAX_SITEMAPS of the crawl
+    SITEMAP_DEPTH = "sitemap depth"
+    TOO_MANY_SITEMAPS = "too many sitemaps"
     REFUSED_SCHEME = "refused: scheme"
     REFUSED_PRIVATE = "refused: private address"
     BLOCKED_CHALLENGE = "blocked: challenge"
@@ -126,11 +131,15 @@ class Counter(StrEnum):
     REFETCH_CONDITIONAL = "cleanwire/refetch_conditional"
     REFETCH_FORCED = "cleanwire/refetch_forced"
     BACKLOG = "cleanwire/backlog"
+    SITEMAPS_TOO_DEEP = "cleanwire/sitemaps_too_deep"  # not fetched: Reason.SITEMAP_DEPTH
+    SITEMAPS_OVER_CAP = "cleanwire/sitemaps_over_cap"  # not fetched: Reason.TOO_MANY_SITEMAPS
     REQUEUED_FROM_DEAD_WORKERS = "cleanwire/requeued_from_dead_workers"
     REQUEUED_ON_CLOSE = "cleanwire/requeued_on_close"
     QUEUE_ERROR = "cleanwire/queue_error"  # a text: why the shared queue was lost
     CLEAN_MS = "cleanwire/clean_ms"
     BOILERPLATE_LINES = "cleanwire/boilerplate_lines"
+    ROBOTS_UNREACHABLE = "cleanwire/robots_unreachable"  # hosts whose robots.txt gave a 5xx
+    DROPPED_URLS = "cleanwire/dropped_urls"  # canonical/image URLs not http(s), not stored
     RETRY_WAIT_S = "cleanwire/retry_wait_s"
     RUN_ID = "cleanwire/run_id"
     OUTCOME = "cleanwire/outcome"
@@ -158,6 +167,8 @@ RUN_COUNTERS: tuple[Counter, ...] = (
     Counter.KNOWN_ARTICLES, Counter.KNOWN_SKIPPED, Counter.NOT_MODIFIED,
     Counter.REFETCH_CONDITIONAL, Counter.REFETCH_FORCED,
     Counter.REQUEUED_FROM_DEAD_WORKERS, Counter.REQUEUED_ON_CLOSE,
+    Counter.ROBOTS_UNREACHABLE, Counter.DROPPED_URLS,
+    Counter.SITEMAPS_TOO_DEEP, Counter.SITEMAPS_OVER_CAP,
 )
 
 

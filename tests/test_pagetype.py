@@ -156,6 +156,7 @@ def test_url_shape() -> None:
     story = url_shape("https://x.com/world/2025/01/14/council-approves-the-new-budget-1234567")
     assert story["url_date"] and story["url_numeric_id"] and story["url_slug_words"] == 6
     assert url_shape("https://x.com/index.html")["url_root"]
+    assert not url_shape("").get("url_root")  # no address says nothing, not "a site's root"
 
 
 def test_features_cover_weights_and_classify_accepts_empty_input() -> None:
@@ -436,6 +437,16 @@ def test_the_fixture_sites_huge_archive_page_is_a_listing() -> None:
 ])
 def test_a_numbered_list_of_distinct_items_is_not_a_template(lang: str, lines: list[str]) -> None:
     assert len(lines) >= TEMPLATE_MIN_BLOCKS and not templated("\n".join(lines))
+
+
+def test_a_table_of_figures_in_an_article_is_not_a_template() -> None:
+    """A tip chart: most lines are a price or a percentage, the same form once digits are
+    removed, but no entry line: an article's table, not a generated list."""
+    prose = ("Deciding how much to tip at a restaurant can feel like solving a math problem on "
+             "the spot, with tipping expectations that vary across kinds of dining.")
+    cells = [f"${n}.{n % 10}0" for n in range(10, 70)] + [f"{p}%" for p in (15, 18, 20, 22)]
+    text = "\n".join([prose, "Bill", "Tip", *cells, prose])
+    assert len(cells) >= TEMPLATE_MIN_BLOCKS and not templated(text)
 
 
 # --- paywall ---------------------------------------------------------------------------------

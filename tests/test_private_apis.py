@@ -90,3 +90,38 @@ def test_datasketch_affine32_scheme_gives_the_stored_hash_values() -> None:
 # the first four hash values of the sentence above under the "affine32" scheme, seed 1,
 # 128 permutations, as datasketch 2.0.0 computes them
 _EXPECTED_FIRST_VALUES = [525945524, 412836237, 741861544, 228830291]
+
+
+def test_scrapy_http11_handler_keeps_its_lenient_parser_protocol_and_pool_factory() -> None:
+    """crawler/download.py caps response headers by swapping the class of the parser
+    twisted makes per request (as Scrapy's lenient protocol does) and installing its own
+    protocol factory in the handler's connection pool."""
+    from scrapy.core.downloader.handlers import http11
+    from twisted.web._newclient import HTTPClientParser, HTTPParser
+    from twisted.web.client import HTTPConnectionPool
+
+    where = "crawler/download.py"
+    for name in ("HTTP11DownloadHandler", "_LenientHTTPClientParser",
+                 "_LenientHTTP11ClientProtocol", "_LenientHTTP11ClientFactory"):
+        assert hasattr(http11, name), _moved(f"scrapy's http11.{name}", where)
+    assert "self._pool._factory = _LenientHTTP11ClientFactory" in inspect.getsource(
+        http11.HTTP11DownloadHandler.__init__), _moved("HTTP11DownloadHandler._pool._factory",
+                                                       where)
+    assert "self._factory(quiescentCallback" in inspect.getsource(
+        HTTPConnectionPool._newConnection), _moved("HTTPConnectionPool._factory(cb, metadata)",
+                                                   where)
+    request = inspect.getsource(http11._LenientHTTP11ClientProtocol.request)
+    assert "self._parser.__class__ = _LenientHTTPClientParser" in request, _moved(
+        "_LenientHTTP11ClientProtocol.request's parser class swap", where)
+    assert issubclass(http11._LenientHTTPClientParser, HTTPClientParser), _moved(
+        "_LenientHTTPClientParser's base", where)
+    made = inspect.getsource(HTTPParser.connectionMade)
+    for name in ("self.headers", "self.connHeaders", "self._partialHeader", "self.state"):
+        assert name in made, _moved(f"HTTPParser.connectionMade's {name}", where)
+    for name in ("lineReceived", "lineLengthExceeded", "clearLineBuffer", "MAX_LENGTH"):
+        assert hasattr(HTTPClientParser, name), _moved(f"HTTPClientParser.{name}", where)
+    # an exception out of the parser gives the connection up and fails the response
+    from twisted.web._newclient import HTTP11ClientProtocol
+
+    assert "_giveUp" in inspect.getsource(HTTP11ClientProtocol.dataReceived), _moved(
+        "HTTP11ClientProtocol.dataReceived giving up on a parser exception", where)

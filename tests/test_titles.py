@@ -60,6 +60,80 @@ def test_kicker_span_with_class_es() -> None:
     assert title_of(head, body, lang="es") == "Adiós al euríbor negativo"
 
 
+def test_kicker_in_a_block_of_its_own_is_apart_en() -> None:
+    head = "<title>Klatch Coffee | Shopify App Store</title>"
+    body = ("<h1><div class='tw-text-body-2xl'>Get that tech stack</div>"
+            "<span>Klatch Coffee</span></h1>")
+    assert title_of(head, body, "https://apps.shopify.com/stories/klatch") == "Klatch Coffee"
+
+
+def test_kicker_holding_its_hidden_dash_is_apart_de() -> None:
+    body = ("<h1><span class='titleheader'>Umbau des Weissen Hauses"
+            "<span aria-hidden='true'> – </span></span>"
+            "<span class='text'>Trump plant einen Landeplatz</span></h1>")
+    assert title_of("", body, lang="de") == "Trump plant einen Landeplatz"
+
+
+def test_abutting_spans_are_two_lines_nl() -> None:
+    body = ("<h1><span class='t-red'>Crisis in Den Haag</span>"
+            "<span class='t-xxl'>Kabinet valt over stikstofplan</span></h1>")
+    assert title_of("", body, lang="nl") == "Kabinet valt over stikstofplan"
+
+
+def test_spaced_spans_are_one_line_en() -> None:
+    body = "<h1><span>Breaking</span> <span>Storm hits the coast overnight</span></h1>"
+    assert title_of("", body) == "Breaking Storm hits the coast overnight"
+
+
+# --- the only <h1> is a copy in the navigation: the <h2> the article shows ----------
+
+def _seo_h1(text: str) -> str:
+    return f"<nav class='breadcrumb'><h1 class='seotitle'>{text}</h1></nav>"
+
+
+@pytest.mark.parametrize(("kicker", "headline", "h2", "lang"), [
+    ("Olympische Spiele", "Deutscher Aggressor beeindruckt, Frankreich hadert",
+     "<h2><span class='article__kicker'>{k}</span> <span class='article__headline'>{h}</span>"
+     "</h2>", "de"),
+    ("Migration", "Chiesa ruft zum Widerstand gegen die Asylpolitik auf",
+     "<h2><span class='titleheader'>{k}</span><span aria-hidden='true'> – </span>"
+     "<span class='text'>{h}</span></h2>", "de"),
+    ("Élections", "La gauche gagne à Lyon après un second tour serré",
+     "<h2><span class='surtitre'>{k}</span><span class='titre'>{h}</span></h2>", "fr"),
+    ("Calcio", "Il derby finisce in parità dopo una partita tesa",
+     "<h2><div class='occhiello'>{k}</div><span>{h}</span></h2>", "it"),
+    ("Sport", "Norge tar gull på stafetten i Paris",
+     "<h2><small>{k}</small><br>{h}</h2>", "nb"),
+])
+def test_shown_h2_kicker_is_not_glued(kicker: str, headline: str, h2: str, lang: str) -> None:
+    glued = f"{kicker}: {headline}"
+    head = f"<title>{glued}</title>" + og(headline) + (
+        f"<script type='application/ld+json'>{{\"@type\": \"NewsArticle\", "
+        f"\"headline\": \"{glued}\"}}</script>")
+    body = _seo_h1(glued) + f"<article>{h2.format(k=kicker, h=headline)}<p>Text.</p></article>"
+    assert title_of(head, body, lang=lang) == headline
+
+
+def _ld(headline: str) -> str:
+    return ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+            f"\"headline\": \"{headline}\"}}</script>")
+
+
+def test_shown_h2_without_a_kicker_changes_nothing_de() -> None:
+    head = _ld("49-Euro-Ticket: Pendler sparen 60 Prozent") + og("Pendler zahlen weniger")
+    body = (_seo_h1("Pendler zahlen weniger")
+            + "<article><h2>Pendler sparen 60 Prozent</h2></article>")
+    assert title_of(head, body, lang="de") == "49-Euro-Ticket: Pendler sparen 60 Prozent"
+
+
+def test_h2_in_a_related_list_is_not_the_headline_en() -> None:
+    head = _ld("Storm: Coast braces for the worst") + og("Coast braces for the worst")
+    body = (_seo_h1("Storm: Coast braces for the worst") + "<aside class='related'><h2>"
+            "<span class='kicker'>Storm</span><span>Coast braces for the worst</span></h2>"
+            "</aside>")
+    assert title_of(head, body) == "Storm: Coast braces for the worst"
+
+
 def test_inline_emphasis_is_not_a_kicker_en() -> None:
     body = "<h1>The <em>best</em> pizza in town, ranked by readers</h1>"
     assert title_of("", body) == "The best pizza in town, ranked by readers"
@@ -98,6 +172,36 @@ def test_domain_suffix_in_lower_case_is_cut() -> None:
     head = "<title>Lockdown: Gottesdienste bleiben möglich › evang.at</title>"
     got = title_of(head, "<p>x</p>", "https://www.evang.at/lockdown", "de")
     assert got == "Lockdown: Gottesdienste bleiben möglich"
+
+
+@pytest.mark.parametrize(("title", "url", "want", "lang"), [
+    ("GAME CHANGER | Newegg.com", "https://promotions.newegg.com/zotac/1.html", "GAME CHANGER",
+     "en"),
+    ("Shop.example.com - Die besten Laufschuhe im Test", "https://shop.example.com/laufschuhe",
+     "Die besten Laufschuhe im Test", "de"),
+    ("Les meilleures recettes de crêpes | Cuisine-Facile.fr", "https://cuisine-facile.fr/crepes",
+     "Les meilleures recettes de crêpes", "fr"),
+    ("Le migliori spiagge della Sardegna - viaggiare.it", "https://www.viaggiare.it/sardegna",
+     "Le migliori spiagge della Sardegna", "it"),
+    ("Cómo podar un rosal paso a paso — jardineria.es", "https://jardineria.es/rosal",
+     "Cómo podar un rosal paso a paso", "es"),
+])
+def test_the_pages_own_domain_written_out_is_the_site_name(title: str, url: str, want: str,
+                                                           lang: str) -> None:
+    assert title_of(f"<title>{title}</title>", "<p>x</p>", url, lang) == want
+
+
+def test_an_h1_that_is_the_domain_is_no_headline_de() -> None:
+    title = "Termine Whisky Tastings Januar – Mai 2020 in Halle und Dessau"
+    head = f"<title>{title} - whisky-probe.com</title>" + og(title)
+    body = "<h1><a href='/'>whisky-probe.com</a></h1><h2>Termine</h2>"
+    assert title_of(head, body, "https://whisky-probe.com/termine/5805", "de") == title
+
+
+def test_another_domain_is_not_cut_en() -> None:
+    head = "<title>Why we moved our blog off Medium.com</title>"
+    assert title_of(head, "<p>x</p>", "https://example.org/blog/moved") == (
+        "Why we moved our blog off Medium.com")
 
 
 def test_dangling_separator_is_removed_de() -> None:

@@ -5,7 +5,9 @@ retried after the server's Retry-After (seconds or an HTTP date), else after an
 exponential backoff (RETRY_BACKOFF_BASE * 2**attempt), capped at
 CLEANWIRE_RETRY_MAX_WAIT seconds. The wait is per request (an await in
 process_response, the reactor keeps running); the rest of the domain slows down
-through AutoThrottle. Other retryable failures behave as in Scrapy.
+through AutoThrottle. A timeout is retried CLEANWIRE_TIMEOUT_RETRIES times (1), not
+RETRY_TIMES: a URL that never answers (a tarpit, a slow-loris) costs two download
+timeouts, not three. Other retryable failures behave as in Scrapy.
 
 blocked_reason() recognises answers that are a refusal rather than a page (403,
 429, bot-challenge pages): the spider records them in fetches as "blocked: ..."
@@ -19,10 +21,11 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.exceptions import DownloadTimeoutError, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import error as tx_error
 from twisted.internet.task import deferLater
 
 from storage.contract import Counter, Reason
@@ -30,6 +33,7 @@ from storage.contract import Counter, Reason
 logger = logging.getLogger(__name__)
 
 BACKOFF_CODES = frozenset({429, 503})
+TIMEOUTS = (DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError)
 BLOCKED_CODES = frozenset({403, 429})
 # Text that marks an anti-bot interstitial, matched case-insensitively in the first bytes.
 # Strong markers are specific to challenge pages; weak ones (captcha widgets) also occur on
@@ -95,6 +99,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         super().__init__(settings)
         self.max_wait = settings.getfloat("CLEANWIRE_RETRY_MAX_WAIT")
         self.base = settings.getfloat("CLEANWIRE_RETRY_BACKOFF_BASE")
+        self.timeout_retries = settings.getint("CLEANWIRE_TIMEOUT_RETRIES")
         if self.max_wait <= 0:
             raise NotConfigured("CLEANWIRE_RETRY_MAX_WAIT is 0: plain RetryMiddleware")
 
@@ -113,6 +118,19 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
         await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
         return retry
+
+    def process_exception(self, request: Request, exception: Exception,  # type: ignore[override]
+                          spider: Any = None) -> Request | Response | None:
+        """Scrapy's, but a timeout is retried at most CLEANWIRE_TIMEOUT_RETRIES times (unless
+        the request's max_retry_times says otherwise)."""
+        if not isinstance(exception, TIMEOUTS) or request.meta.get("dont_retry", False):
+            return super().process_exception(request, exception)
+        meta = request.meta
+        return get_retry_request(
+            request, reason=exception, spider=self.crawler.spider,
+            max_retry_times=meta.get("max_retry_times", self.timeout_retries),
+            priority_adjust=meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=meta.get("give_up_log_level", self.give_up_log_level))
 
     def wait_for(self, response: Response, attempt: int) -> float:
         asked = retry_after_seconds(response.headers.get(b"Retry-After"))

@@ -10,6 +10,7 @@ import os
 
 from cleaners.language import language_model
 from cleaners.minhash import default_signer
+from crawler.pool.forkserver import remove_temp_dir
 
 language_model()
 default_signer()
@@ -18,3 +19,7 @@ default_signer()
 # instead of tearing down the loaded models (~0.2 s the crawl's caller waits for, as the
 # server shares its stdout). Forked workers end with os._exit and never run this.
 atexit.register(os._exit, 0)
+# ...after removing the crawl's pymp-* directory and the server's socket in it: the server
+# ends when the crawl process is gone, and a killed crawl removed nothing (registered
+# last, so it runs first).
+atexit.register(remove_temp_dir)

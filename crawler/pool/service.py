@@ -112,7 +112,10 @@ class CleaningService:
         if item.clean is None:
             reason = item.error or Reason.CLEAN_NO_RESULT
             stats.inc_value(reason_counter(clean_failure_outcome(reason), reason))
-        elif item.clean.page_type != "article":
-            stats.inc_value(Counter.NON_ARTICLES)
-            stats.inc_value(page_type_counter(item.clean.page_type))
+        else:
+            if item.clean.dropped_urls:
+                stats.inc_value(Counter.DROPPED_URLS, item.clean.dropped_urls)
+            if item.clean.page_type != "article":
+                stats.inc_value(Counter.NON_ARTICLES)
+                stats.inc_value(page_type_counter(item.clean.page_type))
         return cleaned.links

@@ -37,23 +37,59 @@ class Entry:
 
 
 class TooLarge(ValueError):
-    """A compressed document that inflates past the size cap."""
+    """A document (or what its gzip inflates to) past the size cap."""
+
+
+class _Inflating:
+    """A gzip body read as a file, inflated as it is read; a truncated archive ends where
+    its last whole block does."""
+
+    def __init__(self, body: bytes) -> None:
+        self._stream = gzip.GzipFile(fileobj=io.BytesIO(body))
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._stream.read(size)
+        except (OSError, EOFError, zlib.error):
+            return b""
+
+
+def _inflated_size(body: bytes, max_size: int) -> int:
+    """Bytes a gzip body inflates to, counted without keeping them; TooLarge past max_size."""
+    stream, size = _Inflating(body), 0
+    while chunk := stream.read(65536):
+        size += len(chunk)
+        if max_size and size > max_size:
+            raise TooLarge(f"inflates past {max_size} bytes")
+    return size
 
 
 def maybe_gunzip(body: bytes, max_size: int) -> bytes:
     """Inflate gzip bodies (a .xml.gz served as a file), refusing bombs past max_size."""
     if body[:2] != b"\x1f\x8b":
         return body
-    out = io.BytesIO()
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
-            while chunk := stream.read(65536):
-                out.write(chunk)
-                if max_size and out.tell() > max_size:
-                    raise TooLarge(f"inflates past {max_size} bytes")
-    except (OSError, EOFError, zlib.error):
-        pass  # truncated archive: keep what inflated
-    return out.getvalue()
+    _inflated_size(body, max_size)
+    return _Inflating(body).read()
+
+
+def read_sitemap(body: bytes, base_url: str, max_size: int) -> tuple[str, Iterator[Entry]]:
+    """('index'|'urlset', its entries as they are read) of a sitemap, gzipped or not;
+    ('other', none) for a document that is no sitemap; TooLarge when it is, or inflates
+    to, more than max_size bytes (0: no cap).
+
+    Nothing is held whole beyond the body: a gzip is inflated twice, once to measure it
+    (a bomb is refused before any of it is read) and once as the parser reads it."""
+    if body[:2] == b"\x1f\x8b":
+        _inflated_size(body, max_size)
+        head: bytes = _Inflating(body).read(2048)
+        source: Any = _Inflating(body)
+    else:
+        if max_size and len(body) > max_size:
+            raise TooLarge(f"{len(body)} bytes, past {max_size}")
+        head, source = body[:2048], io.BytesIO(body)
+    if document_kind(head) != "sitemap":
+        return "other", iter(())
+    return sitemap_entries(source, base_url)
 
 
 def document_kind(body: bytes, content_type: str = "") -> str:
@@ -90,14 +126,15 @@ def _text(node: etree._Element, name: str) -> str | None:
     return (found[0].text or "").strip() or None if found else None
 
 
-def sitemap_entries(body: bytes, base_url: str) -> tuple[str, Iterator[Entry]]:
-    """('index'|'urlset', its entries as they are read). News sitemap publication dates
-    count as lastmod.
+def sitemap_entries(body: bytes | Any, base_url: str) -> tuple[str, Iterator[Entry]]:
+    """('index'|'urlset', its entries as they are read) of a sitemap's XML (bytes, or a file
+    object with read()). News sitemap publication dates count as lastmod.
 
     Read as a stream (a 50,000-URL sitemap is tens of MB as a tree, and its entries
     another ten as a list): each <url> or <sitemap> element is read when it ends and
     dropped, and its entry handed on."""
-    events = etree.iterparse(io.BytesIO(body), events=("start", "end"), recover=True,
+    source = io.BytesIO(body) if isinstance(body, bytes) else body
+    events = etree.iterparse(source, events=("start", "end"), recover=True,
                              resolve_entities=False, no_network=True, remove_comments=True,
                              remove_pis=True, huge_tree=False)
     try:

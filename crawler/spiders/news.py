@@ -51,9 +51,8 @@ from crawler.spiders.discovery import (
     document_kind,
     feed_entries,
     feed_links,
-    maybe_gunzip,
+    read_sitemap,
     robots_sitemaps,
-    sitemap_entries,
 )
 from crawler.store import CrawlStore
 from crawler.urls import UrlSet, is_web_url, looks_binary
@@ -72,6 +71,8 @@ _DISCOVERY_PRIORITY = 100
 _BACKLOG_LOW, _BACKLOG_HIGH = 256, 512
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _LINKS_REMEMBERED = 100_000  # link targets remembered before starting afresh (~6 MB)
+_SITEMAP_DEPTH = "cw_sitemap_depth"  # request meta: indexes above this sitemap (0: none)
+_XML_PATHS = (".xml", ".xml.gz", ".gz")  # start URLs fetched under the sitemap size cap
 
 
 def _as_int(value: Any) -> int:
@@ -135,6 +136,12 @@ class NewsSpider(scrapy.Spider):
         self.backlog: deque[tuple[str, int, dict[str, str] | None]] = deque()
         self._backlog_hooked = False  # _release_when_idle is connected to spider_idle
         self.pages_requested = 0
+        # discovery's own bounds (crawler/settings.py; set from the crawler's settings)
+        self.sitemap_max_depth = default_settings.CLEANWIRE_SITEMAP_MAX_DEPTH
+        self.max_sitemaps = default_settings.CLEANWIRE_MAX_SITEMAPS
+        self.sitemap_maxsize = default_settings.CLEANWIRE_SITEMAP_MAXSIZE
+        self.sitemaps_requested = 0
+        self.overflows_recorded: set[str] = set()  # reasons recorded once per crawl
         self.frontier: Frontier | None = None  # stored articles (incremental re-crawls)
         self.known_passed = UrlSet()  # stored articles not fetched this time
 
@@ -147,11 +154,14 @@ class NewsSpider(scrapy.Spider):
             kwargs.setdefault("sites", settings.get("CLEANWIRE_SITES"))
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.shared_queue = bool(settings.get("CLEANWIRE_REDIS_URL"))
+        spider.sitemap_max_depth = settings.getint("CLEANWIRE_SITEMAP_MAX_DEPTH")
+        spider.max_sitemaps = settings.getint("CLEANWIRE_MAX_SITEMAPS")
+        spider.sitemap_maxsize = settings.getint("CLEANWIRE_SITEMAP_MAXSIZE")
         return spider
 
     # ---- start --------------------------------------------------------------------------
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    async def start(self) -> AsyncIterator[scrapy.Request | FetchItem]:
         self.cleaner = CleaningService.of(self.crawler)
         if self.cleaner is not None:
             self.cleaner.open(self.profile, listing_text=self.mode == "scrape")
@@ -178,7 +188,7 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.set_value(Counter.KNOWN_ARTICLES, len(frontier))
         return frontier
 
-    def _start_requests(self) -> Iterator[scrapy.Request]:
+    def _start_requests(self) -> Iterator[scrapy.Request | FetchItem]:
         profile = self.profile
         if self.mode == "scrape":
             for url in profile.start_urls:
@@ -186,8 +196,7 @@ class NewsSpider(scrapy.Spider):
                     yield self._request(clean_url(url), self.parse_page, depth=0, kind="page")
             return
         for url in profile.sitemaps:
-            if self._claim(url, page=False):
-                yield self._request(url, self.parse_sitemap, kind="sitemap")
+            yield from self._sitemap(url, depth=0)
         for url in profile.feeds:
             if self._claim(url, page=False):
                 yield self._request(url, self.parse_feed, kind="feed")
@@ -201,7 +210,12 @@ class NewsSpider(scrapy.Spider):
                     yield self._request(robots, self.parse_robots, kind="robots",
                                         meta={"dont_obey_robotstxt": True, OWN_ROBOTS: True})
             if self._claim(url, page=False):
-                yield self._request(clean_url(url), self.parse_start, depth=0, kind="start")
+                # a start URL may be a sitemap (see parse_start): one that looks like XML
+                # gets a sitemap's size cap
+                xml = urlsplit(url).path.lower().endswith(_XML_PATHS)
+                yield self._request(clean_url(url), self.parse_start, depth=0, kind="start",
+                                    meta={"download_maxsize": self.sitemap_maxsize} if xml
+                                    else None)
 
     # ---- requests and the seen-set --------------------------------------------------------
 
@@ -220,6 +234,39 @@ class NewsSpider(scrapy.Spider):
             meta={"cw_depth": depth, "cw_kind": kind, "cw_started": time.monotonic(),
                   **(meta or {})},
         )
+
+    def _sitemap(self, url: str, depth: int) -> Iterator[scrapy.Request | FetchItem]:
+        """The request for a sitemap at nesting depth (0: named by the profile or robots.txt;
+        n: listed by an index at n - 1), unless it is nested too deep or past the crawl's
+        number of sitemaps (an overflow: counted, and recorded once) or seen already."""
+        closed = self._sitemaps_closed(depth)
+        if closed:
+            yield from self._overflow(url, *closed)
+        elif self._claim(url, page=False):
+            self.sitemaps_requested += 1
+            yield self._request(url, self.parse_sitemap, kind="sitemap",
+                                meta={_SITEMAP_DEPTH: depth,
+                                      "download_maxsize": self.sitemap_maxsize})
+
+    def _sitemaps_closed(self, depth: int) -> tuple[str, Counter] | None:
+        """(reason, counter) when no sitemap at this depth may be requested any more."""
+        if self.sitemap_max_depth and depth > self.sitemap_max_depth:
+            return Reason.SITEMAP_DEPTH, Counter.SITEMAPS_TOO_DEEP
+        if self.max_sitemaps and self.sitemaps_requested >= self.max_sitemaps:
+            return Reason.TOO_MANY_SITEMAPS, Counter.SITEMAPS_OVER_CAP
+        return None
+
+    def _overflow(self, url: str, reason: str, counter: Counter) -> Iterator[FetchItem]:
+        """A discovery document not fetched for a bound: counted each time, recorded (a
+        skipped fetch with the reason, under the first such URL) once per crawl."""
+        self.crawler.stats.inc_value(counter)
+        if reason in self.overflows_recorded:
+            return
+        self.overflows_recorded.add(reason)
+        self.crawler.stats.inc_value(reason_counter(Outcome.SKIPPED, reason))
+        yield FetchItem(url=url[:500], status=None, error=reason, outcome=Outcome.SKIPPED,
+                        content_type=None, bytes=None, elapsed_ms=None,
+                        fetched_at=datetime.now(UTC), site=self.profile.name)
 
     def _claim(self, url: str, page: bool = True) -> bool:
         """True (and remember it) if url is new; pages also spend the page budget."""
@@ -313,8 +360,12 @@ class NewsSpider(scrapy.Spider):
         """A start URL may be a home page, a feed or a sitemap: look before parsing."""
         kind = document_kind(response.body[:2048], self._content_type(response))
         if kind == "sitemap" or response.body[:2] == b"\x1f\x8b":
+            self.sitemaps_requested += 1  # one of the crawl's sitemaps, too
             for found in self.parse_sitemap(response):
                 yield found
+        elif 0 < self.settings.getint("DOWNLOAD_MAXSIZE") < len(response.body):
+            # fetched under the sitemap cap (its URL looked like XML), and no sitemap
+            yield self._fetch_item(response, Outcome.FAILED, error=Reason.TOO_LARGE)
         elif kind == "feed":
             for found in self.parse_feed(response):
                 yield found
@@ -331,25 +382,32 @@ class NewsSpider(scrapy.Spider):
         text = response.body.decode("utf-8", errors="replace")
         for url in robots_sitemaps(text, response.url):
             yield from self._refuse_scheme(url)
-            if self._wanted_discovery(url) and self._claim(url, page=False):
-                yield self._request(url, self.parse_sitemap, kind="sitemap")
+            if self._wanted_discovery(url):
+                yield from self._sitemap(url, depth=0)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        """A sitemap or sitemap index, gzipped or not, read as a stream (up to
+        CLEANWIRE_SITEMAP_MAXSIZE bytes, inflated): an index's entries are sitemaps one
+        level deeper, a urlset's are pages (claimed now, requested as the queue drains)."""
         try:
-            body = maybe_gunzip(response.body, self.settings.getint("DOWNLOAD_MAXSIZE"))
+            kind, entries = read_sitemap(response.body, response.url, self.sitemap_maxsize)
         except TooLarge:
             yield self._fetch_item(response, Outcome.FAILED, error=Reason.TOO_LARGE)
             return
-        if document_kind(body) != "sitemap":
+        if kind == "other":
             yield self._fetch_item(response, Outcome.SKIPPED, error=Reason.NOT_A_SITEMAP)
             return
         yield self._fetch_item(response, Outcome.SITEMAP)
-        kind, entries = sitemap_entries(body, response.url)
         if kind == "index":
+            depth = response.meta.get(_SITEMAP_DEPTH, 0) + 1
             for entry in entries:
+                closed = self._sitemaps_closed(depth)
+                if closed:  # no more of them are fetched: counted, not looked at
+                    yield from self._overflow(entry.url, *closed)
+                    continue
                 yield from self._refuse_scheme(entry.url)
-                if self._wanted_discovery(entry.url) and self._claim(entry.url, page=False):
-                    yield self._request(entry.url, self.parse_sitemap, kind="sitemap")
+                if self._wanted_discovery(entry.url):
+                    yield from self._sitemap(entry.url, depth)
         else:
             yield from self._follow(((e.url, e.lastmod) for e in entries), depth=1, later=True)
 
