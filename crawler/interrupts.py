@@ -56,8 +56,8 @@ class CrawlProcess(CrawlerProcess):
         from twisted.internet import reactor
 
         self.signals_received.append(signum)
+        super()._signal_shutdown(signum, frame)  # first: a second signal now aborts
         _say(STOPPING)
-        super()._signal_shutdown(signum, frame)
         if self.abandon:
             reactor.callFromThread(self.abandon_downloads)
 
@@ -91,12 +91,12 @@ class CrawlProcess(CrawlerProcess):
             service.pool.close(wait=False, reason=Reason.INTERRUPTED)
 
     def _signal_kill(self, signum: int, frame: Any) -> None:
-        self.signals_received.append(signum)
-        _say(ABORTING)
         from twisted.internet import reactor
 
+        self.signals_received.append(signum)
         reactor.callFromThread(self._stop_cleaning)
         super()._signal_kill(signum, frame)
+        _say(ABORTING)
 
     def _stop_dfd(self) -> Deferred[Any]:
         """A before-shutdown trigger: waits for the crawls to close, unless aborting."""
