@@ -19,7 +19,8 @@ def cleans_in_pool(argv: list[str]) -> bool:
     the words alone: a wrong guess costs a second or a process that exits, nothing else).
     A crawl that only seeds a shared queue (--redis without --work) cleans nothing."""
     words = set(argv)
-    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    command = next((arg for prev, arg in zip(["", *argv], argv, strict=False)
+                    if not arg.startswith("-") and prev != "--db"), None)
     if command not in _POOL_COMMANDS or words & {"-h", "--help"}:
         return False
     return not (command == "crawl" and "--redis" in words and "--work" not in words)

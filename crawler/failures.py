@@ -17,6 +17,9 @@ from twisted.python.failure import Failure
 from crawler.download import HeadersTooLarge
 from storage.contract import Outcome, Reason
 
+#: request.meta key of a download a stopping crawl gave up on (crawler/interrupts.py)
+ABANDONED = "cleanwire_abandoned"
+
 # (exception types, reason); first match wins
 _REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
     ((HeadersTooLarge,), Reason.TOO_LARGE_HEADERS),
@@ -55,7 +58,11 @@ def failure_reason(failure: Failure) -> tuple[str, int | None, Outcome]:
         if "max redirections" in text:
             return Reason.TOO_MANY_REDIRECTS, None, Outcome.FAILED
         return Reason.IGNORED, None, Outcome.SKIPPED
+    request = getattr(failure, "request", None)
+    if request is not None and request.meta.get(ABANDONED):
+        return Reason.INTERRUPTED, None, Outcome.SKIPPED
     for types, reason in _REASONS:
         if isinstance(exc, types):
             return reason, None, Outcome.FAILED
     return type(exc).__name__, None, Outcome.FAILED
+

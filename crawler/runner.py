@@ -12,17 +12,21 @@ from scrapy.settings import Settings
 
 from crawler import settings as default_settings
 from crawler.config import environment_settings
+from crawler.interrupts import CrawlProcess
 from crawler.items import FetchItem, PageItem
 from crawler.profiles import SiteProfile
 from crawler.spiders.news import NewsSpider
 from storage.contract import (
-    ARTICLE_COUNTERS,
     REFETCH_COUNTERS,
     Counter,
     Outcome,
+    Reason,
     count,
+    examples,
     non_articles_by_type,
     reasons,
+    tally,
+    unreachable_hosts,
 )
 
 
@@ -34,13 +38,14 @@ class CrawlResult:
     stats: dict[str, Any]
     elapsed: float
     items: list[PageItem | FetchItem] = field(default_factory=list)
+    interrupted: bool = False  # stopped by a signal (crawler/interrupts.py)
 
     def count(self, counter: Counter) -> int:
         return count(self.stats, counter)
 
     @property
     def stored(self) -> int:
-        return sum(self.count(counter) for counter in ARTICLE_COUNTERS.values())
+        return tally(self.stats).stored
 
     def reasons(self, outcome: Outcome) -> dict[str, int]:
         return reasons(self.stats, outcome)
@@ -58,9 +63,11 @@ def build_settings(overrides: dict[str, Any]) -> Settings:
 
 def run_crawls(profiles: list[SiteProfile], overrides: dict[str, Any], mode: str = "crawl",
                keep_items: bool = False,
-               site_settings: dict[str, dict[str, Any]] | None = None) -> list[CrawlResult]:
-    """Crawl every profile concurrently in one process; blocks until all are done."""
-    process = CrawlerProcess(build_settings(overrides))
+               site_settings: dict[str, dict[str, Any]] | None = None,
+               ) -> tuple[list[CrawlResult], int | None]:
+    """Crawl every profile concurrently in one process; blocks until all are done or a
+    signal stopped them. (results, the exit code a signal asks for, else None)."""
+    process = CrawlProcess(build_settings(overrides))
     runs: list[tuple[SiteProfile, Any, list[Any]]] = []
     for profile in profiles:
         extra = (site_settings or {}).get(profile.name, {})
@@ -70,8 +77,10 @@ def run_crawls(profiles: list[SiteProfile], overrides: dict[str, Any], mode: str
     started = time.monotonic()
     process.start()
     elapsed = time.monotonic() - started
-    return [CrawlResult(profile.name, crawler.stats.get_stats() if crawler.stats else {},
-                        elapsed, collected) for profile, crawler, collected in runs]
+    results = [CrawlResult(profile.name, crawler.stats.get_stats() if crawler.stats else {},
+                           elapsed, collected, process.interrupted)
+               for profile, crawler, collected in runs]
+    return results, process.exit_code()
 
 
 def start_crawl(process: CrawlerProcess, profile: SiteProfile, extra: dict[str, Any],
@@ -106,18 +115,20 @@ def site_concurrency(profile: SiteProfile, settings: Settings, per_site: dict[st
 def summary_table(result: CrawlResult) -> str:
     """The end-of-crawl summary a person reads."""
     c = result.count
+    t = tally(result.stats)  # the numbers the progress line shows
     failed, skipped = result.reasons(Outcome.FAILED), result.reasons(Outcome.SKIPPED)
-    fetched = c(Counter.FETCHED)
+    fetched = t.fetched
     exact, near = c(Counter.DUPLICATES_EXACT), c(Counter.DUPLICATES_NEAR)
     rows = [
         ("pages fetched", f"{fetched}"),
-        ("articles stored", f"{result.stored}  (new {c(Counter.ARTICLES_NEW)}, updated "
-                            f"{c(Counter.ARTICLES_UPDATED)}, unchanged "
-                            f"{c(Counter.ARTICLES_UNCHANGED)})"),
-        ("non-article pages", f"{c(Counter.NON_ARTICLES)}  " + _reasons(non_articles_by_type(
+        ("articles stored", f"{t.stored}  (new {t.articles_new}, updated "
+                            f"{t.articles_updated}, unchanged {t.articles_unchanged})"),
+        ("non-article pages", f"{t.non_articles}  " + _reasons(non_articles_by_type(
             result.stats))),
-        ("skipped", f"{sum(skipped.values())}  " + _reasons(skipped)),
-        ("failed", f"{sum(failed.values())}  " + _reasons(failed)),
+        ("skipped", f"{t.skipped}"),
+        *_by_reason(skipped, examples(result.stats, Outcome.SKIPPED)),
+        ("failed", f"{t.failed}"),
+        *_by_reason(failed, examples(result.stats, Outcome.FAILED)),
         ("duplicate content", f"{exact + near}  (exact copies {exact}, near copies {near})"),
         ("duplicate URLs", f"{c(Counter.DUPLICATE_URLS)}  (seen again, not fetched)"),
         ("known, not fetched", f"{c(Counter.KNOWN_SKIPPED)}  (stored before, not due)"),
@@ -129,9 +140,30 @@ def summary_table(result: CrawlResult) -> str:
         ("pages/s", f"{fetched / result.elapsed if result.elapsed else 0:.1f}"),
     ]
     run_id = result.stats.get(Counter.RUN_ID)
-    head = f"crawl of {result.site}" + (f" (run {run_id})" if run_id else "")
+    head = ("interrupted: " if result.interrupted else "") + f"crawl of {result.site}" + (
+        f" (run {run_id})" if run_id else "")
     width = max(len(k) for k, _ in rows)
     return "\n".join([head] + [f"  {k:<{width}}  {v.rstrip()}" for k, v in rows])
+
+
+def _by_reason(counts: dict[str, int], example: dict[str, str]) -> list[tuple[str, str]]:
+    """One row per reason, most frequent first: its count and an example URL."""
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(f"  {reason}", f"{n}" + (f"  e.g. {example[reason]}" if reason in example else ""))
+            for reason, n in ordered]
+
+
+def unreachable_lines(result: CrawlResult) -> list[str]:
+    """One line per host that never answered: "cannot reach HOST: DNS lookup failed. Offline?"."""
+    return [f"cannot reach {host}: {UNREACHABLE_MESSAGES.get(reason, reason)}"
+            for host, reason in unreachable_hosts(result.stats).items()]
+
+
+UNREACHABLE_MESSAGES = {
+    Reason.DNS: "DNS lookup failed. Offline?",
+    Reason.CONNECTION_REFUSED: "connection refused. Is the server up, and the port right?",
+    Reason.TIMEOUT: "no answer before the download timeout",
+}
 
 
 def _reasons(counts: dict[str, int]) -> str:

@@ -4,9 +4,11 @@ A Twisted reactor cannot restart in one process, so every crawl is its own
 `python -m crawler crawl SITE` process, at most max_parallel at a time and one
 per site. A site is due `every` seconds after its last crawl started (right after it
 ends if it overran). A failing crawl is logged and the site tried again at its next
-due time; it never stops the others. SIGINT/SIGTERM: stop launching, forward one
-SIGTERM to each running crawl (Scrapy then closes gracefully and records the run as
-"interrupted: shutdown"), wait for them, return 0.
+due time; it never stops the others. The first SIGINT/SIGTERM: say "stopping... (Ctrl-C
+again to abort)", stop launching, forward one SIGTERM to each running crawl (which then
+stops as `cleanwire crawl` does on a signal: what is cleaned is stored, the run recorded
+as "interrupted: shutdown"), wait for them, return 128 + the signal. A second: forward
+SIGINT, which makes the crawls abort at once, and return 130.
 
 site_locks() is what `cleanwire crawl` does around its crawls: take each site's
 lock (storage/locks.py), mark runs of dead crawls 'killed', release at the end.
@@ -27,6 +29,13 @@ from datetime import datetime
 from pathlib import Path
 from types import FrameType
 
+from crawler.commands.base import (
+    ABORTING,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    STOPPING,
+    exit_for_signal,
+)
 from crawler.profiles import SiteProfile
 from storage.engine import open_engine, redact_url
 from storage.locks import acquire, mark_killed_runs, release
@@ -69,7 +78,8 @@ class _Job:
 
 @dataclass
 class Scheduler:
-    """Starts due crawls as subprocesses; run() returns 0 after a signal (or --once)."""
+    """Starts due crawls as subprocesses; run() returns 0 after --once, 128 + N after
+    signal N, 130 after two."""
 
     profiles: list[SiteProfile]
     crawl_args: list[str]  # extra arguments for every `cleanwire crawl SITE ...`
@@ -81,13 +91,31 @@ class Scheduler:
     running: dict[str, _Job] = field(default_factory=dict)
     launched: dict[str, int] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
+    signals_received: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         now = time.monotonic()
         self.due = {p.name: now for p in self.profiles}  # every site is due at start
 
     def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
+        """A signal handler: the first stops the loop, a second aborts the running crawls."""
+        if signum is not None:
+            self.signals_received.append(signum)
+        if len(self.signals_received) == 1:
+            os.write(2, f"cleanwire: {STOPPING}\n".encode())
+        elif len(self.signals_received) == 2:
+            os.write(2, f"cleanwire: {ABORTING}\n".encode())
+            for job in self.running.values():
+                if job.process.poll() is None:
+                    os.kill(job.process.pid, signal.SIGINT)  # their second signal: abort
         self._stop.set()
+
+    def exit_code(self) -> int:
+        if not self.signals_received:
+            return EXIT_OK
+        if len(self.signals_received) > 1:
+            return EXIT_INTERRUPTED
+        return exit_for_signal(self.signals_received[0])
 
     def run(self) -> int:
         previous = {s: signal.signal(s, self.stop) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -102,7 +130,7 @@ class Scheduler:
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
-        return 0
+        return self.exit_code()
 
     def launch_due(self) -> None:
         now = time.monotonic()

@@ -20,6 +20,7 @@ EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.extensions.throttle.AutoThrottle": 0,  # Scrapy's, lowered by 404s too
     "crawler.extensions.progress.Progress": 500,
+    "crawler.extensions.failures.FailureExamples": 505,
     "crawler.extensions.progress.OneLineLogs": 10,
     "crawler.extensions.progress.SkipDebugRecords": 11,
     "crawler.store.CrawlStore": 0,  # the crawl's one engine and repository
@@ -80,6 +81,7 @@ CLEANWIRE_BOILERPLATE_MIN_PAGES = 8  # a block must recur on at least this many 
 CLEANWIRE_BOILERPLATE_MIN_SHARE = 0.3  # ...and on at least this share
 CLEANWIRE_NEAR_DUP_THRESHOLD = 0.5  # MinHash Jaccard for near-duplicate clusters (storage/dedup.py)
 CLEANWIRE_PROGRESS_INTERVAL = 5.0  # seconds between progress lines
+CLEANWIRE_STOP_GRACE = 2.0  # seconds a stopping crawl gives the pages being cleaned
 CLEANWIRE_TRIM_MEMORY_INTERVAL = 10.0  # seconds between giving freed memory back (0: never)
 CLEANWIRE_GC_THRESHOLD = 10_000  # objects between young garbage collections (0: Python's)
 CLEANWIRE_SITES = None  # path of sites.toml

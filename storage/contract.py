@@ -16,6 +16,7 @@ under "cleanwire/<outcome>/<reason>", from which crawl_runs.counts.failures_by_r
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -95,6 +96,7 @@ class Reason:
     BLOCKED_CHALLENGE = "blocked: challenge"
     STORE_ERROR = "store error"
     URL_TOO_LONG = "url too long"
+    INTERRUPTED = "interrupted"  # in flight when the crawl was stopped: abandoned (skipped)
     CLEAN_TIMEOUT = "timeout: clean"  # the cleaner ran past its time limit (a failure)
     CLEAN_NO_RESULT = "clean: no result"
     CLEAN_WORKER_CRASHED = "clean: worker crashed"
@@ -222,6 +224,65 @@ def reason_totals(stats: Mapping[str, Any]) -> dict[Outcome, int]:
     """Fetches that failed and that were skipped, from a crawl's stats."""
     return {outcome: sum(reasons(stats, outcome).values()) for outcome in
             (Outcome.FAILED, Outcome.SKIPPED)}
+
+
+#: reasons that say the host itself could not be reached (no HTTP answer at all)
+UNREACHABLE_REASONS: frozenset[str] = frozenset({Reason.DNS, Reason.CONNECTION_REFUSED,
+                                                 Reason.TIMEOUT})
+_EXAMPLE = f"{_PREFIX}example/"
+_UNREACHABLE = f"{_PREFIX}unreachable/"
+
+
+def example_key(outcome: Outcome | str, reason: str) -> str:
+    """The stats key holding the first URL that failed or was skipped for reason."""
+    return f"{_EXAMPLE}{reason_counter(outcome, reason).removeprefix(_PREFIX)}"
+
+
+def examples(stats: Mapping[str, Any], outcome: Outcome | str) -> dict[str, str]:
+    """reason -> an example URL, for the fetches of one reasoned outcome."""
+    prefix = f"{_EXAMPLE}{Outcome(outcome)}/"
+    return {key[len(prefix):]: str(value) for key, value in sorted(stats.items())
+            if key.startswith(prefix)}
+
+
+def unreachable_key(host: str) -> str:
+    """The stats key of a host every request to which failed without an answer: its reason."""
+    return f"{_UNREACHABLE}{host}"
+
+
+def unreachable_hosts(stats: Mapping[str, Any]) -> dict[str, str]:
+    """host -> reason (dns, connection refused, timeout) for hosts that never answered."""
+    return {key[len(_UNREACHABLE):]: str(value) for key, value in sorted(stats.items())
+            if key.startswith(_UNREACHABLE)}
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A crawl's headline numbers, read from its stats: what the progress line and the
+    summary both print (so the last progress line and the summary agree)."""
+
+    fetched: int
+    articles_new: int
+    articles_updated: int
+    articles_unchanged: int
+    non_articles: int
+    skipped: int
+    failed: int
+
+    @property
+    def stored(self) -> int:
+        return self.articles_new + self.articles_updated + self.articles_unchanged
+
+
+def tally(stats: Mapping[str, Any]) -> Tally:
+    """The Tally of a crawl's stats so far."""
+    totals = reason_totals(stats)
+    return Tally(fetched=count(stats, Counter.FETCHED),
+                 articles_new=count(stats, Counter.ARTICLES_NEW),
+                 articles_updated=count(stats, Counter.ARTICLES_UPDATED),
+                 articles_unchanged=count(stats, Counter.ARTICLES_UNCHANGED),
+                 non_articles=count(stats, Counter.NON_ARTICLES),
+                 skipped=totals[Outcome.SKIPPED], failed=totals[Outcome.FAILED])
 
 
 def failures_by_reason(stats: Mapping[str, Any]) -> dict[str, int]:

@@ -73,8 +73,6 @@ def site_stats(engine: Engine, site: str | None = None) -> list[SiteStats]:
     try:
         with engine.connect() as connection:
             sites = _sites(connection, site)
-            if site is not None and not sites:
-                raise QueryError(f"no site named {site!r} in this database")
             result = {site_id: SiteStats(name) for site_id, name in sites}
             _article_numbers(connection, result)
             _languages(connection, result)

@@ -1,7 +1,10 @@
 """The cleanwire command as a user runs it: output, one-line errors, exit codes."""
 
 import json
+import socket
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from cli_helpers import ROOT, assert_one_line_error, cleanwire
@@ -106,6 +109,8 @@ def test_db_upgrade_creates_schema(tmp_path):
 @pytest.mark.parametrize(("argv", "expected"), [
     (["crawl", "https://a.example/"], True),
     (["--verbose", "scrape", "https://a.example/x"], True),
+    (["--db", "news.db", "crawl", "https://a.example/"], True),
+    (["--db", "crawl.db", "stats"], False),
     (["worker", "--redis", "redis://127.0.0.1:6379/0"], True),
     (["crawl", "--redis", "redis://127.0.0.1:6379/0", "--work", "bbc"], True),
     (["crawl", "--redis", "redis://127.0.0.1:6379/0", "bbc"], False),  # seeds only
@@ -120,3 +125,47 @@ def test_console_script_starts_the_pool_only_for_commands_that_clean(argv, expec
     from crawler.__main__ import cleans_in_pool
 
     assert cleans_in_pool(argv) is expected
+
+
+def test_version_and_did_you_mean():
+    version = cleanwire("--version")
+    assert version.returncode == 0 and version.stdout.startswith("cleanwire "), version
+    typo = cleanwire("serach", "rate")
+    assert_one_line_error(typo, 2, "'serach' is not a command (did you mean 'search'?)")
+    flag = cleanwire("stats", "--format", "jsn")
+    assert_one_line_error(flag, 2, "invalid choice: 'jsn' (did you mean 'json'?)")
+
+
+def test_global_flags_before_or_after_the_command(tmp_path):
+    db = tmp_path / "news.db"
+    assert cleanwire("--db", str(db), "db", "upgrade").returncode == 0
+    for argv in (["--db", str(db), "-v", "sql", "select 7 as n"],
+                 ["sql", "select 7 as n", "-v", "--db", str(db)],
+                 ["-v", "sql", "--db", str(db), "select 7 as n"]):
+        proc = cleanwire(*argv)
+        assert proc.returncode == 0 and proc.stdout.splitlines()[-1] == "7", (argv, proc)
+    # after the command's name wins over before it
+    other = tmp_path / "other.db"
+    proc = cleanwire("--db", str(other), "sql", "select 1", "--db", str(db))
+    assert proc.returncode == 0 and not other.exists(), proc.stderr
+
+
+def test_empty_results_are_one_line_and_exit_0_everywhere(tmp_path):
+    db = tmp_path / "empty.db"
+    assert cleanwire("db", "upgrade", "--db", str(db)).returncode == 0
+    for argv in (["search", "rate cut"], ["search", "rate", "--site", "nosuch"],
+                 ["stats"], ["stats", "--site", "nosuch"], ["duplicates"],
+                 ["duplicates", "--site", "nosuch"], ["sql", "select 1 where 0"]):
+        proc = cleanwire(*argv, "--db", str(db))
+        assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "(no rows)\n"), argv
+    assert cleanwire("stats", "--format", "json", "--db", str(db)).stdout.strip() == "[]"
+
+
+def test_a_busy_port_for_the_demo_server_is_one_line():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "fixture_site", "--port", str(port)],
+                              cwd=ROOT / "tests", capture_output=True, text=True, timeout=60)
+    assert_one_line_error(proc, 1, f"cannot listen on 127.0.0.1:{port}")

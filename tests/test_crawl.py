@@ -7,6 +7,7 @@ process), then the tests read what landed in the database and what the server sa
 from __future__ import annotations
 
 import json
+import re
 import socket
 from pathlib import Path
 
@@ -127,9 +128,16 @@ def test_robots_failures_and_limits_are_recorded(site, tmp_path):
     stored = {u for (u,) in rows(db, "select url from articles")}
     assert site.url(PDF_PATH) not in stored and site.url(MOVED_PATH) not in stored
     assert not any("example.invalid" in u for (u,) in rows(db, "select url from fetches"))
-    # the summary a person reads
-    assert "articles stored" in proc.stdout and "http 404: 1" in proc.stdout
-    assert "robots: 1" in proc.stdout and "too large" in proc.stdout
+    # the summary a person reads: each reason once, with its count and an example URL;
+    # without -v nothing else reaches the terminal (no Scrapy log line)
+    assert "articles stored" in proc.stdout and proc.stderr == ""
+    reasons = rows(db, "select error, count(*), group_concat(url, ' ') from fetches "
+                       "where outcome in ('failed', 'skipped') group by error")
+    assert {"http 404", "http 500", "robots", "too large", "timeout"} <= {r[0] for r in reasons}
+    for reason, n, urls in reasons:
+        shown = re.findall(rf"^    {re.escape(reason)}\s+(\d+)  e\.g\. (\S+)$", proc.stdout,
+                           re.MULTILINE)
+        assert len(shown) == 1 and int(shown[0][0]) == n and shown[0][1] in urls.split(), reason
     run = rows(db, "select outcome, articles_new, failed, skipped, pages_fetched, counts "
                    "from crawl_runs")
     assert len(run) == 1
@@ -185,6 +193,24 @@ def test_nothing_stored_exits_1_with_one_line(tmp_path):
     assert "connection refused" in proc.stdout
     assert set(rows(db, "select error from fetches")) == {("connection refused",)}
     assert rows(db, "select outcome from crawl_runs") == [("failed",)]
+    assert proc.stderr.splitlines() == [
+        f"cleanwire: cannot reach 127.0.0.1:{port}: connection refused. Is the server up, and "
+        "the port right?",
+        "cleanwire: nothing could be stored (see the failures in the summary)"]
+    assert re.search(rf"^    connection refused\s+\d+  e\.g\. http://127\.0\.0\.1:{port}/",
+                     proc.stdout, re.MULTILINE)
+
+
+def test_an_unresolvable_host_is_one_line_that_says_so(tmp_path):
+    db = tmp_path / "none.db"
+    proc = cleanwire("crawl", "http://cleanwire-test.invalid/", "--db", str(db), *BOUNDS)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        "cleanwire: cannot reach cleanwire-test.invalid: DNS lookup failed. Offline?",
+        "cleanwire: nothing could be stored (see the failures in the summary)"]
+    assert re.search(r"^    dns\s+\d+  e\.g\. http://cleanwire-test\.invalid/", proc.stdout,
+                     re.MULTILINE)
+    assert set(rows(db, "select error from fetches")) == {("dns",)}
 
 
 def test_scrape_prints_and_stores_exactly_the_given_pages(site, tmp_path):

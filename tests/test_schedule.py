@@ -134,7 +134,7 @@ def test_schedule_keeps_crawling_when_another_site_fails(fixture_site, tmp_path)
     finally:
         scheduler.send_signal(signal.SIGTERM)
         out, err = scheduler.communicate(timeout=180)
-    assert scheduler.returncode == 0, err
+    assert scheduler.returncode == 143, err
     assert set(runs("good")) <= {("ok",), ("interrupted: shutdown",)}
     assert ("ok",) in runs("good")
     assert set(runs("broken")) <= {("failed",), ("interrupted: shutdown",)}
@@ -159,7 +159,8 @@ def test_sigterm_stops_the_scheduler_and_its_crawl_gracefully(fixture_site, tmp_
     finally:
         if scheduler.poll() is None:
             scheduler.kill()
-    assert scheduler.returncode == 0, err
+    assert scheduler.returncode == 143, err
+    assert err.splitlines()[0] == "cleanwire: stopping... (Ctrl-C again to abort)", err
     assert "stopping: waiting for 1 crawl(s)" in out
     run = rows(db, "select outcome, finished_at, articles_new from crawl_runs")
     assert len(run) == 1 and run[0][0] == "interrupted: shutdown" and run[0][1] is not None

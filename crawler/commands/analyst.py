@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from crawler.commands.base import EXIT_OK, UsageError, add_db_flag, render_rows
+from crawler.commands.base import EXIT_OK, UsageError, add_db_flag, print_rows
 from storage.engine import open_engine, resolve_database_url
 from storage.errors import QueryError
 from storage.filters import ArticleFilter, parse_day_or_time
@@ -76,13 +76,6 @@ def _time(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value is not None else None
 
 
-def _print(columns: list[str], rows: list[list[Any]], fmt: str) -> None:
-    if fmt == "table" and not rows:
-        print("(no rows)", file=sys.stderr)
-        return
-    print(render_rows(columns, rows, fmt))
-
-
 # --- search -------------------------------------------------------------------
 
 
@@ -113,7 +106,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         row = [float(f"{hit.score:.4g}"), hit.title, hit.snippet, hit.site, _time(hit.published_at),
                hit.url]
         rows.append([hit.article_id, *row, hit.language] if args.format != "table" else row)
-    _print(columns, rows, args.format)
+    print_rows(columns, rows, args.format)
     return EXIT_OK
 
 
@@ -205,7 +198,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
     with _reader(args) as engine:
         result = run_query(engine, args.query)
-    _print(result.columns, [list(r) for r in result.rows], args.format)
+    print_rows(result.columns, [list(r) for r in result.rows], args.format)
     return EXIT_OK
 
 
@@ -235,7 +228,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         stats = site_stats(engine, args.site)
     structured = args.format == "json"
     rows = [_stats_row(s, structured) for s in stats]
-    _print(STATS_COLUMNS, rows, args.format)
+    print_rows(STATS_COLUMNS, rows, args.format)
     return EXIT_OK
 
 

@@ -1,17 +1,32 @@
-"""What every command module shares: exit codes, UsageError, the --db flag, output formats."""
+"""What every command module shares: exit codes, UsageError, the global flags, output formats."""
 
 from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import io
 import json
+import re
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from crawler.errors import WorkFailed
 
+#: exit codes, the README's table: 0 done, 1 the work failed, 2 bad usage, 128 + N stopped
+#: by signal N (130 Ctrl-C / SIGINT, 143 SIGTERM)
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
+#: what a command says on stderr when the first signal / a second one stops it
+STOPPING = "stopping... (Ctrl-C again to abort)"
+ABORTING = "aborting"
+
+
+def exit_for_signal(signum: int) -> int:
+    """The exit code of a command stopped by signal signum (the shell's convention)."""
+    return 128 + signum
+
 
 
 class UsageError(Exception):
@@ -31,12 +46,58 @@ class Parser(argparse.ArgumentParser):
     """argparse that raises UsageError instead of printing usage and exiting."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(message)
+        raise UsageError(did_you_mean(message))
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)$")
+
+
+def did_you_mean(message: str) -> str:
+    """argparse's "invalid choice" message, with the closest choice suggested:
+    "invalid choice: 'serach' is not a command (did you mean 'search'?)"."""
+    found = _INVALID_CHOICE.search(message)
+    if not found:
+        return message
+    given, prefix = found.group(1), message[:found.start()]
+    choices = re.findall(r"'([^']*)'", found.group(2))
+    close = difflib.get_close_matches(given, choices, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else "choose from " + ", ".join(choices)
+    if prefix.endswith(("command: ", "db_command: ")):
+        return f"invalid choice: {given!r} is not a command ({hint})"
+    return f"{prefix}invalid choice: {given!r} ({hint})"
+
+
+#: what every command accepts before or after its name (cleanwire --db x stats, stats --db x)
+GLOBAL_DEFAULTS: dict[str, object] = {"db": None, "verbose": False}
+
+
+def add_global_flags(parser: argparse.ArgumentParser, db: bool = True) -> None:
+    """--db (when the command uses a database) and -v. Their default is SUPPRESS so a
+    command's parser does not overwrite what was given before the command's name;
+    GLOBAL_DEFAULTS fills them in after parsing."""
+    if db:
+        add_db_flag(parser)
+    parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="more output: Scrapy's log for crawls, tracebacks of "
+                             "internal errors")
 
 
 def add_db_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", help="database URL or SQLite file (default "
+    parser.add_argument("--db", default=argparse.SUPPRESS,
+                        help="database URL or SQLite file (default "
                         "$CLEANWIRE_DATABASE_URL or sqlite:///cleanwire.db)")
+
+
+NO_ROWS = "(no rows)"
+
+
+def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> None:
+    """Query results on stdout; an empty table is one line, NO_ROWS on stderr (exit 0),
+    the same for search, sql, stats and duplicates. JSON prints [], CSV its header."""
+    if fmt == "table" and not rows:
+        print(NO_ROWS, file=sys.stderr)
+        return
+    print(render_rows(columns, rows, fmt))
 
 
 def render_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) -> str:

@@ -64,7 +64,6 @@ def common_crawl_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=None, help="download timeout, seconds")
     parser.add_argument("--max-page-bytes", type=int, default=None,
                         help="largest page body accepted, after decompression")
-    parser.add_argument("-v", "--verbose", action="store_true", help="Scrapy's log at INFO")
 
 
 # ---- crawl / scrape ----------------------------------------------------------------------
@@ -112,6 +111,8 @@ def crawl_overrides(args: argparse.Namespace, command: str, store: bool = True) 
         "DOWNLOAD_TIMEOUT": args.timeout,
         "DOWNLOAD_MAXSIZE": args.max_page_bytes,
         "LOG_LEVEL": "INFO" if args.verbose else "ERROR",
+        # without -v no Scrapy log line reaches the terminal: the summary says what failed
+        "LOG_ENABLED": bool(args.verbose),
         "CLEANWIRE_ONE_LINE_LOGS": not args.verbose,
     }
 
@@ -133,7 +134,7 @@ def terminate_as_exit() -> Iterator[None]:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler.runner import run_crawls, summary_table
+    from crawler.runner import run_crawls, summary_table, unreachable_lines
     from crawler.scheduler import site_locks
 
     profiles = _profiles(args)
@@ -150,12 +151,18 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         if not locked:
             return EXIT_FAILED
         overrides["CLEANWIRE_LOCKED_SITES"] = ",".join(p.name for p in locked)
-        results = run_crawls(locked, overrides)
+        results, stopped = run_crawls(locked, overrides)
     for result in results:
         print(summary_table(result))
-    print(f"database: {redact_url(overrides['CLEANWIRE_DATABASE_URL'])}")
+    print(f"database: {redact_url(overrides['CLEANWIRE_DATABASE_URL'])}", flush=True)
+    for result in results:
+        for line in unreachable_lines(result):
+            print(f"cleanwire: {line}", file=sys.stderr)
+    if stopped is not None:
+        return stopped
     if not any(r.stored or r.count(Counter.KNOWN_SKIPPED) for r in results):
-        print("cleanwire: nothing could be stored (see the failures above)", file=sys.stderr)
+        print("cleanwire: nothing could be stored (see the failures in the summary)",
+              file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
@@ -178,7 +185,7 @@ def shared_crawl(args: argparse.Namespace, profiles: list[SiteProfile], redis_ur
     if not args.work:  # a seeder cleans and stores nothing
         overrides["ITEM_PIPELINES"] = {}
         overrides["CLEANWIRE_CLEAN"] = False
-    results = run_crawls(
+    results, stopped = run_crawls(
         [spec.profile for spec in specs], overrides,
         site_settings={s.profile.name: {"CLEANWIRE_REDIS_CRAWL_ID": s.crawl_id,
                                         "CLEANWIRE_MAX_PAGES": s.max_pages,
@@ -192,7 +199,7 @@ def shared_crawl(args: argparse.Namespace, profiles: list[SiteProfile], redis_ur
             print(summary_table(result))
     if not args.work:
         print(f"work on it with: cleanwire worker --redis {where} --db DATABASE")
-    return EXIT_OK
+    return EXIT_OK if stopped is None else stopped
 
 
 def cmd_scrape(args: argparse.Namespace) -> int:
@@ -202,7 +209,8 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     if bad:
         raise UsageError(f"not an http(s) URL: {bad[0]}")
     overrides = crawl_overrides(args, "scrape", store=not args.no_store)
-    results = run_crawls([adhoc_profile(args.urls)], overrides, mode="scrape", keep_items=True)
+    results, stopped = run_crawls([adhoc_profile(args.urls)], overrides, mode="scrape",
+                                  keep_items=True)
     order = {url_key(u): i for i, u in enumerate(args.urls)}
     items = sorted((i for i in results[0].items if isinstance(i, PageItem | FetchItem)),
                    key=lambda i: order.get(url_key(i.url), len(order)))
@@ -213,4 +221,6 @@ def cmd_scrape(args: argparse.Namespace) -> int:
             print(render_page(item.clean, args.format, compact=True))
         else:
             print(f"cleanwire: {item.url}: {item.error or 'no result'}", file=sys.stderr)
+    if stopped is not None:
+        return stopped
     return EXIT_OK if ok else EXIT_FAILED

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, or_, select
 
-from crawler.commands.base import EXIT_OK, UsageError, add_db_flag, render_rows
+from crawler.commands.base import EXIT_OK, UsageError, add_db_flag, print_rows
 from storage.engine import open_engine, resolve_database_url
 from storage.models import Article, Site
 from storage.repository import parse_timestamp
@@ -66,7 +66,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         groups = duplicate_groups(engine, site=args.site, since=since)
     finally:
         engine.dispose()
-    print(render_rows(COLUMNS, group_rows(groups), args.format))
+    print_rows(COLUMNS, group_rows(groups), args.format)
     return EXIT_OK
 
 

@@ -33,9 +33,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from scrapy.crawler import CrawlerProcess
-
     require_shared_queue()
+    from crawler.interrupts import CrawlProcess
     from crawler.runner import CrawlResult, build_settings, start_crawl, summary_table
     from crawler.shared.crawl import CrawlSpec, connect, default_worker_id, redact_redis_url
     from crawler.shared.worker import run_worker
@@ -51,7 +50,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
                      CLEANWIRE_REDIS_IDLE=args.idle,
                      CLEANWIRE_WORKER_ID=args.worker_id or default_worker_id(),
                      CLEANWIRE_MAX_PAGES=None, CLEANWIRE_MAX_DEPTH=None)
-    process = CrawlerProcess(build_settings(overrides))
+    # a stopping worker lets its downloads finish: what it abandons stays in the queue
+    process = CrawlProcess(build_settings(overrides), abandon_downloads=False)
     results: list[CrawlResult] = []
 
     def start(spec: CrawlSpec) -> Any:
@@ -64,7 +64,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
         def record(result: Any) -> Any:
             stats = crawler.stats.get_stats() if crawler.stats else {}
-            results.append(CrawlResult(spec.profile.name, stats, time.monotonic() - began))
+            results.append(CrawlResult(spec.profile.name, stats, time.monotonic() - began,
+                                       interrupted=process.interrupted))
             print(summary_table(results[-1]), flush=True)
             return result
 
@@ -80,4 +81,5 @@ def cmd_worker(args: argparse.Namespace) -> int:
                          if r.stats.get(Counter.QUEUE_ERROR)), None)
     if lost:
         raise WorkFailed(f"{lost} ({redact_redis_url(redis_url)})")
-    return EXIT_OK
+    stopped = process.exit_code()
+    return EXIT_OK if stopped is None else stopped

@@ -1,4 +1,4 @@
-"""Crawl extensions for the terminal: progress lines, one-line logs, debug records skipped."""
+"""Crawl extensions for the terminal: the progress line, one-line logs, debug records skipped."""
 
 from __future__ import annotations
 
@@ -11,16 +11,21 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
-from storage.contract import ARTICLE_COUNTERS, Counter, Outcome, count, reason_totals
-
-logger = logging.getLogger(__name__)
+from storage.contract import tally
 
 
 class Progress:
-    def __init__(self, crawler: Any, interval: float) -> None:
+    """The crawl's progress on stderr every CLEANWIRE_PROGRESS_INTERVAL seconds, and once
+    more when it ends: the summary's numbers (storage.contract.tally), the rate, the
+    elapsed time and, with a page cap, an estimate of the time left. On a terminal one
+    line is rewritten in place; otherwise (a log file, cron) each report is a plain line."""
+
+    def __init__(self, crawler: Any, interval: float, terminal: bool = False) -> None:
         self.crawler = crawler
         self.interval = interval
+        self.terminal = terminal
         self.started = time.monotonic()
+        self.spider: Any = None
         self._task: LoopingCall | None = None
 
     @classmethod
@@ -28,12 +33,13 @@ class Progress:
         interval = crawler.settings.getfloat("CLEANWIRE_PROGRESS_INTERVAL")
         if interval <= 0:
             raise NotConfigured("CLEANWIRE_PROGRESS_INTERVAL is 0")
-        ext = cls(crawler, interval)
+        ext = cls(crawler, interval, sys.stderr.isatty())
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
     def spider_opened(self, spider: Any) -> None:
+        self.spider = spider
         self.started = time.monotonic()
         self._task = LoopingCall(self.report)
         self._task.start(self.interval, now=False)
@@ -41,25 +47,44 @@ class Progress:
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self._task is not None and self._task.running:
             self._task.stop()
+        self.report(last=True)
 
     def line(self) -> str:
-        stats = self.crawler.stats
         elapsed = time.monotonic() - self.started
-        values = stats.get_stats()
-        fetched = count(values, Counter.FETCHED)
-        stored = sum(count(values, counter) for counter in ARTICLE_COUNTERS.values())
-        totals = reason_totals(values)
-        return (f"[{elapsed:6.0f}s] fetched {fetched} · articles {stored} · "
-                f"non-articles {count(values, Counter.NON_ARTICLES)} · "
-                f"skipped {totals[Outcome.SKIPPED]} · "
-                f"failed {totals[Outcome.FAILED]} · "
-                f"{fetched / elapsed if elapsed else 0:.1f} pages/s")
+        t = tally(self.crawler.stats.get_stats())
+        rate = t.fetched / elapsed if elapsed > 0 else 0.0
+        parts = [f"[{_duration(elapsed)}] fetched {t.fetched}", f"articles {t.stored}",
+                 f"non-articles {t.non_articles}", f"skipped {t.skipped}",
+                 f"failed {t.failed}", f"{rate:.1f} pages/s"]
+        eta = self.eta(t.fetched, rate)
+        if eta is not None:
+            parts.append(f"ETA {_duration(eta)}")
+        return " · ".join(parts)
 
-    def report(self) -> None:
-        if sys.stderr.isatty():
-            print(self.line(), file=sys.stderr, flush=True)
+    def eta(self, fetched: int, rate: float) -> float | None:
+        """Seconds until --max-pages pages are fetched at the rate so far (None: no cap)."""
+        cap = int(getattr(self.spider, "max_pages", 0) or 0)
+        if not cap or rate <= 0:
+            return None
+        return max(0, cap - fetched) / rate
+
+    def report(self, last: bool = False) -> None:
+        line = self.line()
+        if self.terminal:
+            end = "\n" if last else ""
+            print(f"\r\x1b[K{line}", end=end, file=sys.stderr, flush=True)
         else:
-            logger.info(self.line())
+            print(line, file=sys.stderr, flush=True)
+
+
+def _duration(seconds: float) -> str:
+    """12s, 3m05s, 1h02m."""
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
 
 
 class _OneLine(logging.Filter):

@@ -200,6 +200,7 @@ class CleaningPool:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._running: list[_Worker] = []
         self._waiting: deque[_Job] = deque()  # not yet sent to a worker
+        self._refusing: str | None = None  # the reason every new page gets, once stopping
 
     def start(self) -> None:
         """Start the forkserver (if the console script has not already), so its imports and
@@ -227,6 +228,8 @@ class CleaningPool:
 
     async def _run(self, function: Any, *args: Any) -> Any:
         """function(*args) in a worker: its result, or the reason string when it got none."""
+        if self._refusing is not None:
+            return self._refusing
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # a new event loop (tests run several): fresh workers
             self.close(wait=False)
@@ -244,6 +247,9 @@ class CleaningPool:
     # -- sending ------------------------------------------------------------------------------
     def _dispatch(self) -> None:
         """Send waiting pages to the least busy workers, starting workers as needed."""
+        if self._refusing is not None:
+            self._fail_waiting(self._refusing)
+            return
         while self._waiting:
             worker = min(self._running, key=lambda w: len(w.jobs), default=None)
             if worker is None or (worker.jobs and len(self._running) < self.workers):
@@ -381,16 +387,25 @@ class CleaningPool:
         while self._waiting:
             _settle(self._waiting.popleft(), reason)
 
-    def close(self, wait: bool = True) -> None:
+    def refuse(self, reason: str, grace: float) -> None:
+        """A crawl that is stopping: the waiting pages and every new one get reason at once;
+        the workers have grace seconds to finish the pages they hold, then are killed (their
+        pages get reason too)."""
+        self._refusing = reason
+        self._fail_waiting(reason)
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_later(grace, self.close, False, reason)
+
+    def close(self, wait: bool = True, reason: str = Reason.CLEAN_POOL_CLOSED) -> None:
         """Stop the workers: let them finish (at most the timeout) when wait, then kill.
-        Pages still waiting or in flight get "clean: pool closed"."""
+        Pages still waiting or in flight get reason ("clean: pool closed")."""
         for worker in list(self._running):
             jobs = list(worker.jobs)
             worker.jobs.clear()
             self._retire(worker, wait)
             for job in jobs:
-                _settle(job, Reason.CLEAN_POOL_CLOSED)
-        self._fail_waiting("clean: pool closed")
+                _settle(job, reason)
+        self._fail_waiting(reason)
 
 
 def _settle(job: _Job, outcome: Any) -> None:

@@ -88,6 +88,12 @@ class CleaningService:
         self.crawler.stats.set_value(Counter.BOILERPLATE_LINES, len(lines))
         return lines
 
+    def interrupt(self) -> None:
+        """The crawl is stopping: pages not yet with a worker are skipped (interrupted), and
+        so are those the workers have not finished in CLEANWIRE_STOP_GRACE seconds."""
+        self.pool.refuse(Reason.INTERRUPTED,
+                         self.crawler.settings.getfloat("CLEANWIRE_STOP_GRACE"))
+
     def close(self, spider: Any = None, reason: str = "") -> None:
         if self.opened:
             self.opened = False

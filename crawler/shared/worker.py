@@ -151,6 +151,9 @@ def run_worker(process: CrawlerProcess, start: Callable[[Any], Any], prefix: str
         idle_since = time.monotonic()
 
     def tick() -> None:
+        if getattr(process, "interrupted", False):  # a signal: start no more crawls
+            loop.stop()
+            return
         try:
             specs = active_specs(server, prefix)
         except RedisError as exc:  # Redis went away: stop; the queue keeps what was in flight
