@@ -125,3 +125,30 @@ def test_scrapy_http11_handler_keeps_its_lenient_parser_protocol_and_pool_factor
 
     assert "_giveUp" in inspect.getsource(HTTP11ClientProtocol.dataReceived), _moved(
         "HTTP11ClientProtocol.dataReceived giving up on a parser exception", where)
+
+
+def test_scrapy_crawler_process_signal_steps_and_twisted_client_protocol() -> None:
+    """crawler/interrupts.py overrides CrawlerProcess's signal handlers and its shutdown
+    trigger, reads the downloader's slots, and aborts twisted's HTTP/1.1 client protocols
+    (found inside their wrappers) to give up downloads on the first Ctrl-C."""
+    from scrapy.core.downloader import Downloader, Slot
+    from scrapy.crawler import CrawlerProcess
+    from twisted.web import _newclient
+
+    where = "crawler/interrupts.py"
+    for name in ("_signal_shutdown", "_signal_kill", "_stop_dfd"):
+        assert callable(getattr(CrawlerProcess, name, None)), _moved(
+            f"CrawlerProcess.{name}", where)
+    for name in ("_signal_shutdown", "_signal_kill"):  # called as handler(signum, frame)
+        assert len(inspect.signature(getattr(CrawlerProcess, name)).parameters) == 3, _moved(
+            f"CrawlerProcess.{name}(signum, frame)", where)
+    assert not list(inspect.signature(CrawlerProcess._stop_dfd).parameters)[1:], _moved(
+        "CrawlerProcess._stop_dfd()", where)
+    assert "self.slots" in inspect.getsource(Downloader.__init__), _moved(
+        "Downloader.slots", where)
+    assert "self.active" in inspect.getsource(Slot.__init__), _moved("Slot.active", where)
+    protocol = getattr(_newclient, "HTTP11ClientProtocol", None)
+    assert protocol is not None and callable(getattr(protocol, "abort", None)), _moved(
+        "twisted.web._newclient.HTTP11ClientProtocol.abort", where)
+    assert "state" in inspect.getsource(protocol), _moved(
+        "HTTP11ClientProtocol.state", where)
