@@ -4,7 +4,9 @@ Owns the container-level rules that run before trafilatura: site selectors,
 widget tags, ARIA roles and class/id vocabularies (vocab.py). A container is
 only dropped when it is furniture-sized: it holds a small share of the page's
 text, and is short or link-dense. A wrapper named 'article-share-wrapper' or
-a <form> around the whole page therefore survives. A <figure> holding a
+a <form> around the whole page therefore survives, and so does the standfirst
+a template names 'teaser-text': a link-free container showing the page's meta
+description. A <figure> holding a
 <blockquote> is a quotation, not an image: it becomes a plain container so
 its text is extracted. The collapsed panels of accordions, FAQ widgets and
 <details> are opened (their hidden/collapsed markers removed), since the
@@ -28,6 +30,8 @@ from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
 
 from .interstitials import prune_interstitials
+from .placement import link_key
+from .recover import descriptions, word_pairs
 from .vocab import (
     DISCLOSURE_CLASS_WORDS,
     EMBED_CLASS_WORDS,
@@ -103,6 +107,9 @@ WIDGET_CHARS = 200
 STRICT_MAX_SHARE = 0.5
 # a <form> may wrap a whole page (ASP.NET): drop only small ones
 FORM_MAX_SHARE = 0.1
+# a container named like furniture ('teaser-text') that shows the page's meta description is
+# its standfirst: it holds no link and at least LEAD_COVER of the description's word pairs
+LEAD_COVER = 0.8
 
 
 def _text_len(node: lxml_html.HtmlElement) -> int:
@@ -222,6 +229,18 @@ def keep_story_asides(tree: lxml_html.HtmlElement) -> None:
             aside.tag = "div"
 
 
+def _shows_summary(node: lxml_html.HtmlElement,
+                   summaries: list[tuple[str, set[tuple[str, str]]]]) -> bool:
+    """node is the standfirst: no link, and a meta description's text (its words, or most of
+    its word pairs, for a description reworded or cut)."""
+    if not summaries or _ANCHORS(node):
+        return False
+    text = node.text_content()
+    key, own = link_key(text), word_pairs(text)
+    return any(summary in key or (pairs and len(own & pairs) >= LEAD_COVER * len(pairs))
+               for summary, pairs in summaries)
+
+
 def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = ()) -> bool:
     """Remove noise containers from tree, in place; True when a paywall's subscription
     prompt was among them (cleaners.interstitials)."""
@@ -240,12 +259,17 @@ def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = 
         share = FORM_MAX_SHARE if node.tag == "form" else MAX_SHARE
         if _attached(node, tree) and _is_furniture(node, total, share):
             _drop(node)
+    summaries = [(link_key(text), word_pairs(text)) for text in descriptions(tree)]
     for node, strict in list(_noise_candidates(tree)):
         if not _attached(node, tree):
             continue
         if not strict and _HOLDS_STORY(node):  # a wrapper named like furniture ('ads-wrapper')
             continue
-        if (strict and _text_len(node) <= STRICT_MAX_SHARE * total) or _is_furniture(node, total):
+        if strict:
+            dropped = _text_len(node) <= STRICT_MAX_SHARE * total or _is_furniture(node, total)
+        else:  # the standfirst named 'teaser' stays
+            dropped = _is_furniture(node, total) and not _shows_summary(node, summaries)
+        if dropped:
             _drop(node)
     paywall_prompt = prune_interstitials(tree)
     for figure in _QUOTE_FIGURES(tree):

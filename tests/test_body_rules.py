@@ -317,6 +317,29 @@ def test_standfirst_showing_the_meta_description_comes_back(lang: str) -> None:
     assert text.count(lead) == 1
 
 
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es", "pl", "ja"])
+def test_standfirst_named_teaser_showing_the_meta_description_is_kept(lang: str) -> None:
+    story = STORIES[lang]
+    lead = story[5]
+    head = f'<meta property="og:description" content="{lead}">'
+    # CMS templates (TYPO3 news, Drupal) call the standfirst "teaser-text", a furniture word
+    body = (f'<div class="news-single"><div class="teaser-text"><p>{lead}</p></div>'
+            f'<div class="news-text-wrap">{_paras(*story[:5])}</div></div>')
+    text = _text(body, lang, head)
+    assert text.startswith(lead), text[:80]
+    assert text.count(lead) == 1
+
+
+def test_a_linked_teaser_showing_the_description_is_still_furniture() -> None:
+    story = STORIES["de"]
+    lead = story[5]
+    head = f'<meta name="description" content="{lead}">'
+    # a card of another story: its text is a link
+    body = (f'<div class="story">{_paras(*story[:5])}</div>'
+            f'<div class="teaser"><a href="/other"><p>{lead}</p></a></div>')
+    assert lead not in _text(body, "de", head)
+
+
 def test_a_description_shown_only_in_a_teaser_elsewhere_stays_out() -> None:
     story = STORIES["en"]
     lead = story[5]
