@@ -6,7 +6,9 @@ only dropped when it is furniture-sized: it holds a small share of the page's
 text, and is short or link-dense. A wrapper named 'article-share-wrapper' or
 a <form> around the whole page therefore survives, and so does the standfirst
 a template names 'teaser-text': a link-free container showing the page's meta
-description. A <figure> holding a
+description, or one named as a standfirst (vocab.STANDFIRST_TOKENS) just before
+the container of the story's paragraphs, which it joins (the extractor keeps to
+that container). A <figure> holding a
 <blockquote> is a quotation, not an image: it becomes a plain container so
 its text is extracted. The collapsed panels of accordions, FAQ widgets and
 <details> are opened (their hidden/collapsed markers removed), since the
@@ -39,6 +41,7 @@ from .vocab import (
     HTML_EMBED_WORD,
     NOISE_ROLES,
     NOISE_TOKENS,
+    STANDFIRST_TOKENS,
     STRICT_NOISE_TOKENS,
 )
 
@@ -51,6 +54,7 @@ def _token_regex(tokens: frozenset[str]) -> re.Pattern[str]:
 
 _NOISE_NAME = _token_regex(NOISE_TOKENS)
 _STRICT_NAME = _token_regex(STRICT_NOISE_TOKENS)
+_STANDFIRST_NAME = _token_regex(STANDFIRST_TOKENS)
 # containers only: ids of headings are slugs of their text, code spans are named 'comment'
 _CANDIDATES = XPath(
     "//body//*[self::div or self::section or self::aside or self::ul or self::ol or self::li"
@@ -110,6 +114,9 @@ FORM_MAX_SHARE = 0.1
 # a container named like furniture ('teaser-text') that shows the page's meta description is
 # its standfirst: it holds no link and at least LEAD_COVER of the description's word pairs
 LEAD_COVER = 0.8
+# a link-free container named as a standfirst (STANDFIRST_TOKENS) with a later sibling holding
+# this share of the page's paragraph text (the story) is the standfirst too
+LEAD_STORY_SHARE = 0.5
 
 
 def _text_len(node: lxml_html.HtmlElement) -> int:
@@ -241,6 +248,37 @@ def _shows_summary(node: lxml_html.HtmlElement,
                for summary, pairs in summaries)
 
 
+def _story_after(node: lxml_html.HtmlElement,
+                 story_chars: int) -> lxml_html.HtmlElement | None:
+    """The later sibling of node holding the story (LEAD_STORY_SHARE of the page's paragraph
+    text), when node is named as a standfirst and holds prose and no link."""
+    if not _STANDFIRST_NAME.search(_name(node).lower()) or _ANCHORS(node):
+        return None
+    if _text_len(node) < PROSE_CHARS or not story_chars:
+        return None
+    return next((sibling for sibling in node.itersiblings() if isinstance(sibling.tag, str)
+                 and sum(_text_len(para) for para in _PARAGRAPHS(sibling))
+                 >= LEAD_STORY_SHARE * story_chars), None)
+
+
+def _move_standfirst(node: lxml_html.HtmlElement, story: lxml_html.HtmlElement) -> None:
+    """node becomes the first child of the story's container, without the standfirst word in
+    its class and id (the extractor keeps to the container, and drops 'teaser' elements)."""
+    for attribute in ("class", "id"):
+        value = node.get(attribute)
+        if value:
+            node.set(attribute, _STANDFIRST_NAME.sub(" standfirst", value).strip())
+    tail, node.tail = node.tail, None
+    previous = node.getprevious()
+    if tail and tail.strip():  # the text after node stays where it was
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        elif (parent := node.getparent()) is not None:
+            parent.text = (parent.text or "") + tail
+    node.tail, story.text = story.text, None
+    story.insert(0, node)
+
+
 def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = ()) -> bool:
     """Remove noise containers from tree, in place; True when a paywall's subscription
     prompt was among them (cleaners.interstitials)."""
@@ -260,6 +298,7 @@ def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = 
         if _attached(node, tree) and _is_furniture(node, total, share):
             _drop(node)
     summaries = [(link_key(text), word_pairs(text)) for text in descriptions(tree)]
+    story_chars: int | None = None  # the page's paragraph text, counted when first needed
     for node, strict in list(_noise_candidates(tree)):
         if not _attached(node, tree):
             continue
@@ -269,6 +308,13 @@ def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = 
             dropped = _text_len(node) <= STRICT_MAX_SHARE * total or _is_furniture(node, total)
         else:  # the standfirst named 'teaser' stays
             dropped = _is_furniture(node, total) and not _shows_summary(node, summaries)
+            if dropped and _STANDFIRST_NAME.search(_name(node).lower()):
+                if story_chars is None:
+                    story_chars = sum(_text_len(para) for para in _PARAGRAPHS(tree))
+                story = _story_after(node, story_chars)
+                if story is not None:
+                    _move_standfirst(node, story)
+                    continue
         if dropped:
             _drop(node)
     paywall_prompt = prune_interstitials(tree)

@@ -18,6 +18,11 @@ NOISE_TOKENS: frozenset[str] = frozenset({
     "author", "authors", "authorbox", "bio", "biography", "disclaimer", "disclosure",
 })
 
+# noise tokens that CMS templates also give the story's standfirst ('teaser-text' in TYPO3
+# news, 'news-article__teaser'): a link-free container so named, just before the container
+# holding the story's paragraphs, is kept
+STANDFIRST_TOKENS: frozenset[str] = frozenset({"teaser"})
+
 # class words of social-media embeds (a tweet or post quoted in a <figure>/<blockquote>):
 # such figures are not turned into text containers
 EMBED_CLASS_WORDS: tuple[str, ...] = ("embed", "tweet", "instagram", "tiktok", "facebook")

@@ -330,6 +330,29 @@ def test_standfirst_named_teaser_showing_the_meta_description_is_kept(lang: str)
     assert text.count(lead) == 1
 
 
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es", "ru", "ja"])
+def test_standfirst_named_teaser_before_the_story_body_is_kept(lang: str) -> None:
+    story = STORIES[lang]
+    lead = story[5]
+    # no meta description; the body is the element the extractor keeps to (itemprop)
+    body = (f'<div class="news-single"><div class="teaser-text"><p>{lead}</p></div>'
+            f'<div class="news-media"><img src="/a.jpg" alt=""></div>'
+            f'<div class="news-text-wrap" itemprop="articleBody">{_paras(*story[:5])}</div></div>')
+    text = _text(body, lang)
+    assert text.startswith(lead), text[:80]
+    assert text.count(lead) == 1
+    for paragraph in story[:5]:
+        assert paragraph in text
+
+
+def test_teasers_of_other_stories_after_the_story_stay_out() -> None:
+    story = STORIES["de"]
+    # link-free teaser cards, but after the story: no story follows them
+    body = (f'<div class="news-text-wrap">{_paras(*story[:5])}</div>'
+            f'<div class="teaser"><p>{story[5]}</p></div>')
+    assert story[5] not in _text(body, "de")
+
+
 def test_a_linked_teaser_showing_the_description_is_still_furniture() -> None:
     story = STORIES["de"]
     lead = story[5]
