@@ -6,9 +6,10 @@ only dropped when it is furniture-sized: it holds a small share of the page's
 text, and is short or link-dense. A wrapper named 'article-share-wrapper' or
 a <form> around the whole page therefore survives, and so does the standfirst
 a template names 'teaser-text': a link-free container showing the page's meta
-description, or one named as a standfirst (vocab.STANDFIRST_TOKENS) just before
-the container of the story's paragraphs, which it joins (the extractor keeps to
-that container). A <figure> holding a
+description, or one named as a standfirst (vocab.STANDFIRST_TOKENS). Any
+link-free element so named ('article-intro', 'uk-text-lead', a pruned or kept
+one) just before the container of the story's paragraphs joins that container
+as its first child (the extractor keeps to the container). A <figure> holding a
 <blockquote> is a quotation, not an image: it becomes a plain container so
 its text is extracted. The collapsed panels of accordions, FAQ widgets and
 <details> are opened (their hidden/collapsed markers removed), since the
@@ -55,6 +56,9 @@ def _token_regex(tokens: frozenset[str]) -> re.Pattern[str]:
 _NOISE_NAME = _token_regex(NOISE_TOKENS)
 _STRICT_NAME = _token_regex(STRICT_NOISE_TOKENS)
 _STANDFIRST_NAME = _token_regex(STANDFIRST_TOKENS)
+_STANDFIRST_NAMED = XPath("//body//*[" + " or ".join(
+    f"contains(@class, '{token}') or contains(@id, '{token}')"
+    for token in sorted(STANDFIRST_TOKENS)) + "]")
 # containers only: ids of headings are slugs of their text, code spans are named 'comment'
 _CANDIDATES = XPath(
     "//body//*[self::div or self::section or self::aside or self::ul or self::ol or self::li"
@@ -279,6 +283,24 @@ def _move_standfirst(node: lxml_html.HtmlElement, story: lxml_html.HtmlElement) 
     story.insert(0, node)
 
 
+def join_standfirsts(tree: lxml_html.HtmlElement) -> None:
+    """Each link-free element named as a standfirst just before the story's container (a
+    later sibling holding most of the page's paragraph text) becomes that container's first
+    child: the extractor keeps to the container and drops 'teaser' elements."""
+    nodes = [node for node in _STANDFIRST_NAMED(tree) if _STANDFIRST_NAME.search(
+        _name(node).lower())]
+    if not nodes:
+        return
+    story_chars = sum(_text_len(para) for para in _PARAGRAPHS(tree))
+    named = {id(node) for node in nodes}
+    for node in nodes:
+        if any(id(holder) in named for holder in node.iterancestors()):
+            continue  # its named ancestor moves with it
+        story = _story_after(node, story_chars)
+        if story is not None:
+            _move_standfirst(node, story)
+
+
 def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = ()) -> bool:
     """Remove noise containers from tree, in place; True when a paywall's subscription
     prompt was among them (cleaners.interstitials)."""
@@ -311,13 +333,12 @@ def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = 
             if dropped and _STANDFIRST_NAME.search(_name(node).lower()):
                 if story_chars is None:
                     story_chars = sum(_text_len(para) for para in _PARAGRAPHS(tree))
-                story = _story_after(node, story_chars)
-                if story is not None:
-                    _move_standfirst(node, story)
-                    continue
+                if _story_after(node, story_chars) is not None:
+                    continue  # joins the story below (join_standfirsts)
         if dropped:
             _drop(node)
     paywall_prompt = prune_interstitials(tree)
+    join_standfirsts(tree)
     for figure in _QUOTE_FIGURES(tree):
         figure.tag = "div"  # trafilatura treats figures as images and drops their text
     open_disclosures(tree)

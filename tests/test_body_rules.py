@@ -345,6 +345,35 @@ def test_standfirst_named_teaser_before_the_story_body_is_kept(lang: str) -> Non
         assert paragraph in text
 
 
+@pytest.mark.parametrize(("lang", "name"), [
+    ("en", "article-intro"), ("de", "article-teaser"), ("fr", "uk-text-lead"),
+    ("es", "entry-standfirst"), ("pl", "article-intro"), ("ru", "text-lead")])
+def test_standfirst_paragraph_before_the_story_container_joins_it(lang: str, name: str) -> None:
+    story = STORIES[lang]
+    lead = story[5]
+    # a <p> (not a furniture container) that the extractor leaves out of the article body
+    body = (f'<article><p class="{name}">{lead}</p>'
+            f'<div class="article-body" itemprop="articleBody">{_paras(*story[:5])}</div>'
+            f'</article>')
+    text = _text(body, lang)
+    assert text.startswith(lead), text[:80]
+    assert text.count(lead) == 1
+
+
+def test_a_linked_intro_or_one_after_the_story_is_not_a_standfirst() -> None:
+    story = STORIES["en"]
+    body = (f'<div class="intro"><p><a href="/other">{story[5]}</a></p></div>'
+            f'<div class="article-body" itemprop="articleBody">{_paras(*story[:4])}</div>'
+            f'<p class="lead">{story[4]}</p>')
+    from cleaners.dom import parse_html
+    from cleaners.preclean import join_standfirsts
+
+    tree = parse_html(_page(body).decode())
+    join_standfirsts(tree)
+    container = tree.xpath("//*[@itemprop='articleBody']")[0]
+    assert [p.text_content() for p in container.iter("p")] == list(story[:4])
+
+
 def test_teasers_of_other_stories_after_the_story_stay_out() -> None:
     story = STORIES["de"]
     # link-free teaser cards, but after the story: no story follows them
