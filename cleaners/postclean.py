@@ -57,7 +57,10 @@ _TICKER = re.compile(
 )
 _NUMBER = re.compile(r"[-+−]?\d[\d,.]*%?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_NUMERIC_DATE = re.compile(r"\d{1,4}\s?[-./年]\s?\d{1,2}\s?[-./月]\s?\d{1,4}")
+# a numeric date's parts: a year of four digits or a day/month of one or two, on both ends
+# ("158-23-2012" is part of a phone number)
+_NUMERIC_DATE = re.compile(
+    r"(?<!\d)(?:\d{4}|\d{1,2})\s?[-./年]\s?\d{1,2}\s?[-./月]\s?(?:\d{4}|\d{1,2})(?!\d)")
 _MONTHS = "|".join(sorted((w for w in DATE_WORDS if len(w) > 2 and w.isalpha()), key=len,
                           reverse=True))
 _LEADING_DATE = re.compile(

@@ -4,7 +4,12 @@ Owns the container-level rules that run before trafilatura: site selectors,
 widget tags, ARIA roles and class/id vocabularies (vocab.py). A container is
 only dropped when it is furniture-sized: it holds a small share of the page's
 text, and is short or link-dense. A wrapper named 'article-share-wrapper' or
-a <form> around the whole page therefore survives. A <figure> holding a
+a <form> around the whole page therefore survives, and so does the standfirst
+a template names 'teaser-text': a link-free container showing the page's meta
+description, or one named as a standfirst (vocab.STANDFIRST_TOKENS). Any
+link-free element so named ('article-intro', 'uk-text-lead', a pruned or kept
+one) just before the container of the story's paragraphs joins that container
+as its first child (the extractor keeps to the container). A <figure> holding a
 <blockquote> is a quotation, not an image: it becomes a plain container so
 its text is extracted. The collapsed panels of accordions, FAQ widgets and
 <details> are opened (their hidden/collapsed markers removed), since the
@@ -28,6 +33,8 @@ from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
 
 from .interstitials import prune_interstitials
+from .placement import link_key
+from .recover import descriptions, word_pairs
 from .vocab import (
     DISCLOSURE_CLASS_WORDS,
     EMBED_CLASS_WORDS,
@@ -35,6 +42,7 @@ from .vocab import (
     HTML_EMBED_WORD,
     NOISE_ROLES,
     NOISE_TOKENS,
+    STANDFIRST_TOKENS,
     STRICT_NOISE_TOKENS,
 )
 
@@ -47,6 +55,10 @@ def _token_regex(tokens: frozenset[str]) -> re.Pattern[str]:
 
 _NOISE_NAME = _token_regex(NOISE_TOKENS)
 _STRICT_NAME = _token_regex(STRICT_NOISE_TOKENS)
+_STANDFIRST_NAME = _token_regex(STANDFIRST_TOKENS)
+_STANDFIRST_NAMED = XPath("//body//*[" + " or ".join(
+    f"contains(@class, '{token}') or contains(@id, '{token}')"
+    for token in sorted(STANDFIRST_TOKENS)) + "]")
 # containers only: ids of headings are slugs of their text, code spans are named 'comment'
 _CANDIDATES = XPath(
     "//body//*[self::div or self::section or self::aside or self::ul or self::ol or self::li"
@@ -103,6 +115,12 @@ WIDGET_CHARS = 200
 STRICT_MAX_SHARE = 0.5
 # a <form> may wrap a whole page (ASP.NET): drop only small ones
 FORM_MAX_SHARE = 0.1
+# a container named like furniture ('teaser-text') that shows the page's meta description is
+# its standfirst: it holds no link and at least LEAD_COVER of the description's word pairs
+LEAD_COVER = 0.8
+# a link-free container named as a standfirst (STANDFIRST_TOKENS) with a later sibling holding
+# this share of the page's paragraph text (the story) is the standfirst too
+LEAD_STORY_SHARE = 0.5
 
 
 def _text_len(node: lxml_html.HtmlElement) -> int:
@@ -222,6 +240,67 @@ def keep_story_asides(tree: lxml_html.HtmlElement) -> None:
             aside.tag = "div"
 
 
+def _shows_summary(node: lxml_html.HtmlElement,
+                   summaries: list[tuple[str, set[tuple[str, str]]]]) -> bool:
+    """node is the standfirst: no link, and a meta description's text (its words, or most of
+    its word pairs, for a description reworded or cut)."""
+    if not summaries or _ANCHORS(node):
+        return False
+    text = node.text_content()
+    key, own = link_key(text), word_pairs(text)
+    return any(summary in key or (pairs and len(own & pairs) >= LEAD_COVER * len(pairs))
+               for summary, pairs in summaries)
+
+
+def _story_after(node: lxml_html.HtmlElement,
+                 story_chars: int) -> lxml_html.HtmlElement | None:
+    """The later sibling of node holding the story (LEAD_STORY_SHARE of the page's paragraph
+    text), when node is named as a standfirst and holds prose and no link."""
+    if not _STANDFIRST_NAME.search(_name(node).lower()) or _ANCHORS(node):
+        return None
+    if _text_len(node) < PROSE_CHARS or not story_chars:
+        return None
+    return next((sibling for sibling in node.itersiblings() if isinstance(sibling.tag, str)
+                 and sum(_text_len(para) for para in _PARAGRAPHS(sibling))
+                 >= LEAD_STORY_SHARE * story_chars), None)
+
+
+def _move_standfirst(node: lxml_html.HtmlElement, story: lxml_html.HtmlElement) -> None:
+    """node becomes the first child of the story's container, without the standfirst word in
+    its class and id (the extractor keeps to the container, and drops 'teaser' elements)."""
+    for attribute in ("class", "id"):
+        value = node.get(attribute)
+        if value:
+            node.set(attribute, _STANDFIRST_NAME.sub(" standfirst", value).strip())
+    tail, node.tail = node.tail, None
+    previous = node.getprevious()
+    if tail and tail.strip():  # the text after node stays where it was
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        elif (parent := node.getparent()) is not None:
+            parent.text = (parent.text or "") + tail
+    node.tail, story.text = story.text, None
+    story.insert(0, node)
+
+
+def join_standfirsts(tree: lxml_html.HtmlElement) -> None:
+    """Each link-free element named as a standfirst just before the story's container (a
+    later sibling holding most of the page's paragraph text) becomes that container's first
+    child: the extractor keeps to the container and drops 'teaser' elements."""
+    nodes = [node for node in _STANDFIRST_NAMED(tree) if _STANDFIRST_NAME.search(
+        _name(node).lower())]
+    if not nodes:
+        return
+    story_chars = sum(_text_len(para) for para in _PARAGRAPHS(tree))
+    named = {id(node) for node in nodes}
+    for node in nodes:
+        if any(id(holder) in named for holder in node.iterancestors()):
+            continue  # its named ancestor moves with it
+        story = _story_after(node, story_chars)
+        if story is not None:
+            _move_standfirst(node, story)
+
+
 def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = ()) -> bool:
     """Remove noise containers from tree, in place; True when a paywall's subscription
     prompt was among them (cleaners.interstitials)."""
@@ -240,14 +319,26 @@ def prune_noise(tree: lxml_html.HtmlElement, extra_selectors: tuple[str, ...] = 
         share = FORM_MAX_SHARE if node.tag == "form" else MAX_SHARE
         if _attached(node, tree) and _is_furniture(node, total, share):
             _drop(node)
+    summaries = [(link_key(text), word_pairs(text)) for text in descriptions(tree)]
+    story_chars: int | None = None  # the page's paragraph text, counted when first needed
     for node, strict in list(_noise_candidates(tree)):
         if not _attached(node, tree):
             continue
         if not strict and _HOLDS_STORY(node):  # a wrapper named like furniture ('ads-wrapper')
             continue
-        if (strict and _text_len(node) <= STRICT_MAX_SHARE * total) or _is_furniture(node, total):
+        if strict:
+            dropped = _text_len(node) <= STRICT_MAX_SHARE * total or _is_furniture(node, total)
+        else:  # the standfirst named 'teaser' stays
+            dropped = _is_furniture(node, total) and not _shows_summary(node, summaries)
+            if dropped and _STANDFIRST_NAME.search(_name(node).lower()):
+                if story_chars is None:
+                    story_chars = sum(_text_len(para) for para in _PARAGRAPHS(tree))
+                if _story_after(node, story_chars) is not None:
+                    continue  # joins the story below (join_standfirsts)
+        if dropped:
             _drop(node)
     paywall_prompt = prune_interstitials(tree)
+    join_standfirsts(tree)
     for figure in _QUOTE_FIGURES(tree):
         figure.tag = "div"  # trafilatura treats figures as images and drops their text
     open_disclosures(tree)

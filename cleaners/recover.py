@@ -120,7 +120,8 @@ LEAD_SKIP_HOLDERS = frozenset({"nav", "aside", "footer", "figure", "figcaption",
                                "form", "li", "blockquote"})
 
 
-def _shingles(text: str) -> set[tuple[str, str]]:
+def word_pairs(text: str) -> set[tuple[str, str]]:
+    """The pairs of adjacent words of text, in link_key form."""
     words = [link_key(word) for word in text.split()]
     words = [word for word in words if word]
     return set(pairwise(words))
@@ -167,12 +168,12 @@ def missing_lead(tree: etree._Element, placed: Placement, texts: list[str],
     if first is None:
         return None
     opening = link_key(" ".join(texts[:3]))
-    words = _shingles(" ".join(texts[:3]))
+    words = word_pairs(" ".join(texts[:3]))
     for summary in summaries:
         key = link_key(summary)
         if not key or key in opening or len(summary) > LEAD_MAX_CHARS:
             continue
-        own = _shingles(summary)
+        own = word_pairs(summary)
         if own and len(own & words) >= LEAD_OVERLAP * len(own):
             continue  # the opening paragraph again, reworded or cut
         for node in placed.extra.get(key, ()):

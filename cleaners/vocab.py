@@ -20,6 +20,11 @@ NOISE_TOKENS: frozenset[str] = frozenset({
     "author", "authors", "authorbox", "bio", "biography", "disclaimer", "disclosure",
 })
 
+# class/id tokens that CMS templates give the story's standfirst ('teaser-text' in TYPO3
+# news, 'news-article__teaser', 'article-intro', 'uk-text-lead'): a link-free element so
+# named, just before the container holding the story's paragraphs, is kept and joins it
+STANDFIRST_TOKENS: frozenset[str] = frozenset({"teaser", "intro", "lead", "standfirst"})
+
 # class words of social-media embeds (a tweet or post quoted in a <figure>/<blockquote>):
 # such figures are not turned into text containers
 EMBED_CLASS_WORDS: tuple[str, ...] = ("embed", "tweet", "instagram", "tiktok", "facebook")

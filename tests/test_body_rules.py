@@ -319,6 +319,81 @@ def test_standfirst_showing_the_meta_description_comes_back(lang: str) -> None:
     assert text.count(lead) == 1
 
 
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es", "pl", "ja"])
+def test_standfirst_named_teaser_showing_the_meta_description_is_kept(lang: str) -> None:
+    story = STORIES[lang]
+    lead = story[5]
+    head = f'<meta property="og:description" content="{lead}">'
+    # CMS templates (TYPO3 news, Drupal) call the standfirst "teaser-text", a furniture word
+    body = (f'<div class="news-single"><div class="teaser-text"><p>{lead}</p></div>'
+            f'<div class="news-text-wrap">{_paras(*story[:5])}</div></div>')
+    text = _text(body, lang, head)
+    assert text.startswith(lead), text[:80]
+    assert text.count(lead) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es", "ru", "ja"])
+def test_standfirst_named_teaser_before_the_story_body_is_kept(lang: str) -> None:
+    story = STORIES[lang]
+    lead = story[5]
+    # no meta description; the body is the element the extractor keeps to (itemprop)
+    body = (f'<div class="news-single"><div class="teaser-text"><p>{lead}</p></div>'
+            f'<div class="news-media"><img src="/a.jpg" alt=""></div>'
+            f'<div class="news-text-wrap" itemprop="articleBody">{_paras(*story[:5])}</div></div>')
+    text = _text(body, lang)
+    assert text.startswith(lead), text[:80]
+    assert text.count(lead) == 1
+    for paragraph in story[:5]:
+        assert paragraph in text
+
+
+@pytest.mark.parametrize(("lang", "name"), [
+    ("en", "article-intro"), ("de", "article-teaser"), ("fr", "uk-text-lead"),
+    ("es", "entry-standfirst"), ("pl", "article-intro"), ("ru", "text-lead")])
+def test_standfirst_paragraph_before_the_story_container_joins_it(lang: str, name: str) -> None:
+    story = STORIES[lang]
+    lead = story[5]
+    # a <p> (not a furniture container) that the extractor leaves out of the article body
+    body = (f'<article><p class="{name}">{lead}</p>'
+            f'<div class="article-body" itemprop="articleBody">{_paras(*story[:5])}</div>'
+            f'</article>')
+    text = _text(body, lang)
+    assert text.startswith(lead), text[:80]
+    assert text.count(lead) == 1
+
+
+def test_a_linked_intro_or_one_after_the_story_is_not_a_standfirst() -> None:
+    story = STORIES["en"]
+    body = (f'<div class="intro"><p><a href="/other">{story[5]}</a></p></div>'
+            f'<div class="article-body" itemprop="articleBody">{_paras(*story[:4])}</div>'
+            f'<p class="lead">{story[4]}</p>')
+    from cleaners.dom import parse_html
+    from cleaners.preclean import join_standfirsts
+
+    tree = parse_html(_page(body).decode())
+    join_standfirsts(tree)
+    container = tree.xpath("//*[@itemprop='articleBody']")[0]
+    assert [p.text_content() for p in container.iter("p")] == list(story[:4])
+
+
+def test_teasers_of_other_stories_after_the_story_stay_out() -> None:
+    story = STORIES["de"]
+    # link-free teaser cards, but after the story: no story follows them
+    body = (f'<div class="news-text-wrap">{_paras(*story[:5])}</div>'
+            f'<div class="teaser"><p>{story[5]}</p></div>')
+    assert story[5] not in _text(body, "de")
+
+
+def test_a_linked_teaser_showing_the_description_is_still_furniture() -> None:
+    story = STORIES["de"]
+    lead = story[5]
+    head = f'<meta name="description" content="{lead}">'
+    # a card of another story: its text is a link
+    body = (f'<div class="story">{_paras(*story[:5])}</div>'
+            f'<div class="teaser"><a href="/other"><p>{lead}</p></a></div>')
+    assert lead not in _text(body, "de", head)
+
+
 def test_a_description_shown_only_in_a_teaser_elsewhere_stays_out() -> None:
     story = STORIES["en"]
     lead = story[5]

@@ -330,6 +330,13 @@ def test_line_rules_keep_prose() -> None:
     assert not is_byline("By the end of the year, the network will reach the north.")
 
 
+def test_phone_numbers_are_not_datelines() -> None:
+    for line in ("+81 158-23-2012", "Tel. 030 12-34-567", "+49 (0)89 123-45-678"):
+        assert not is_dateline(line), line
+    for line in ("12.12.2024", "2024-12-12", "3.1.22", "2024年12月12日", "03/04/2025 10:30"):
+        assert is_dateline(line), line
+
+
 def test_line_rules_catch_noise() -> None:
     assert is_dateline("Published January 13, 2025")
     assert is_dateline("March 25, 2025 6:57 pm Full News")
