@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import signal
+import site
 import subprocess
 import sys
 import threading
@@ -201,9 +202,15 @@ def crawl_command() -> list[str]:
 
 def crawl_environment() -> dict[str, str]:
     """The environment of a crawl subprocess: ours, with the directory this code was
-    imported from first on PYTHONPATH, so the crawl runs the same cleanwire (a checkout,
-    an editable or a regular install) from whatever directory it starts in."""
-    paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    imported from first on PYTHONPATH (unless it is a site-packages directory, which the
+    interpreter finds itself, after the standard library), so the crawl runs the same
+    cleanwire (a checkout, an editable or a regular install) from whatever directory it
+    starts in."""
+    paths = list(filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep)))
+    if str(ROOT) not in (*site.getsitepackages(), site.getusersitepackages()):
+        paths.insert(0, str(ROOT))
+    if not paths:
+        return dict(os.environ)
     return {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
 
 

@@ -134,3 +134,20 @@ def test_schedule_with_the_code_installed_elsewhere_writes_where_it_was_started(
     assert proc.returncode == 0, proc.stderr
     assert stored(workdir / "inst.db") > 0
     assert not (site_packages / "inst.db").exists() and not (ROOT / "inst.db").exists()
+
+
+def test_crawl_subprocesses_import_the_schedulers_cleanwire(monkeypatch, tmp_path):
+    """Its directory goes first on PYTHONPATH, unless it is a site-packages directory (a
+    regular install), which the interpreter finds after the standard library anyway."""
+    import site
+
+    from crawler import scheduler
+
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    monkeypatch.setattr(scheduler, "ROOT", tmp_path / "checkout")
+    assert scheduler.crawl_environment()["PYTHONPATH"].split(os.pathsep) == [
+        str(tmp_path / "checkout"), str(tmp_path)]
+    monkeypatch.setattr(scheduler, "ROOT", Path(site.getsitepackages()[0]))
+    monkeypatch.delenv("PYTHONPATH")
+    assert "PYTHONPATH" not in scheduler.crawl_environment()
+    assert scheduler.crawl_command()[1:] == ["-P", "-m", "crawler"]  # not the user's folder
