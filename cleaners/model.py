@@ -134,6 +134,9 @@ class CleanPage:
     word_count: int
     content_hash: str | None
     dropped_urls: int = 0  # URL fields dropped: not http(s) (javascript:, file:, ...)
+    # the page declares its type an article (a JSON-LD Article-family type, og:type
+    # article), whatever page_type says: a non-article that did is a possible loss
+    declared_article: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

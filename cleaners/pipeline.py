@@ -3,7 +3,8 @@
 decode -> parse -> metadata + page shape (original tree) -> prune noise ->
 extract blocks -> post-clean -> page type -> language -> fingerprint. URL fields keep
 absolute http(s) URLs only (cleaners.urlfields); the others are dropped and counted in
-CleanPage.dropped_urls. With
+CleanPage.dropped_urls. CleanPage.declared_article says whether the page declared its type an
+article (JSON-LD, og:type), so a crawl can count the non-articles that did. With
 CleanOptions.listing_text off, a page that is a listing whatever its text
 (pagetype.surely_listing) skips pruning, extraction and post-cleaning.
 clean_page_and_links also returns the page's link targets, read off the same tree
@@ -21,8 +22,8 @@ from .fingerprint import content_hash
 from .language import detect_language
 from .links import page_links
 from .metadata import extract_metadata
-from .model import CleanOptions, CleanPage
-from .pagetype import classify_page, page_shape, surely_listing
+from .model import CleanOptions, CleanPage, Metadata
+from .pagetype import PageShape, classify_page, declared_article, page_shape, surely_listing
 from .postclean import postclean
 from .preclean import prune_noise
 from .textnorm import strip_invisible
@@ -91,4 +92,12 @@ def _clean_tree(tree: HtmlElement, url: str, opts: CleanOptions) -> CleanPage:
         word_count=count_words(text),
         content_hash=content_hash(text),
         dropped_urls=dropped_urls,
+        declared_article=declares_article_type(shape, meta),
     )
+
+
+def declares_article_type(shape: PageShape, meta: Metadata) -> bool:
+    """A JSON-LD Article-family type or og:type article: pagetype.declared_article's
+    declarations less the two that are hints, not a declared type (article:published_time,
+    itemprop=articleBody)."""
+    return declared_article(shape, meta) > int(shape.declared_published) + int(shape.article_body)

@@ -125,8 +125,10 @@ class UrlFilter:
 
 
 def sites_path(explicit: str | None) -> Path:
-    """--sites, else CLEANWIRE_SITES, else ./sites.toml."""
-    return Path(explicit or os.environ.get("CLEANWIRE_SITES") or "sites.toml")
+    """--sites, else CLEANWIRE_SITES, else ./sites.toml; made absolute against the current
+    directory, so a crawl started elsewhere (schedule's subprocesses) reads the same file."""
+    return Path(explicit or os.environ.get("CLEANWIRE_SITES") or "sites.toml").expanduser(
+    ).absolute()
 
 
 def load_profiles(path: Path) -> dict[str, SiteProfile]:

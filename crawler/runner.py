@@ -22,6 +22,7 @@ from storage.contract import (
     Outcome,
     Reason,
     count,
+    declared_examples,
     examples,
     non_articles_by_type,
     reasons,
@@ -125,6 +126,7 @@ def summary_table(result: CrawlResult) -> str:
                             f"{t.articles_updated}, unchanged {t.articles_unchanged})"),
         ("non-article pages", f"{t.non_articles}  " + _reasons(non_articles_by_type(
             result.stats))),
+        *_declared(result),
         ("skipped", f"{t.skipped}"),
         *_by_reason(skipped, examples(result.stats, Outcome.SKIPPED)),
         ("failed", f"{t.failed}"),
@@ -144,6 +146,16 @@ def summary_table(result: CrawlResult) -> str:
         f" (run {run_id})" if run_id else "")
     width = max(len(k) for k, _ in rows)
     return "\n".join([head] + [f"  {k:<{width}}  {v.rstrip()}" for k, v in rows])
+
+
+def _declared(result: CrawlResult) -> list[tuple[str, str]]:
+    """The non-article pages that declared themselves articles (possible losses), with
+    example URLs; no row when there were none."""
+    declared = result.count(Counter.DECLARED_NON_ARTICLES)
+    if not declared:
+        return []
+    example = ", ".join(declared_examples(result.stats))
+    return [("  declared articles", f"{declared}" + (f"  e.g. {example}" if example else ""))]
 
 
 def _by_reason(counts: dict[str, int], example: dict[str, str]) -> list[tuple[str, str]]:

@@ -1,8 +1,9 @@
 """Scheduled crawls: a plain loop that starts each site's crawl as a subprocess when due.
 
 A Twisted reactor cannot restart in one process, so every crawl is its own
-`python -m crawler crawl SITE` process, at most max_parallel at a time and one
-per site. A site is due `every` seconds after its last crawl started (right after it
+`python -m crawler crawl SITE` process (in the scheduler's directory, importing the
+scheduler's cleanwire, with --db and --sites absolute), at most max_parallel at a time and
+one per site. A site is due `every` seconds after its last crawl started (right after it
 ends if it overran). A failing crawl is logged and the site tried again at its next
 due time; it never stops the others. The first SIGINT/SIGTERM: say "stopping... (Ctrl-C
 again to abort)", stop launching, forward one SIGTERM to each running crawl (which then
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import os
 import signal
+import site
 import subprocess
 import sys
 import threading
@@ -145,10 +147,11 @@ class Scheduler:
             self.start(profile)
 
     def start(self, profile: SiteProfile) -> None:
-        command = [sys.executable, "-m", "crawler", "crawl", profile.name, *self.crawl_args]
+        command = [*crawl_command(), "crawl", profile.name, *self.crawl_args]
         # own session: a terminal's Ctrl-C reaches only the scheduler, which forwards
-        # exactly one SIGTERM (a second signal would make Scrapy stop uncleanly)
-        process = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+        # exactly one SIGTERM (a second signal would make Scrapy stop uncleanly); the
+        # user's directory, so a path that slipped through unresolved still means theirs
+        process = subprocess.Popen(command, env=crawl_environment(), start_new_session=True)
         self.running[profile.name] = _Job(profile, process, time.monotonic())
         self.launched[profile.name] = self.launched.get(profile.name, 0) + 1
         self.log(f"{_clock()} {profile.name}: crawl started (pid {process.pid})")
@@ -189,6 +192,26 @@ class Scheduler:
                 job.process.kill()
                 job.process.wait()
         self.reap()
+
+
+def crawl_command() -> list[str]:
+    """`python -m crawler` of this interpreter, without the current directory on sys.path
+    (-P): a crawler/ or storage/ folder where the user stands must not be imported."""
+    return [sys.executable, "-P", "-m", "crawler"]
+
+
+def crawl_environment() -> dict[str, str]:
+    """The environment of a crawl subprocess: ours, with the directory this code was
+    imported from first on PYTHONPATH (unless it is a site-packages directory, which the
+    interpreter finds itself, after the standard library), so the crawl runs the same
+    cleanwire (a checkout, an editable or a regular install) from whatever directory it
+    starts in."""
+    paths = list(filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep)))
+    if str(ROOT) not in (*site.getsitepackages(), site.getusersitepackages()):
+        paths.insert(0, str(ROOT))
+    if not paths:
+        return dict(os.environ)
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
 
 
 def _grace() -> float:

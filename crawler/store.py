@@ -18,7 +18,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.incremental import Frontier, RevisitOptions, revisit_options
 from storage.boilerplate import BoilerplateRule, learn_boilerplate
-from storage.engine import open_engine, resolve_database_url
+from storage.engine import absolute_database_url, open_engine, resolve_database_url
 from storage.errors import StorageError
 from storage.frontier import known_aliases, known_articles
 from storage.locks import heartbeat
@@ -46,7 +46,8 @@ class CrawlStore:
         settings = crawler.settings
         if not settings.getbool("CLEANWIRE_STORE"):
             raise NotConfigured("storing disabled (CLEANWIRE_STORE=False)")
-        store = cls(resolve_database_url(settings.get("CLEANWIRE_DATABASE_URL")),
+        store = cls(absolute_database_url(resolve_database_url(
+                        settings.get("CLEANWIRE_DATABASE_URL"))),
                     settings.getfloat("CLEANWIRE_NEAR_DUP_THRESHOLD"),
                     revisit_options(settings.get))
         crawler.signals.connect(store.release, signal=signals.engine_stopped)

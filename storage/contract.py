@@ -135,6 +135,8 @@ class Counter(StrEnum):
     ARTICLES_UPDATED = "cleanwire/articles_updated"
     ARTICLES_UNCHANGED = "cleanwire/articles_unchanged"
     NON_ARTICLES = "cleanwire/non_articles"  # pages typed listing, paywalled or other
+    # of those, the pages that declared themselves articles (CleanPage.declared_article)
+    DECLARED_NON_ARTICLES = "cleanwire/declared_non_articles"
     DUPLICATES_EXACT = "cleanwire/duplicates_exact"
     DUPLICATES_NEAR = "cleanwire/duplicates_near"
     DUPLICATE_URLS = "cleanwire/duplicate_urls"  # seen again, not fetched
@@ -184,7 +186,7 @@ RUN_COUNTERS: tuple[Counter, ...] = (
     Counter.REFETCH_DUE, Counter.REFETCH_LASTMOD, Counter.REFETCH_FORCED,
     Counter.REQUEUED_FROM_DEAD_WORKERS, Counter.REQUEUED_ON_CLOSE,
     Counter.ROBOTS_UNREACHABLE, Counter.DROPPED_URLS,
-    Counter.SITEMAPS_TOO_DEEP, Counter.SITEMAPS_OVER_CAP,
+    Counter.SITEMAPS_TOO_DEEP, Counter.SITEMAPS_OVER_CAP, Counter.DECLARED_NON_ARTICLES,
 )
 
 
@@ -243,6 +245,22 @@ def examples(stats: Mapping[str, Any], outcome: Outcome | str) -> dict[str, str]
     prefix = f"{_EXAMPLE}{Outcome(outcome)}/"
     return {key[len(prefix):]: str(value) for key, value in sorted(stats.items())
             if key.startswith(prefix)}
+
+
+#: example URLs a crawl keeps of its non-article pages that declared themselves articles
+DECLARED_EXAMPLES = 2
+_DECLARED_EXAMPLE = f"{_EXAMPLE}{Counter.DECLARED_NON_ARTICLES.name_in_counts}/"
+
+
+def declared_example_key(index: int) -> str:
+    """The stats key of the index-th (0-based) non-article page that declared itself one."""
+    return f"{_DECLARED_EXAMPLE}{index + 1}"
+
+
+def declared_examples(stats: Mapping[str, Any]) -> list[str]:
+    """Up to DECLARED_EXAMPLES URLs of non-article pages that declared themselves articles."""
+    return [str(stats[key]) for key in (declared_example_key(i) for i in
+                                        range(DECLARED_EXAMPLES)) if key in stats]
 
 
 def unreachable_key(host: str) -> str:

@@ -65,6 +65,24 @@ def resolve_database_url(explicit: str | None, env: Mapping[str, str] = os.envir
     return value
 
 
+def absolute_database_url(url: str, cwd: str | os.PathLike[str] | None = None) -> str:
+    """url with a relative SQLite file made absolute against cwd (default: the current
+    directory), so it names the same file in any process started from anywhere:
+    sqlite:///news.db -> sqlite:////home/me/news.db. In-memory databases, SQLite URI
+    filenames (file:...) and other dialects' URLs come back unchanged."""
+    try:
+        parsed = make_url(url)
+    except sa_exc.ArgumentError:
+        return url  # open_engine says what is wrong with it, in one line
+    database = parsed.database
+    if (parsed.get_backend_name() != "sqlite" or not database or database == ":memory:"
+            or database.startswith("file:") or os.path.isabs(database)):
+        return url
+    absolute = os.path.join(os.fspath(cwd) if cwd is not None else os.getcwd(), database)
+    return parsed.set(database=os.path.normpath(absolute)).render_as_string(
+        hide_password=False)
+
+
 def redact_url(url: str | URL) -> str:
     """The URL with its password (if any) replaced by ***, for logs and crawl_runs."""
     if isinstance(url, URL):

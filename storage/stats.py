@@ -3,7 +3,10 @@
 Per site: articles, top languages, first/last published, the last crawl and its
 outcome, the fetch failure rate by reason (fetches joined to their crawl run's site),
 and extraction health: median word count, share of articles under 150 words, share
-without a published date, share without an author. flags() names what looks wrong.
+without a published date, share without an author. Possible losses: the share of the
+non-article pages of its crawls that declared themselves articles (crawl_runs.counts
+declared_non_articles), and articles over HUGE_WORDS words (an archive stored as one
+article). flags() names what looks wrong.
 Portable SQL (SQLite and PostgreSQL); the median is found with ORDER BY/OFFSET per site.
 """
 
@@ -16,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, case, func, select
 from sqlalchemy import exc as sa_exc
 
+from .contract import Counter as RunCounter
 from .contract import Outcome
 from .engine import error_line
 from .errors import QueryError
@@ -28,6 +32,8 @@ SHORT_SHARE_ALERT = 0.5
 NO_DATE_SHARE_ALERT = 0.5
 NO_AUTHOR_SHARE_ALERT = 0.8
 FAILURE_RATE_ALERT = 0.2
+DECLARED_SHARE_ALERT = 0.05  # of the non-article pages crawled
+HUGE_WORDS = 20_000  # an article longer than this is likely a listing or archive stored whole
 
 
 @dataclass
@@ -47,20 +53,32 @@ class SiteStats:
     short_share: float | None = None
     no_date_share: float | None = None
     no_author_share: float | None = None
+    non_articles: int = 0  # pages its crawls typed listing, paywalled or other
+    declared_non_articles: int = 0  # of those, pages that declared themselves articles
+    huge_articles: int = 0  # articles over HUGE_WORDS words
 
     @property
     def failure_rate(self) -> float | None:
         return sum(self.failures.values()) / self.fetches if self.fetches else None
 
+    @property
+    def declared_share(self) -> float | None:
+        """The share of its non-article pages that declared themselves articles."""
+        return self.declared_non_articles / self.non_articles if self.non_articles else None
+
     def flags(self) -> list[str]:
-        """What looks broken: few words, no dates, no authors, failing fetches or crawl."""
+        """What looks broken: few words, no dates, no authors, failing fetches or crawl,
+        and what may be lost or wrong: declared articles typed otherwise, huge articles."""
         checks = [
             ("short-text", self.short_share, SHORT_SHARE_ALERT),
             ("no-dates", self.no_date_share, NO_DATE_SHARE_ALERT),
             ("no-authors", self.no_author_share, NO_AUTHOR_SHARE_ALERT),
             ("fetch-failures", self.failure_rate, FAILURE_RATE_ALERT),
+            ("declared-non-articles", self.declared_share, DECLARED_SHARE_ALERT),
         ]
         found = [name for name, value, limit in checks if value is not None and value > limit]
+        if self.huge_articles:
+            found.append("huge-articles")
         if self.last_outcome not in (None, "ok", "running"):
             found.append(f"last-crawl-{self.last_outcome}")
         if self.articles == 0:
@@ -78,6 +96,7 @@ def site_stats(engine: Engine, site: str | None = None) -> list[SiteStats]:
             _languages(connection, result)
             _medians(connection, result)
             _last_crawls(connection, result)
+            _non_articles(connection, result)
             _failures(connection, result)
     except sa_exc.SQLAlchemyError as exc:
         raise QueryError(f"stats failed: {error_line(exc)}") from exc
@@ -109,6 +128,7 @@ def _article_numbers(connection: Connection, result: dict[int, SiteStats]) -> No
         func.sum(case((Article.word_count < SHORT_WORDS, 1), else_=0)).label("short"),
         func.sum(case((Article.published_at.is_(None), 1), else_=0)).label("no_date"),
         func.sum(_no_author(connection)).label("no_author"),
+        func.sum(case((Article.word_count > HUGE_WORDS, 1), else_=0)).label("huge"),
     ).group_by(Article.site_id)
     for row in connection.execute(statement):
         stats = result.get(row.site_id)
@@ -119,6 +139,7 @@ def _article_numbers(connection: Connection, result: dict[int, SiteStats]) -> No
         stats.short_share = row.short / row.n
         stats.no_date_share = row.no_date / row.n
         stats.no_author_share = row.no_author / row.n
+        stats.huge_articles = row.huge or 0
 
 
 def _languages(connection: Connection, result: dict[int, SiteStats]) -> None:
@@ -168,6 +189,18 @@ def _last_crawls(connection: Connection, result: dict[int, SiteStats]) -> None:
         if stats is not None:
             stats.last_crawl = row.finished_at or row.started_at
             stats.last_outcome = row.outcome
+
+
+def _non_articles(connection: Connection, result: dict[int, SiteStats]) -> None:
+    """Non-article pages of each site's crawl runs, and how many declared an article."""
+    declared = RunCounter.DECLARED_NON_ARTICLES.name_in_counts
+    statement = select(CrawlRun.site_id, CrawlRun.non_articles, CrawlRun.counts)
+    for row in connection.execute(statement):
+        stats = result.get(row.site_id)
+        if stats is None:
+            continue
+        stats.non_articles += row.non_articles or 0
+        stats.declared_non_articles += int((row.counts or {}).get(declared, 0) or 0)
 
 
 def _failures(connection: Connection, result: dict[int, SiteStats]) -> None:

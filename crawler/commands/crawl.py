@@ -25,7 +25,7 @@ from crawler.items import FetchItem, PageItem
 from crawler.profiles import SiteProfile, adhoc_profile, load_profiles, sites_path
 from crawler.urls import is_web_url
 from storage.contract import Counter
-from storage.engine import open_engine, redact_url, resolve_database_url
+from storage.engine import absolute_database_url, open_engine, redact_url, resolve_database_url
 from storage.revisits import RevisitMode
 
 
@@ -96,7 +96,9 @@ def crawl_overrides(args: argparse.Namespace, command: str, store: bool = True) 
     revisit = getattr(args, "revisit", None)
     revisit_options(lambda name: revisit if name == "CLEANWIRE_REVISIT" and revisit
                     else setting(name))  # a mistyped CLEANWIRE_REVISIT* fails here, in one line
-    database = resolve_database_url(args.db)
+    # paths mean what the user typed: anchored to this directory before anything starts
+    database = absolute_database_url(resolve_database_url(args.db))
+    sites = getattr(args, "sites", None)
     if store:
         open_engine(database).dispose()  # fail fast, and migrate once before crawling
     return {
@@ -106,7 +108,7 @@ def crawl_overrides(args: argparse.Namespace, command: str, store: bool = True) 
         "CLEANWIRE_MAX_PAGES": getattr(args, "max_pages", None),
         "CLEANWIRE_MAX_DEPTH": getattr(args, "max_depth", None),
         "CLEANWIRE_CLEAN_WORKERS": args.workers,
-        "CLEANWIRE_SITES": getattr(args, "sites", None),
+        "CLEANWIRE_SITES": str(sites_path(sites)) if sites else None,
         "CLEANWIRE_REVISIT": getattr(args, "revisit", None),
         "DOWNLOAD_TIMEOUT": args.timeout,
         "DOWNLOAD_MAXSIZE": args.max_page_bytes,

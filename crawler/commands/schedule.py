@@ -9,7 +9,7 @@ from typing import Any
 
 from crawler.commands.base import EXIT_FAILED, EXIT_OK, UsageError, add_db_flag
 from crawler.profiles import load_profiles, sites_path
-from storage.engine import open_engine, resolve_database_url
+from storage.engine import absolute_database_url, open_engine, resolve_database_url
 from storage.versions import UnknownArticle, Version, history
 
 
@@ -47,9 +47,10 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         if not profiles:
             raise UsageError(f"no site in {path} has 'every' (e.g. every = \"30m\"); "
                              "or use --once")
-    database = resolve_database_url(args.db)
+    # the crawls run elsewhere: every path is anchored to this directory first
+    database = absolute_database_url(resolve_database_url(args.db))
     open_engine(database).dispose()  # fail fast, and migrate before the first crawl
-    crawl_args = ["--sites", str(path.resolve()), "--db", database]
+    crawl_args = ["--sites", str(path), "--db", database]
     if args.workers is not None:
         crawl_args += ["--workers", str(args.workers)]
     scheduler = Scheduler(profiles, crawl_args, max_parallel=args.parallel, once=args.once,

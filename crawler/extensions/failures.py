@@ -1,4 +1,5 @@
-"""What went wrong in a crawl, for its summary: an example URL per reason, unreachable hosts."""
+"""What went wrong in a crawl, for its summary: an example URL per reason, unreachable hosts,
+the first non-article pages that declared themselves articles."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from scrapy import signals
 
 from crawler.items import FetchItem, PageItem
 from storage.contract import (
+    DECLARED_EXAMPLES,
     REASONED_OUTCOMES,
     UNREACHABLE_REASONS,
     Outcome,
     clean_failure_outcome,
+    declared_example_key,
     example_key,
     unreachable_key,
 )
@@ -27,6 +30,7 @@ class FailureExamples:
         self.crawler = crawler
         self.answered: set[str] = set()  # hosts that sent something back at least once
         self.unanswered: dict[str, Tally[str]] = {}
+        self.declared = 0  # example URLs kept of non-articles that declared an article
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> FailureExamples:
@@ -41,6 +45,7 @@ class FailureExamples:
         elif isinstance(item, PageItem):
             reason = item.error
             outcome = clean_failure_outcome(reason) if reason else Outcome.NEW
+            self.declared_example(item)
         else:
             return
         host = urlsplit(item.url).netloc
@@ -52,6 +57,15 @@ class FailureExamples:
             self.unanswered.setdefault(host, Tally())[reason] += 1
         elif outcome != Outcome.SKIPPED:  # a page, a discovery document, an HTTP error
             self.answered.add(host)
+
+    def declared_example(self, item: PageItem) -> None:
+        """Keep the first DECLARED_EXAMPLES pages typed non-article that declared an article
+        (CleanPage.declared_article; counted by the cleaning service)."""
+        page = item.clean
+        if (page is not None and page.page_type != "article" and page.declared_article
+                and self.declared < DECLARED_EXAMPLES):
+            self.crawler.stats.set_value(declared_example_key(self.declared), item.url)
+            self.declared += 1
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         for host, reasons in self.unanswered.items():

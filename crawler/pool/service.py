@@ -118,4 +118,6 @@ class CleaningService:
             if item.clean.page_type != "article":
                 stats.inc_value(Counter.NON_ARTICLES)
                 stats.inc_value(page_type_counter(item.clean.page_type))
+                if item.clean.declared_article:  # a possible loss: the summary shows it
+                    stats.inc_value(Counter.DECLARED_NON_ARTICLES)
         return cleaned.links
