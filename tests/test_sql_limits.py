@@ -329,3 +329,46 @@ def test_postgresql_signal_cancels_the_query_server_side(pg: Pg, signum: int) ->
     _signalled([query, "--db", pg.url], signum, ready=active)
     assert not active()  # cancelled before the process ended
     _eventually(lambda: pg.running(marker) == [])  # and its connection closed
+
+
+# --- memory -------------------------------------------------------------------------------
+
+_PEAK_RSS = (
+    "import resource, sys\n"
+    "from crawler.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "sys.stderr.write(f'peak_rss_kb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+    "sys.exit(code)\n"
+)
+MILLIONS = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) "
+            "SELECT x, 'some forty characters of text in each row' AS t FROM c")
+PEAK_RSS_BOUND_KB = 150 * 1024  # buffered, these 2,000,000 rows alone take more
+
+
+def _peak_rss_kb(db: str, out: Path) -> int:
+    """Peak RSS of a `cleanwire sql` process writing 2,000,000 rows as CSV to out."""
+    import subprocess
+    import sys
+
+    from cli_helpers import ROOT, cli_env
+
+    with out.open("w") as stdout:
+        proc = subprocess.run([sys.executable, "-c", _PEAK_RSS, "sql", MILLIONS, "--db", db,
+                               "--limit", "0", "--format", "csv"], cwd=ROOT, env=cli_env(),
+                              stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    with out.open("rb") as written:
+        assert sum(1 for _ in written) == 2_000_001
+    return int(proc.stderr.split("peak_rss_kb ")[1])
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_sqlite_unlimited_rows_stream_in_bounded_memory(sqlite_db: Path, tmp_path: Path) -> None:
+    assert _peak_rss_kb(str(sqlite_db), tmp_path / "rows.csv") < PEAK_RSS_BOUND_KB
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_postgresql_unlimited_rows_stream_in_bounded_memory(pg: Pg, tmp_path: Path) -> None:
+    assert _peak_rss_kb(pg.url, tmp_path / "rows.csv") < PEAK_RSS_BOUND_KB
