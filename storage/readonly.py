@@ -315,10 +315,12 @@ def _postgresql_query(connection: Connection, sql: str, limits: QueryLimits,
     ms = max(1, round(limits.timeout * 1000))
     try:
         connection.exec_driver_sql("SET TRANSACTION READ ONLY")  # the first statement: BEGIN
-        for setting in (f"statement_timeout = {ms}", f"lock_timeout = {ms}",
-                        f"idle_in_transaction_session_timeout = {ms + 10_000}",
-                        "client_connection_check_interval = 1000",
-                        "standard_conforming_strings = on"):
+        settings = [f"statement_timeout = {ms}", f"lock_timeout = {ms}",
+                    f"idle_in_transaction_session_timeout = {ms + 10_000}",
+                    "standard_conforming_strings = on"]  # what storage.sqltokens expects
+        if raw.info.server_version >= 140000:  # a client killed with SIGKILL is noticed
+            settings.append("client_connection_check_interval = 1000")
+        for setting in settings:
             connection.exec_driver_sql(f"SET LOCAL {setting}")
         with cancel.stopping(raw.cancel), raw.cursor() as cursor:
             size = 100 if psycopg.capabilities.has_stream_chunked() else 1

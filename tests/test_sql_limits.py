@@ -184,7 +184,8 @@ def test_timeout_setting_and_bad_values(sqlite_db: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("CLEANWIRE_SQL_TIMEOUT", "1")
     ran = cli("sql", f"{FOREVER} SELECT count(*) FROM c", "--db", str(sqlite_db))
     assert_one_line(ran, "time limit")
-    for args in (("--timeout", "0"), ("--timeout", "-1"), ("--limit", "-1")):
+    for args in (("--timeout", "0"), ("--timeout", "-1"), ("--timeout", "nan"),
+                 ("--timeout", "inf"), ("--limit", "-1"), ("--limit", "x")):
         bad = cli("sql", "SELECT 1", "--db", str(sqlite_db), *args)
         assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
     monkeypatch.setenv("CLEANWIRE_SQL_TIMEOUT", "soon")
@@ -329,6 +330,19 @@ def test_postgresql_signal_cancels_the_query_server_side(pg: Pg, signum: int) ->
     _signalled([query, "--db", pg.url], signum, ready=active)
     assert not active()  # cancelled before the process ended
     _eventually(lambda: pg.running(marker) == [])  # and its connection closed
+
+
+def test_postgresql_query_of_a_killed_client_does_not_run_on(pg: Pg) -> None:
+    """SIGKILL leaves no chance to cancel: client_connection_check_interval ends the query
+    (without it pg_sleep(60) would outlive the 20 s bound)."""
+    marker = "pg_sleep(60.9)"
+    proc = cleanwire_process("sql", f"SELECT {marker}", "--db", pg.url, "--timeout", "600")
+    try:
+        _eventually(lambda: any(state == "active" for _, state in pg.running(marker)))
+    finally:
+        proc.kill()
+        proc.communicate(timeout=30)
+    _eventually(lambda: pg.running(marker) == [])
 
 
 # --- memory -------------------------------------------------------------------------------

@@ -199,6 +199,7 @@ def _register_sql(sub: Any) -> None:
 
 
 DEFAULT_SQL_ROWS = 10_000
+MAX_SQL_TIMEOUT = 2_000_000  # seconds: PostgreSQL's statement_timeout is at most 2^31 - 1 ms
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
@@ -206,8 +207,9 @@ def cmd_sql(args: argparse.Namespace) -> int:
     from storage.readonly import Cancel, QueryLimits, open_query
 
     timeout = args.timeout if args.timeout is not None else setting("CLEANWIRE_SQL_TIMEOUT")
-    if not timeout > 0:
-        raise UsageError("--timeout must be more than 0 seconds")
+    if not 0 < timeout <= MAX_SQL_TIMEOUT:
+        raise UsageError(f"--timeout must be more than 0 and at most {MAX_SQL_TIMEOUT:,} "
+                         "seconds")
     limit = DEFAULT_SQL_ROWS if args.limit is None else args.limit
     if limit < 0:
         raise UsageError("--limit must be 0 (all rows) or more")
