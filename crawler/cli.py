@@ -24,11 +24,12 @@ from crawler.commands.base import (
     Parser,
     UsageError,
     add_global_flags,
+    exit_for_signal,
 )
 from crawler.config import ConfigError
 from crawler.errors import WorkFailed
 from crawler.profiles import ProfileError
-from storage.errors import DatabaseError, QueryError
+from storage.errors import DatabaseError, QueryError, QueryInterrupted
 
 COMMAND_MODULES = (crawl, clean, db, analyst, schedule, duplicates, worker)
 
@@ -83,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ProfileError, ConfigError) as exc:
         print(f"cleanwire: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except QueryInterrupted as exc:
+        print(f"cleanwire: {exc}", file=sys.stderr)
+        return exit_for_signal(exc.signum)
     except (DatabaseError, QueryError, CleanError, WorkFailed) as exc:
         print(f"cleanwire: {exc}", file=sys.stderr)
         return EXIT_FAILED

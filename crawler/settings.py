@@ -61,6 +61,7 @@ ITEM_PIPELINES = {
 
 # cleanwire's own settings (defaults; environment CLEANWIRE_* and CLI flags override)
 CLEANWIRE_DATABASE_URL = None  # None: CLEANWIRE_DATABASE_URL env, else sqlite:///cleanwire.db
+CLEANWIRE_SQL_TIMEOUT = 30.0  # seconds a `cleanwire sql` query may run (--timeout overrides)
 CLEANWIRE_STORE = True
 CLEANWIRE_CLEAN = True  # clean pages in a process pool (False: a seeder, which only queues)
 CLEANWIRE_CLEAN_WORKERS = 0  # 0: one per core

@@ -23,3 +23,15 @@ class RunNotFoundError(StorageError):
 
 class QueryError(StorageError):
     """An analyst's query (search, sql, export) was refused or failed; the database is unchanged."""
+
+
+class QueryTimeout(QueryError):
+    """An analyst's query ran past its time limit and was cancelled where it ran."""
+
+
+class QueryInterrupted(StorageError):
+    """A signal (Ctrl-C, SIGTERM) stopped an analyst's query, which was cancelled where it ran."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__("interrupted: the query was cancelled")
+        self.signum = signum

@@ -1,4 +1,4 @@
-"""`cleanwire sql`: run one analyst query that cannot change anything.
+"""`cleanwire sql`: run one analyst query that cannot change anything, nor run or grow unbounded.
 
 Layers, each enough on its own for plain writes:
 
@@ -6,18 +6,25 @@ Layers, each enough on its own for plain writes:
   SELECT, WITH, VALUES, TABLE, EXPLAIN, SHOW (PostgreSQL) — this gives the clear message;
 * SQLite: the file is opened with mode=ro and PRAGMA query_only (storage.engine), and an
   authorizer allows only reads: no ATTACH/DETACH (ATTACH would create a file even on a
-  read-only connection), no PRAGMA that sets a value, no INSERT/UPDATE/DELETE/DDL;
-  pysqlite runs one statement per call;
-* PostgreSQL: the session is read only and the query runs in a transaction started with
-  SET TRANSACTION READ ONLY, prepared server-side (so exactly one statement), then
-  rolled back. Server functions such as pg_read_file are governed by the role's
-  privileges: give analysts a role without superuser rights.
+  read-only connection), no PRAGMA that sets a value, no INSERT/UPDATE/DELETE/DDL, and
+  only the functions storage.sqlguard lists; pysqlite runs one statement per call;
+* PostgreSQL: functions that take locks, read server files or manage sessions are refused
+  by name before the query is sent (storage.sqlguard); the session is read only and the
+  query runs in a transaction started with SET TRANSACTION READ ONLY, sent with the
+  extended protocol (so exactly one statement), then rolled back. Give analysts the
+  least-privilege role of docs/analyst-sql.md.
+
+Limits: a time limit (SQLite: a progress handler; PostgreSQL: statement_timeout and
+lock_timeout), a row cap (rows are streamed; the stream says when it was cut), SQLite's
+value size (SQLITE_LIMIT_LENGTH) and no ATTACH at all. A Cancel pressed from a signal
+handler stops the query where it runs: sqlite3_interrupt, or a PostgreSQL cancel request.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,7 +34,23 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy import exc as sa_exc
 
 from .engine import error_line, sqlite_read_only_authorizer
-from .errors import QueryError
+from .errors import QueryError, QueryInterrupted, QueryTimeout
+from .sqlguard import check_pg, sqlite_function_allowed
+
+DEFAULT_TIMEOUT = 30.0  # seconds
+DEFAULT_MAX_ROWS = 10_000
+SQLITE_MAX_VALUE_BYTES = 32 * 1024 * 1024  # SQLITE_LIMIT_LENGTH: randomblob(1e8) fails
+SQLITE_PROGRESS_STEPS = 1_000  # virtual machine steps between two looks at the clock
+# SQLite limits for the query (sqlite3.Connection.setlimit), restored afterwards.
+_SQLITE_LIMITS = {
+    "SQLITE_LIMIT_LENGTH": SQLITE_MAX_VALUE_BYTES,
+    "SQLITE_LIMIT_SQL_LENGTH": 1_000_000,
+    "SQLITE_LIMIT_ATTACHED": 0,
+    "SQLITE_LIMIT_EXPR_DEPTH": 1_000,
+    "SQLITE_LIMIT_COMPOUND_SELECT": 500,
+    "SQLITE_LIMIT_LIKE_PATTERN_LENGTH": 50_000,
+}
+FETCH_BATCH = 500
 
 SQLITE_FIRST_WORDS = frozenset({"select", "with", "values", "explain", "pragma"})
 PG_FIRST_WORDS = frozenset({"select", "with", "values", "table", "explain", "show"})
@@ -66,16 +89,55 @@ _FIRST_WORD = re.compile(r"[A-Za-z]+")
 
 
 @dataclass(frozen=True)
-class QueryResult:
-    """Column names and rows of one query."""
+class QueryLimits:
+    """How long a query may run (seconds) and how many rows it may return (None: all)."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    max_rows: int | None = DEFAULT_MAX_ROWS
+
+
+class Cancel:
+    """A query's stop button, pressed from a signal handler: the query stops where it runs."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._stop: Callable[[], None] | None = None
+
+    def press(self, signum: int) -> None:
+        """Stop the running query (SQLite: interrupt; PostgreSQL: a cancel request)."""
+        if self.signum is None:
+            self.signum = signum
+        if self._stop is not None:
+            self._stop()
+
+    def check(self) -> None:
+        """QueryInterrupted once pressed."""
+        if self.signum is not None:
+            raise QueryInterrupted(self.signum)
+
+    @contextmanager
+    def stopping(self, stop: Callable[[], None]) -> Iterator[None]:
+        self._stop = stop
+        try:
+            self.check()
+            yield
+        finally:
+            self._stop = None
+
+
+@dataclass
+class QueryStream:
+    """Column names and the rows of a query, fetched as they are read; cut says whether
+    the row cap left rows out (known once rows is exhausted)."""
 
     columns: list[str]
-    rows: list[tuple[Any, ...]]
+    rows: Iterator[tuple[Any, ...]]
+    cut: bool = False
 
 
 @dataclass
 class _Refusals:
-    """What the SQLite authorizer denied while preparing the statement."""
+    """What the SQLite authorizer denied while preparing the statement, and why."""
 
     actions: list[str] = field(default_factory=list)
 
@@ -87,11 +149,11 @@ def first_word(sql: str) -> str:
     return match.group(0).lower() if match else ""
 
 
-def run_query(engine: Engine, sql: str) -> QueryResult:
-    """Run one read-only statement on an engine opened with read_only=True."""
+def check_statement(dialect: str, sql: str) -> None:
+    """QueryError (one line) unless sql may be tried at all: a read's first word and, on
+    PostgreSQL, no refused function."""
     if not sql.strip():
         raise QueryError("sql: the query is empty")
-    dialect = engine.dialect.name
     allowed = SQLITE_FIRST_WORDS if dialect == "sqlite" else PG_FIRST_WORDS
     word = first_word(sql)
     if word not in allowed:
@@ -99,34 +161,107 @@ def run_query(engine: Engine, sql: str) -> QueryResult:
             f"sql: refused {word.upper() or 'this statement'}: only read-only queries "
             f"({', '.join(sorted(w.upper() for w in allowed))}) are allowed"
         )
+    if dialect != "sqlite":
+        check_pg(sql)
+
+
+@contextmanager
+def open_query(engine: Engine, sql: str, limits: QueryLimits | None = None,
+               cancel: Cancel | None = None) -> Iterator[QueryStream]:
+    """Run one read-only statement on an engine opened with read_only=True; its rows are
+    read inside the with block. Raises QueryError, QueryTimeout or QueryInterrupted."""
+    limits = limits or QueryLimits()
+    cancel = cancel or Cancel()
+    dialect = engine.dialect.name
+    check_statement(dialect, sql)
     with engine.connect() as connection:
-        if dialect == "sqlite":
-            return _run_sqlite(connection, sql)
-        return _run_postgresql(connection, sql)
+        runner = _sqlite_query if dialect == "sqlite" else _postgresql_query
+        with runner(connection, sql, limits, cancel) as stream:
+            yield stream
 
 
-def _run_sqlite(connection: Connection, sql: str) -> QueryResult:
+def _capped(rows: Iterator[tuple[Any, ...]], stream: QueryStream, max_rows: int | None,
+            cancel: Cancel) -> Iterator[tuple[Any, ...]]:
+    for count, row in enumerate(rows):
+        cancel.check()
+        if max_rows is not None and count >= max_rows:
+            stream.cut = True
+            return
+        yield row
+    cancel.check()
+
+
+def _timeout_error(limits: QueryLimits) -> QueryTimeout:
+    return QueryTimeout(f"sql: the query ran past the time limit of {limits.timeout:g} s and "
+                        "was cancelled (--timeout SECONDS to change it)")
+
+
+# --- SQLite -----------------------------------------------------------------------------
+
+
+@contextmanager
+def _sqlite_query(connection: Connection, sql: str, limits: QueryLimits,
+                  cancel: Cancel) -> Iterator[QueryStream]:
     connection.exec_driver_sql("SELECT 1")  # BEGIN before the authorizer is on
     raw: sqlite3.Connection = connection.connection.driver_connection  # type: ignore[assignment]
     refusals = _Refusals()
+    deadline = time.monotonic() + limits.timeout
+    timed_out = False
+
+    def progress() -> int:
+        nonlocal timed_out
+        if cancel.signum is not None:
+            return 1
+        if time.monotonic() > deadline:
+            timed_out = True
+            return 1
+        return 0
+
     try:
-        with _authorizer(raw, refusals):
+        with _authorizer(raw, refusals), _sqlite_limits(raw), cancel.stopping(raw.interrupt):
+            raw.set_progress_handler(progress, SQLITE_PROGRESS_STEPS)
             cursor = raw.cursor()
             try:
                 cursor.execute(sql)
-                columns = [d[0] for d in cursor.description or ()]
-                rows = [tuple(r) for r in cursor.fetchall()]
+                stream = QueryStream([d[0] for d in cursor.description or ()], iter(()))
+                stream.rows = _capped(_fetch(cursor), stream, limits.max_rows, cancel)
+                yield stream
             finally:
                 cursor.close()
-    except (sqlite3.Error, sqlite3.Warning) as exc:
+                raw.set_progress_handler(None, 0)
+    except (sqlite3.Error, sqlite3.Warning, MemoryError) as exc:
+        cancel.check()
+        if timed_out:
+            raise _timeout_error(limits) from exc
         if refusals.actions:
-            raise QueryError(
-                f"sql: refused {refusals.actions[0]}: only read-only queries are allowed"
-            ) from exc
+            raise QueryError(f"sql: refused {refusals.actions[0]}") from exc
+        if isinstance(exc, MemoryError):
+            raise QueryError("sql: the query ran out of memory") from exc
+        if "too big" in str(exc):
+            raise QueryError(f"sql: {error_line(exc)}: a value may hold at most "
+                             f"{SQLITE_MAX_VALUE_BYTES // 2**20} MiB") from exc
         raise QueryError(f"sql: {error_line(exc)}") from exc
     finally:
         connection.rollback()
-    return QueryResult(columns, rows)
+
+
+def _fetch(cursor: sqlite3.Cursor) -> Iterator[tuple[Any, ...]]:
+    while batch := cursor.fetchmany(FETCH_BATCH):
+        yield from (tuple(r) for r in batch)
+
+
+@contextmanager
+def _sqlite_limits(raw: sqlite3.Connection) -> Iterator[None]:
+    previous: dict[int, int] = {}
+    for name, value in _SQLITE_LIMITS.items():
+        category = getattr(sqlite3, name, None)
+        if category is not None and hasattr(raw, "setlimit"):
+            previous[category] = raw.setlimit(category, value)
+    try:
+        yield
+    finally:
+        for category, value in previous.items():
+            raw.setlimit(category, value)
 
 
 @contextmanager
@@ -141,6 +276,11 @@ def _authorizer(raw: sqlite3.Connection, refusals: _Refusals) -> Iterator[None]:
 def _read_only_authorizer(refusals: _Refusals) -> Callable[..., int]:
     def authorize(action: int, arg1: str | None, arg2: str | None, _db: str | None,
                   _trigger: str | None) -> int:
+        if action == sqlite3.SQLITE_FUNCTION:
+            if sqlite_function_allowed(arg2):
+                return sqlite3.SQLITE_OK
+            refusals.actions.append(f"{arg2}(): only known-safe functions may be called")
+            return sqlite3.SQLITE_DENY
         if action in _ALLOWED_ACTIONS:
             return sqlite3.SQLITE_OK
         if action == sqlite3.SQLITE_PRAGMA and _read_pragma(arg1, arg2):
@@ -150,7 +290,7 @@ def _read_only_authorizer(refusals: _Refusals) -> Callable[..., int]:
         name = _ACTION_NAMES.get(action, f"action {action}")
         if action == sqlite3.SQLITE_PRAGMA:
             name = f"PRAGMA {arg1}" + (f" = {arg2}" if arg2 is not None else "")
-        refusals.actions.append(name)
+        refusals.actions.append(f"{name}: only read-only queries are allowed")
         return sqlite3.SQLITE_DENY
 
     return authorize
@@ -163,19 +303,73 @@ def _read_pragma(name: str | None, argument: str | None) -> bool:
     return argument is None or name in NAME_ARGUMENT_PRAGMAS
 
 
-def _run_postgresql(connection: Connection, sql: str) -> QueryResult:
+# --- PostgreSQL -------------------------------------------------------------------------
+
+
+@contextmanager
+def _postgresql_query(connection: Connection, sql: str, limits: QueryLimits,
+                      cancel: Cancel) -> Iterator[QueryStream]:
     import psycopg
 
     raw: psycopg.Connection = connection.connection.driver_connection  # type: ignore[assignment]
+    ms = max(1, round(limits.timeout * 1000))
     try:
         connection.exec_driver_sql("SET TRANSACTION READ ONLY")  # the first statement: BEGIN
-        with raw.cursor() as cursor:
-            # prepare=True: the extended protocol, which takes exactly one statement
-            cursor.execute(sql, prepare=True)  # type: ignore[call-overload]
-            columns = [d.name for d in cursor.description or ()]
-            rows = [tuple(r) for r in cursor.fetchall()] if cursor.description else []
+        settings = [f"statement_timeout = {ms}", f"lock_timeout = {ms}",
+                    f"idle_in_transaction_session_timeout = {ms + 10_000}",
+                    "standard_conforming_strings = on"]  # what storage.sqltokens expects
+        if raw.info.server_version >= 140000:  # a client killed with SIGKILL is noticed
+            settings.append("client_connection_check_interval = 1000")
+        for setting in settings:
+            connection.exec_driver_sql(f"SET LOCAL {setting}")
+        with cancel.stopping(raw.cancel), raw.cursor() as cursor:
+            size = 100 if psycopg.capabilities.has_stream_chunked() else 1
+            # stream(): the extended protocol, which takes exactly one statement
+            rows = iter(cursor.stream(sql, size=size))  # type: ignore[call-overload]
+            first = next(rows, None)
+            columns = [d.name for d in cursor.description or ()] if first is not None \
+                else _describe(raw, sql)
+            stream = QueryStream(columns, iter(()))
+            stream.rows = _capped(_chain(first, rows), stream, limits.max_rows, cancel)
+            try:
+                yield stream
+            finally:
+                rows.close()  # type: ignore[attr-defined]  # cancels what is left
     except (sa_exc.SQLAlchemyError, psycopg.Error) as exc:
+        cancel.check()
+        cause = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
+        if isinstance(cause, psycopg.errors.QueryCanceled | psycopg.errors.LockNotAvailable):
+            raise _timeout_error(limits) from exc
         raise QueryError(f"sql: {error_line(exc)}") from exc
     finally:
+        _rollback(connection)
+
+
+def _chain(first: tuple[Any, ...] | None,
+           rest: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    if first is not None:
+        yield tuple(first)
+        yield from (tuple(r) for r in rest)
+
+
+def _describe(raw: Any, sql: str) -> list[str]:
+    """The column names of a query that returned no rows (stream() keeps no description)."""
+    from psycopg import pq
+
+    name = b"cleanwire_describe"
+    pgconn = raw.pgconn
+    if pgconn.prepare(name, sql.encode()).status != pq.ExecStatus.COMMAND_OK:
+        return []
+    try:
+        result = pgconn.describe_prepared(name)
+        return [(result.fname(i) or b"").decode() for i in range(result.nfields)]
+    finally:
+        pgconn.exec_(b"DEALLOCATE cleanwire_describe")
+
+
+def _rollback(connection: Connection) -> None:
+    """Roll back; a connection a cancel left unusable is closed (the pool drops it)."""
+    try:
         connection.rollback()
-    return QueryResult(columns, rows)
+    except sa_exc.SQLAlchemyError:
+        connection.invalidate()

@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from crawler.commands.base import EXIT_OK, UsageError, add_db_flag, print_rows
+from crawler.commands.base import EXIT_OK, UsageError, add_db_flag, print_rows, stream_rows
 from storage.engine import open_engine, resolve_database_url
-from storage.errors import QueryError
+from storage.errors import QueryError, QueryInterrupted
 from storage.filters import ArticleFilter, parse_day_or_time
 
 OUTPUT_FORMATS = ("table", "json", "csv")
@@ -188,18 +188,61 @@ def _terminate_as_interrupt() -> Iterator[None]:
 def _register_sql(sub: Any) -> None:
     parser = sub.add_parser("sql", help="run one read-only SQL query")
     parser.add_argument("query", help="SELECT / WITH / VALUES / EXPLAIN (PRAGMA on SQLite)")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS",
+                        help="cancel the query after SECONDS (default "
+                             "$CLEANWIRE_SQL_TIMEOUT or 30)")
+    parser.add_argument("--limit", type=int, metavar="N",
+                        help=f"at most N rows (default {DEFAULT_SQL_ROWS:,}; 0: all)")
     _add_format_flag(parser)
     add_db_flag(parser)
     parser.set_defaults(func=cmd_sql)
 
 
-def cmd_sql(args: argparse.Namespace) -> int:
-    from storage.readonly import run_query
+DEFAULT_SQL_ROWS = 10_000
+MAX_SQL_TIMEOUT = 2_000_000  # seconds: PostgreSQL's statement_timeout is at most 2^31 - 1 ms
 
-    with _reader(args) as engine:
-        result = run_query(engine, args.query)
-    print_rows(result.columns, [list(r) for r in result.rows], args.format)
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from crawler.config import setting
+    from storage.readonly import Cancel, QueryLimits, open_query
+
+    timeout = args.timeout if args.timeout is not None else setting("CLEANWIRE_SQL_TIMEOUT")
+    if not 0 < timeout <= MAX_SQL_TIMEOUT:
+        raise UsageError(f"--timeout must be more than 0 and at most {MAX_SQL_TIMEOUT:,} "
+                         "seconds")
+    limit = DEFAULT_SQL_ROWS if args.limit is None else args.limit
+    if limit < 0:
+        raise UsageError("--limit must be 0 (all rows) or more")
+    limits = QueryLimits(timeout=timeout, max_rows=limit or None)
+    cancel = Cancel()
+    with _signals_cancel(cancel), _reader(args) as engine:
+        if args.verbose:
+            print(f"sql: running the query (time limit {timeout:g} s, "
+                  f"{f'at most {limit:,} rows' if limit else 'all rows'})", file=sys.stderr)
+        with open_query(engine, args.query, limits, cancel) as stream:
+            shown = stream_rows(stream.columns, stream.rows, args.format)
+    if stream.cut:
+        print(f"cleanwire: sql: showing the first {shown:,} rows; the query has more "
+              "(--limit N for more, --limit 0 for all)", file=sys.stderr)
     return EXIT_OK
+
+
+@contextmanager
+def _signals_cancel(cancel: Any) -> Iterator[None]:
+    """Ctrl-C and SIGTERM cancel the running query where it runs (storage.readonly.Cancel);
+    a second signal stops at once."""
+
+    def stop(signum: int, _frame: Any) -> None:
+        if cancel.signum is not None:
+            raise QueryInterrupted(cancel.signum)
+        cancel.press(signum)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 # --- stats ------------------------------------------------------------------------

@@ -121,6 +121,31 @@ def render_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str)
     return "\n".join(lines)
 
 
+def stream_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) -> int:
+    """rows on stdout as print_rows shows them, written as they come (JSON, CSV) or, for a
+    table, kept as cut cells until the widths are known; returns the number of rows."""
+    out = sys.stdout
+    count = 0
+    if fmt == "table":
+        cells = [[_cell(v) for v in r] for r in rows]
+        print_rows(columns, cells, fmt)
+        return len(cells)
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+        return count
+    out.write("[")
+    for count, row in enumerate(rows, 1):
+        record = dict(zip(columns, row, strict=False))
+        out.write(("\n " if count == 1 else ",\n ")
+                  + json.dumps(record, ensure_ascii=False, default=str))
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
 def _cell(value: Any, limit: int = 80) -> str:
     text = "" if value is None else str(value).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
