@@ -46,6 +46,7 @@ class WorkerLifecycle:
         self.idle = settings.getfloat("CLEANWIRE_REDIS_IDLE")
         self.ttl = max(1.0, settings.getfloat("CLEANWIRE_REDIS_HEARTBEAT_TTL"))
         self.crawl_id = settings.get("CLEANWIRE_REDIS_CRAWL_ID") or ""
+        self.crawl_ttl = settings.getfloat("CLEANWIRE_REDIS_CRAWL_TTL")
         self.queue: SharedQueue | None = None
         self.idle_since: float | None = None
         self._timer: LoopingCall | None = None
@@ -56,7 +57,8 @@ class WorkerLifecycle:
     def from_crawler(cls, crawler: Any) -> WorkerLifecycle:
         if not crawler.settings.get("CLEANWIRE_REDIS_URL"):
             raise NotConfigured("not a shared crawl (no CLEANWIRE_REDIS_URL)")
-        extension = cls(crawler, connect(crawler.settings.get("CLEANWIRE_REDIS_URL")))
+        extension = cls(crawler, connect(crawler.settings.get("CLEANWIRE_REDIS_URL"),
+                                         crawler.settings))
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -64,7 +66,7 @@ class WorkerLifecycle:
 
     def spider_opened(self, spider: Any) -> None:
         self.queue = SharedQueue(self.server, spider, SiteKeys(self.prefix, spider.profile.name),
-                                 self.worker)
+                                 self.worker, self.crawl_ttl)
         if self.work:
             self._beat()
             # a thread, so that a reactor busy for a while (a big batch, a slow parse) does
@@ -112,6 +114,10 @@ class WorkerLifecycle:
         self._reap()
         if self.queue.pending() > 0:
             self.idle_since = None
+            # idle here yet work in flight somewhere: is any of it listed as ours but lost?
+            return_orphans = getattr(self.crawler.engine.scheduler, "return_orphans", None)
+            if return_orphans is not None:
+                return_orphans()
             raise DontCloseSpider
         now = time.monotonic()
         if self.idle_since is None:
@@ -140,7 +146,7 @@ def run_worker(process: CrawlerProcess, start: Callable[[Any], Any], prefix: str
         install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
     from twisted.internet import reactor
 
-    server = connect(process.settings.get("CLEANWIRE_REDIS_URL"))
+    server = connect(process.settings.get("CLEANWIRE_REDIS_URL"), process.settings)
     running: set[str] = set()
     idle_since = time.monotonic()
     lost: list[str] = []
