@@ -511,6 +511,8 @@ def test_a_redis_stall_longer_than_the_socket_timeout_wedges_nothing(site, tmp_p
            "CLEANWIRE_REDIS_PREFIX": "stall"}
     with private_redis() as (redis_proc, url):
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
         client = redis.Redis.from_url(url)
         first = cleanwire("crawl", site.url("/"), "--redis", url, *BOUNDS, env=env)
@@ -526,9 +528,14 @@ def test_a_redis_stall_longer_than_the_socket_timeout_wedges_nothing(site, tmp_p
             time.sleep(0.05)
         redis_proc.send_signal(signal.SIGSTOP)
         try:
-            # paused until every worker has had a call time out (a heartbeat, at least)
+            # paused until every worker has had a call time out (a heartbeat, at least), then
+            # for five more socket timeouts of a probe: past the heartbeats' TTL too
             for log in logs:
                 assert log.wait_for("Redis did not answer", 120), log.lines[-20:]
+            probe = redis.Redis.from_url(url, socket_timeout=1, retry=Retry(NoBackoff(), 0))
+            for _ in range(5):
+                with pytest.raises(redis.TimeoutError):
+                    probe.ping()
         finally:
             redis_proc.send_signal(signal.SIGCONT)
         codes = [w.wait(timeout=200) for w in workers]
