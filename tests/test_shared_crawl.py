@@ -562,6 +562,59 @@ def test_a_redis_stall_longer_than_the_socket_timeout_wedges_nothing(site, tmp_p
         client.close()
 
 
+def test_a_redis_stall_longer_than_the_retry_budget_ends_the_worker_in_one_line(site, tmp_path):
+    """Redis paused past CLEANWIRE_REDIS_RETRY_FOR: the worker gives up and exits 1 with one
+    line; once Redis is back, the next seed gives back what the dead worker held, a new
+    worker finishes the crawl (every page stored) and the seed after queues requests."""
+    env = {"CLEANWIRE_REDIS_SOCKET_TIMEOUT": "0.5", "CLEANWIRE_REDIS_RETRY_FOR": "2",
+           "CLEANWIRE_REDIS_HEARTBEAT_TTL": "2", "CLEANWIRE_REDIS_POLL": "0.2",
+           "CLEANWIRE_REDIS_PREFIX": "giveup"}
+    db = tmp_path / "news.db"
+    with private_redis() as (redis_proc, url):
+        import redis
+
+        client = redis.Redis.from_url(url)
+        seeded = cleanwire("crawl", site.url("/"), "--redis", url, *BOUNDS, env=env)
+        assert seeded.returncode == 0, seeded.stderr
+        keys = SiteKeys("giveup", site_name(site))
+        work = cleanwire_process("worker", "--redis", url, "--db", str(db), "--id", "stalled",
+                                 "--idle", "3", "--timeout", "10", *BOUNDS, env=env)
+        deadline = time.monotonic() + 60
+        while len(site.request_log) < 8:  # mid-crawl
+            assert time.monotonic() < deadline and work.poll() is None
+            time.sleep(0.05)
+        redis_proc.send_signal(signal.SIGSTOP)
+        try:
+            out, err = work.communicate(timeout=120)  # paused until the worker has given up
+        finally:
+            redis_proc.send_signal(signal.SIGCONT)
+        assert_one_line_error(subprocess.CompletedProcess(work.args, work.returncode, out, err),
+                              1, "shared queue unreachable")
+        deadline = time.monotonic() + 60
+        while client.exists(keys.heartbeat("stalled")):  # its heartbeat runs out
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+
+        again = cleanwire("crawl", site.url("/"), "--redis", url, *BOUNDS, env=env)
+        assert again.returncode == 0, again.stderr
+        assert not client.exists(keys.inflight("stalled"))  # given back by the seeder
+        assert client.zcard(keys.requests) > 0
+        finish(cleanwire_process("worker", "--redis", url, "--db", str(db), "--id", "next",
+                                 "--idle", "3", "--timeout", "10", *BOUNDS, env=env))
+        expected = {a.url(site.base_url) for a in site.site.articles}
+        stored = {u for (u,) in rows(db, "select url from articles")}
+        assert expected <= stored, sorted(expected - stored)
+        assert sorted(k.decode() for k in client.scan_iter("giveup:*")
+                      if b":worker:" not in k) == []
+
+        last = cleanwire("crawl", site.url("/"), "--redis", url, *BOUNDS, env=env)
+        assert last.returncode == 0, last.stderr
+        queued = [int(line.split(": ")[2].split()[0]) for line in last.stdout.splitlines()
+                  if "start requests queued" in line]
+        assert queued and queued[0] > 0, last.stdout
+        client.close()
+
+
 def test_a_stopped_worker_leaves_the_rest_of_the_crawl_to_others(site, shared, pg_db):
     seed(site, shared)
     keys = shared.keys(site_name(site))
