@@ -213,11 +213,13 @@ def test_a_retried_pop_ack_or_push_does_its_work_once(shared):
     assert queue.ack(["pop-1"]) == 1 and queue.ack(["pop-1"]) == 0  # the retried ack: a no-op
     assert queue.held() == {"pop-2"} and shared.client.zcard(keys.inflight("w1")) == 1
     assert queue.pop(pop_id="pop-1") is not None  # (ids are never reused; this one pops anew)
+    assert queue.requeue_own(["pop-1", "unknown"]) == 1  # gives back only the pops named
+    assert queue.held() == {"pop-2"} and len(queue) == 1
 
     data = dumps({"url": "http://site/new", "priority": 0})
     assert queue.add(data, 0, "fp-new") == 1
     assert queue.add(data, 0, "fp-new") == 0  # the retry: seen, and queued once
-    assert shared.client.zcount(keys.requests, "-inf", "+inf") == 1
+    assert len(queue) == 2 and shared.client.zscore(keys.requests, data) is not None
     # every crawl key expires unless pops, acks and pushes keep renewing it
     for key in (keys.spec, keys.requests, keys.seen, keys.workers, keys.inflight("w1"),
                 keys.pops("w1")):
@@ -500,6 +502,27 @@ class _Lines:
     def text(self) -> str:
         self._reader.join(60)
         return "".join(self.lines)
+
+
+def test_a_request_in_a_live_workers_set_that_it_never_received_is_given_back(site, shared,
+                                                                              tmp_path):
+    """The wedge of issue 21: a request sits in a live worker's in-flight set, but the worker
+    never received it (a pop whose reply was lost). Its heartbeat keeps it from being
+    reaped; once idle, the worker gives it back and fetches it, and the crawl ends."""
+    seed(site, shared)
+    keys = shared.keys(site_name(site))
+    queue = SharedQueue(shared.client, _spider(), keys, "w1")
+    # the pop script ran, its reply never reached the worker
+    lost = queue._pop(keys=queue._own_keys(), args=["w1", "lost-reply", queue.ttl_ms])
+    assert lost and shared.client.zcard(keys.inflight("w1")) == 1
+    db = tmp_path / "news.db"
+    out = finish(cleanwire_process("worker", "--redis", REDIS_URL, "--db", str(db), "--id", "w1",
+                                   "--idle", "3", "--timeout", "10", *BOUNDS, env=shared.env))
+    assert "crawl of" in out
+    assert loads(lost)["url"] in {u for (u,) in rows(db, "select url from fetches")}
+    counts = json.loads(rows(db, "select counts from crawl_runs")[0][0])
+    assert counts["orphans_returned"] == 1
+    assert shared.leftovers() == []
 
 
 def test_a_redis_stall_longer_than_the_socket_timeout_wedges_nothing(site, tmp_path):

@@ -102,10 +102,12 @@ def connect(url: str | None, settings: Any = None) -> Any:
     if not url:
         raise SharedQueueError("no Redis URL (give --redis URL or set CLEANWIRE_REDIS_URL)")
     timeout = get("CLEANWIRE_REDIS_SOCKET_TIMEOUT")
+    retry = PatientRetry(get("CLEANWIRE_REDIS_RETRY_FOR"))
+    retry.given_up = True  # the first call, here, fails at once: say so in one line
     try:
         server = redis.Redis.from_url(url, socket_connect_timeout=min(5.0, timeout),
                                       socket_timeout=timeout, health_check_interval=30,
-                                      retry=PatientRetry(get("CLEANWIRE_REDIS_RETRY_FOR")))
+                                      retry=retry)
         server.ping()
     except (redis.RedisError, ValueError) as exc:
         first = (str(exc).splitlines() or [type(exc).__name__])[0]

@@ -8,7 +8,8 @@ A popped request stays in the worker's in-flight set until what it produced is
 durable: its callback has run, every item it yielded has passed the pipelines, and
 the StorePipeline has committed the batch holding them (signals.batch_stored). A
 request that leads to another (a redirect, a retry) is acked once its successor is
-in the shared queue. Whatever is still in flight when the worker closes goes back
+in the shared queue. Tokens are pop ids (crawler/shared/queue.py: a retried pop or ack
+does its work once). Whatever is still in flight when the worker closes goes back
 to the queue; a worker that dies has its in-flight requests requeued by the others
 (crawler/shared/worker.py).
 """

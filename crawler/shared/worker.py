@@ -1,14 +1,16 @@
 """Workers of a shared crawl: heartbeat, requeueing for dead workers, stopping when idle,
 and the worker process's loop over the sites with a crawl in progress.
 
-WorkerLifecycle (an extension, on when CLEANWIRE_REDIS_URL is set) renews this
-worker's heartbeat from a thread every third of CLEANWIRE_REDIS_HEARTBEAT_TTL, and as
-often, and at each idle moment, moves the in-flight requests of workers whose heartbeat expired back
-into the queue. A site's spider stays open while anything of its crawl is queued or
-in flight anywhere; once nothing has been for CLEANWIRE_REDIS_IDLE seconds, it ends the
-crawl in Redis (forgetting the seen URLs, so the next scheduled crawl starts afresh)
-and closes. run_worker() starts a spider for every active site and, unless run
-forever, stops the process when no site has had work for the idle time.
+WorkerLifecycle (an extension, on when CLEANWIRE_REDIS_URL is set) renews this worker's
+heartbeat from a thread every third of CLEANWIRE_REDIS_HEARTBEAT_TTL, and as often, and at
+each idle moment, moves the in-flight requests of workers whose heartbeat expired back into
+the queue; an idle worker also gives back any request Redis lists as its own but that it
+never received (SharedScheduler.return_orphans). A site's spider stays open while anything
+of its crawl is queued or in flight anywhere; once nothing has been for
+CLEANWIRE_REDIS_IDLE seconds, it ends the crawl in Redis (forgetting the seen URLs, so the
+next scheduled crawl starts afresh) and closes. run_worker() starts a spider for every
+active site and, unless run forever, stops the process when no site has had work for the
+idle time.
 """
 
 from __future__ import annotations
