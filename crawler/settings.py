@@ -113,6 +113,9 @@ CLEANWIRE_REDIS_WORK = True  # False: only seed the queue (start URLs, feeds, si
 CLEANWIRE_REDIS_IDLE = 30.0  # seconds with nothing queued or in flight before a worker stops
 CLEANWIRE_REDIS_HEARTBEAT_TTL = 15.0  # a worker silent this long is dead: requeue its requests
 CLEANWIRE_REDIS_POLL = 1.0  # seconds between an idle worker's looks at the queue
+CLEANWIRE_REDIS_SOCKET_TIMEOUT = 10.0  # seconds one Redis call may take before it is retried
+CLEANWIRE_REDIS_RETRY_FOR = 60.0  # seconds a failing Redis call is retried before giving up
+CLEANWIRE_REDIS_CRAWL_TTL = 3600.0  # seconds without a pop or ack before a crawl's keys expire
 CLEANWIRE_REDIS_CRAWL_ID = ""  # set per site by the seeder / worker (from the crawl spec)
 CLEANWIRE_WORKER_ID = ""  # this process's name in a shared crawl ("": host-pid)
 

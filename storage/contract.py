@@ -152,6 +152,8 @@ class Counter(StrEnum):
     SITEMAPS_OVER_CAP = "cleanwire/sitemaps_over_cap"  # not fetched: Reason.TOO_MANY_SITEMAPS
     REQUEUED_FROM_DEAD_WORKERS = "cleanwire/requeued_from_dead_workers"
     REQUEUED_ON_CLOSE = "cleanwire/requeued_on_close"
+    # in this worker's in-flight set but never handed to it (a lost reply): given back
+    ORPHANS_RETURNED = "cleanwire/orphans_returned"
     QUEUE_ERROR = "cleanwire/queue_error"  # a text: why the shared queue was lost
     CLEAN_MS = "cleanwire/clean_ms"
     BOILERPLATE_LINES = "cleanwire/boilerplate_lines"
@@ -184,7 +186,7 @@ REFETCH_COUNTERS: Mapping[Revisit, Counter] = {
 RUN_COUNTERS: tuple[Counter, ...] = (
     Counter.KNOWN_ARTICLES, Counter.KNOWN_SKIPPED, Counter.NOT_MODIFIED,
     Counter.REFETCH_DUE, Counter.REFETCH_LASTMOD, Counter.REFETCH_FORCED,
-    Counter.REQUEUED_FROM_DEAD_WORKERS, Counter.REQUEUED_ON_CLOSE,
+    Counter.REQUEUED_FROM_DEAD_WORKERS, Counter.REQUEUED_ON_CLOSE, Counter.ORPHANS_RETURNED,
     Counter.ROBOTS_UNREACHABLE, Counter.DROPPED_URLS,
     Counter.SITEMAPS_TOO_DEEP, Counter.SITEMAPS_OVER_CAP, Counter.DECLARED_NON_ARTICLES,
 )

@@ -6,6 +6,7 @@ one PostgreSQL database. Real servers: Redis on 127.0.0.1:6379 and PostgreSQL on
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,7 +25,7 @@ from fixture_site import BROKEN_PATH, ROBOTS_PATH, SLOW_PATH, FixtureServer
 from pg_helpers import scratch_database
 from sqlalchemy import create_engine, text
 
-from crawler.shared.queue import SharedQueue, SiteKeys, dumps, loads
+from crawler.shared.queue import SharedQueue, SiteKeys, dumps, loads, publish_spec
 
 pytestmark = pytest.mark.slow
 
@@ -174,8 +176,133 @@ def test_queue_moves_requests_through_in_flight_and_back(shared):
     assert second.requeue_own() == 2 and len(second) == 2  # a graceful close returns them
     while second.pop() is not None:
         pass
-    second.ack(list(shared.client.zrange(keys.inflight("w2"), 0, -1)))
+    assert len(second.held()) == 2  # tokens are pop ids
+    assert second.ack(sorted(second.held())) == 2 and not shared.client.zcard(keys.inflight("w2"))
     assert second.finish("any") and not shared.client.exists(keys.seen, keys.workers)
+
+
+def _spider() -> Any:
+    import scrapy
+
+    class Spider(scrapy.Spider):
+        name = "s"
+
+        def parse(self, response):  # pragma: no cover - never called
+            pass
+
+    return Spider()
+
+
+def test_a_retried_pop_ack_or_push_does_its_work_once(shared):
+    """Each script run twice with the same arguments (the client's retry after a lost reply)
+    changes Redis once: the same request comes back, nothing else leaves the queue."""
+    import scrapy
+
+    spider = _spider()
+    keys = shared.keys("site")
+    queue = SharedQueue(shared.client, spider, keys, "w1", ttl=600)
+    publish_spec(shared.client, keys, json.dumps({"crawl_id": "c1"}), 600)
+    for i in range(3):
+        queue.push(scrapy.Request(f"http://site/{i}", priority=i))
+    request, token = queue.pop(pop_id="pop-1")
+    again, same = queue.pop(pop_id="pop-1")  # the retry
+    assert (again.url, same) == (request.url, token) == ("http://site/2", "pop-1")
+    assert len(queue) == 2 and shared.client.zcard(keys.inflight("w1")) == 1
+    assert queue.held() == {"pop-1"}
+    assert queue.pop(pop_id="pop-2")[0].url == "http://site/1"  # a new id pops anew
+    assert queue.ack(["pop-1"]) == 1 and queue.ack(["pop-1"]) == 0  # the retried ack: a no-op
+    assert queue.held() == {"pop-2"} and shared.client.zcard(keys.inflight("w1")) == 1
+    assert queue.pop(pop_id="pop-1") is not None  # (ids are never reused; this one pops anew)
+    assert queue.requeue_own(["pop-1", "unknown"]) == 1  # gives back only the pops named
+    assert queue.held() == {"pop-2"} and len(queue) == 1
+
+    data = dumps({"url": "http://site/new", "priority": 0})
+    assert queue.add(data, 0, "fp-new") == 1
+    assert queue.add(data, 0, "fp-new") == 0  # the retry: seen, and queued once
+    assert len(queue) == 2 and shared.client.zscore(keys.requests, data) is not None
+    # every crawl key expires unless pops, acks and pushes keep renewing it
+    for key in (keys.spec, keys.requests, keys.seen, keys.workers, keys.inflight("w1"),
+                keys.pops("w1")):
+        assert 0 < shared.client.pttl(key) <= 600_000, key
+    # a worker never reaps itself, even when its heartbeat lapsed (Redis was paused)
+    assert not shared.client.exists(keys.heartbeat("w1"))
+    assert queue.reap() == 0 and queue.held()
+
+
+def test_a_pop_retried_after_a_timeout_leaves_nothing_in_flight_unfetched():
+    """The cause of a wedged crawl, reproduced: Redis paused past the socket timeout, the
+    client retries the pop while the first attempt waits in Redis's buffer; both run once
+    Redis resumes. Only the request the worker received is in flight."""
+    import threading
+
+    import scrapy
+    from scrapy.settings import Settings
+
+    from crawler.shared.crawl import connect
+
+    with private_redis() as (redis_proc, url):
+        server = connect(url, Settings({"CLEANWIRE_REDIS_SOCKET_TIMEOUT": 0.3,
+                                        "CLEANWIRE_REDIS_RETRY_FOR": 120.0}))
+        keys = SiteKeys("stall", "site")
+        queue = SharedQueue(server, _spider(), keys, "w1")
+        for i in range(5):
+            queue.push(scrapy.Request(f"http://site/{i}", priority=i))
+        queue.ack([queue.pop()[1]])  # the pop script is loaded (else the stalled one gets NOSCRIPT)
+        retried = threading.Event()
+
+        class Watch(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                if "Redis did not answer" in record.getMessage():
+                    retried.set()
+
+        watch = Watch()
+        logging.getLogger("crawler.shared.crawl").addHandler(watch)
+        popped: list[Any] = []
+        try:
+            redis_proc.send_signal(signal.SIGSTOP)
+            popper = threading.Thread(target=lambda: popped.append(queue.pop()))
+            popper.start()
+            assert retried.wait(60)  # the first attempt timed out: it waits in Redis's buffer
+            redis_proc.send_signal(signal.SIGCONT)
+            popper.join(60)
+        finally:
+            logging.getLogger("crawler.shared.crawl").removeHandler(watch)
+        assert popped and popped[0] is not None
+        request, token = popped[0]
+        assert request.url == "http://site/3"
+        assert server.zcard(keys.inflight("w1")) == 1 and queue.held() == {token}
+        assert len(queue) == 3
+
+
+def test_seeding_anew_a_crawl_that_finished_unnoticed_or_expired(shared):
+    """The next seed of a site queues requests unless its crawl has work left: a crawl whose
+    last worker died after its work was done starts afresh, and so does an expired one."""
+    from crawler.profiles import SiteProfile
+    from crawler.shared.crawl import active_specs, publish
+
+    profile = SiteProfile(name="site", start_urls=("http://site/",))
+    keys = shared.keys("site")
+    first = publish(shared.client, shared.prefix, profile, ttl=600)
+    assert publish(shared.client, shared.prefix, profile, ttl=600).crawl_id != first.crawl_id
+    # work queued: a second seeder joins
+    queue = SharedQueue(shared.client, _spider(), keys, "dead", ttl=600)
+    current = json.loads(shared.client.get(keys.spec))["crawl_id"]
+    assert queue.add(dumps({"url": "http://site/a", "priority": 0}), 0, "fp-a") == 1
+    assert publish(shared.client, shared.prefix, profile, ttl=600).crawl_id == current
+    # in flight of a worker that died: given back, and joined
+    queue.pop(pop_id="p")
+    assert publish(shared.client, shared.prefix, profile, ttl=600).crawl_id == current
+    assert len(queue) == 1 and not shared.client.exists(keys.inflight("dead"))
+    # all done, but nobody cleared it (the last worker died first): a fresh crawl, fresh seen-set
+    queue.pop(pop_id="q")
+    queue.ack(["q"])
+    fresh = publish(shared.client, shared.prefix, profile, ttl=600)
+    assert fresh.crawl_id != current and not shared.client.exists(keys.seen)
+    # expired: forgotten by the workers, and the next seed starts afresh
+    shared.client.delete(keys.spec)
+    assert active_specs(shared.client, shared.prefix) == {}
+    assert not shared.client.sismember(keys.sites, "site")
+    assert publish(shared.client, shared.prefix, profile, ttl=600).crawl_id != fresh.crawl_id
 
 
 def test_seeder_only_queues_then_two_workers_share_the_crawl(site, shared, pg_db, tmp_path):
@@ -288,12 +415,13 @@ def test_a_plain_crawl_imports_nothing_of_the_shared_queue(site, tmp_path):
     assert proc.stdout.strip().splitlines()[-1] == "0 []", proc.stdout + proc.stderr
 
 
-def test_redis_going_away_ends_the_worker_in_one_line(site, tmp_path):
-    """A private Redis, shut down mid-crawl: the worker stops, says why in one line, exits 1,
-    and what it stored is intact."""
+@contextmanager
+def private_redis() -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """A redis-server of the test's own (it may be stopped, paused, resumed): (process, URL)."""
     import shutil
     import socket
 
+    redis = pytest.importorskip("redis")
     server = shutil.which("redis-server")
     if server is None:
         pytest.skip("redis-server not installed (needed to start a Redis of this test's own)")
@@ -304,10 +432,7 @@ def test_redis_going_away_ends_the_worker_in_one_line(site, tmp_path):
                                    "--save", "", "--appendonly", "no"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
-    db = tmp_path / "news.db"
     try:
-        import redis
-
         client = redis.Redis.from_url(url)
         deadline = time.monotonic() + 10
         while True:
@@ -317,22 +442,200 @@ def test_redis_going_away_ends_the_worker_in_one_line(site, tmp_path):
             except redis.ConnectionError:
                 assert time.monotonic() < deadline
                 time.sleep(0.05)
+        client.close()
+        yield redis_proc, url
+    finally:
+        redis_proc.send_signal(signal.SIGCONT)
+        redis_proc.terminate()
+        redis_proc.wait(timeout=10)
+
+
+def test_redis_going_away_ends_the_worker_in_one_line(site, tmp_path):
+    """A private Redis, shut down mid-crawl: the worker stops, says why in one line, exits 1,
+    and what it stored is intact."""
+    db = tmp_path / "news.db"
+    with private_redis() as (_, url):
         site.slow_seconds = 2
         proc = cleanwire("crawl", site.url("/"), "--redis", url)
         assert proc.returncode == 0, proc.stderr
-        work = cleanwire_process("worker", "--redis", url, "--db", str(db), "--idle", "30")
+        # (retrying a refused connection for 2 s, not the default 60 s)
+        work = cleanwire_process("worker", "--redis", url, "--db", str(db), "--idle", "30",
+                                 env={"CLEANWIRE_REDIS_RETRY_FOR": "2"})
         deadline = time.monotonic() + 60
         while len(site.request_log) < 8:
             assert time.monotonic() < deadline and work.poll() is None
             time.sleep(0.05)
-    finally:
-        redis_proc.terminate()
-        redis_proc.wait(timeout=10)
     out, err = work.communicate(timeout=120)
     assert_one_line_error(subprocess.CompletedProcess(work.args, work.returncode, out, err), 1,
                           "shared queue unreachable")
     assert rows(db, "pragma integrity_check") == [("ok",)]
     assert rows(db, "select count(*) from fetches")[0][0] >= 1
+
+
+class _Lines:
+    """A background process's stderr, read as it comes, with an event per awaited text."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        import threading
+
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, args=(proc,), daemon=True)
+        self._reader.start()
+
+    def _read(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self.lines.append("")  # EOF
+            self._changed.notify_all()
+
+    def wait_for(self, text: str, timeout: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(
+                lambda: any(text in line for line in self.lines) or "" in self.lines, timeout
+            ) and any(text in line for line in self.lines)
+
+    def text(self) -> str:
+        self._reader.join(60)
+        return "".join(self.lines)
+
+
+def test_a_request_in_a_live_workers_set_that_it_never_received_is_given_back(site, shared,
+                                                                              tmp_path):
+    """The wedge of issue 21: a request sits in a live worker's in-flight set, but the worker
+    never received it (a pop whose reply was lost). Its heartbeat keeps it from being
+    reaped; once idle, the worker gives it back and fetches it, and the crawl ends."""
+    seed(site, shared)
+    keys = shared.keys(site_name(site))
+    queue = SharedQueue(shared.client, _spider(), keys, "w1")
+    # the pop script ran, its reply never reached the worker
+    lost = queue._pop(keys=queue._own_keys(), args=["w1", "lost-reply", queue.ttl_ms])
+    assert lost and shared.client.zcard(keys.inflight("w1")) == 1
+    db = tmp_path / "news.db"
+    out = finish(cleanwire_process("worker", "--redis", REDIS_URL, "--db", str(db), "--id", "w1",
+                                   "--idle", "3", "--timeout", "10", *BOUNDS, env=shared.env))
+    assert "crawl of" in out
+    assert loads(lost)["url"] in {u for (u,) in rows(db, "select url from fetches")}
+    counts = json.loads(rows(db, "select counts from crawl_runs")[0][0])
+    assert counts["orphans_returned"] == 1
+    assert shared.leftovers() == []
+
+
+def test_a_redis_stall_longer_than_the_socket_timeout_wedges_nothing(site, tmp_path):
+    """Redis paused (SIGSTOP) past the workers' socket timeout, then resumed: the workers
+    retry their (idempotent) calls, every page is stored, the workers end, the crawl's keys
+    are gone and the next seed of the site queues requests."""
+    env = {"CLEANWIRE_REDIS_SOCKET_TIMEOUT": "1", "CLEANWIRE_REDIS_RETRY_FOR": "240",
+           "CLEANWIRE_REDIS_HEARTBEAT_TTL": "2", "CLEANWIRE_REDIS_POLL": "0.2",
+           "CLEANWIRE_REDIS_PREFIX": "stall"}
+    with private_redis() as (redis_proc, url):
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        client = redis.Redis.from_url(url)
+        first = cleanwire("crawl", site.url("/"), "--redis", url, *BOUNDS, env=env)
+        assert first.returncode == 0 and "start requests queued" in first.stdout, first.stderr
+        dbs = [tmp_path / f"w{i}.db" for i in (1, 2)]
+        workers = [cleanwire_process("worker", "--redis", url, "--db", str(db), "--id", f"w{i}",
+                                     "--idle", "3", "--timeout", "10", "-v", *BOUNDS, env=env)
+                   for i, db in enumerate(dbs, 1)]
+        logs = [_Lines(w) for w in workers]
+        deadline = time.monotonic() + 60
+        while len(site.request_log) < 8:  # mid-crawl
+            assert time.monotonic() < deadline and all(w.poll() is None for w in workers)
+            time.sleep(0.05)
+        redis_proc.send_signal(signal.SIGSTOP)
+        try:
+            # paused until every worker has had a call time out (a heartbeat, at least), then
+            # for five more socket timeouts of a probe: past the heartbeats' TTL too
+            for log in logs:
+                assert log.wait_for("Redis did not answer", 120), log.lines[-20:]
+            probe = redis.Redis.from_url(url, socket_timeout=1, retry=Retry(NoBackoff(), 0))
+            for _ in range(5):
+                with pytest.raises(redis.TimeoutError):
+                    probe.ping()
+        finally:
+            redis_proc.send_signal(signal.SIGCONT)
+        codes = [w.wait(timeout=200) for w in workers]
+        errs = [log.text() for log in logs]
+        outs = [w.stdout.read() for w in workers if w.stdout is not None]
+        assert codes == [0, 0], errs
+        assert not any("Traceback" in e for e in errs), errs
+        assert all("crawl of" in out for out in outs), outs
+
+        expected = {a.url(site.base_url) for a in site.site.articles}
+        stored = set().union(*({u for (u,) in rows(db, "select url from articles")}
+                               for db in dbs if db.exists()))
+        assert expected <= stored, sorted(expected - stored)
+        # the crawl ended: its keys are gone (worker heartbeats expire by themselves)
+        left = sorted(k.decode() for k in client.scan_iter("stall:*") if b":worker:" not in k)
+        assert left == [], left
+
+        site.reset_counts()
+        again = cleanwire("crawl", site.url("/"), "--redis", url, *BOUNDS, env=env)
+        assert again.returncode == 0, again.stderr
+        queued = [int(line.split(": ")[2].split()[0]) for line in again.stdout.splitlines()
+                  if "start requests queued" in line]
+        assert queued and queued[0] > 0, again.stdout
+        client.close()
+
+
+def test_a_redis_stall_longer_than_the_retry_budget_ends_the_worker_in_one_line(site, tmp_path):
+    """Redis paused past CLEANWIRE_REDIS_RETRY_FOR: the worker gives up and exits 1 with one
+    line; once Redis is back, the next seed gives back what the dead worker held, a new
+    worker finishes the crawl (every page stored) and the seed after queues requests."""
+    env = {"CLEANWIRE_REDIS_SOCKET_TIMEOUT": "0.5", "CLEANWIRE_REDIS_RETRY_FOR": "2",
+           "CLEANWIRE_REDIS_HEARTBEAT_TTL": "2", "CLEANWIRE_REDIS_POLL": "0.2",
+           "CLEANWIRE_REDIS_PREFIX": "giveup"}
+    db = tmp_path / "news.db"
+    with private_redis() as (redis_proc, url):
+        import redis
+
+        client = redis.Redis.from_url(url)
+        seeded = cleanwire("crawl", site.url("/"), "--redis", url, *BOUNDS, env=env)
+        assert seeded.returncode == 0, seeded.stderr
+        keys = SiteKeys("giveup", site_name(site))
+        work = cleanwire_process("worker", "--redis", url, "--db", str(db), "--id", "stalled",
+                                 "--idle", "3", "--timeout", "10", *BOUNDS, env=env)
+        deadline = time.monotonic() + 60
+        while len(site.request_log) < 8:  # mid-crawl
+            assert time.monotonic() < deadline and work.poll() is None
+            time.sleep(0.05)
+        redis_proc.send_signal(signal.SIGSTOP)
+        try:
+            out, err = work.communicate(timeout=120)  # paused until the worker has given up
+        finally:
+            redis_proc.send_signal(signal.SIGCONT)
+        assert_one_line_error(subprocess.CompletedProcess(work.args, work.returncode, out, err),
+                              1, "shared queue unreachable")
+        deadline = time.monotonic() + 60
+        while client.exists(keys.heartbeat("stalled")):  # its heartbeat runs out
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+
+        again = cleanwire("crawl", site.url("/"), "--redis", url, *BOUNDS, env=env)
+        assert again.returncode == 0, again.stderr
+        assert not client.exists(keys.inflight("stalled"))  # given back by the seeder
+        assert client.zcard(keys.requests) > 0
+        finish(cleanwire_process("worker", "--redis", url, "--db", str(db), "--id", "next",
+                                 "--idle", "3", "--timeout", "10", *BOUNDS, env=env))
+        expected = {a.url(site.base_url) for a in site.site.articles}
+        stored = {u for (u,) in rows(db, "select url from articles")}
+        assert expected <= stored, sorted(expected - stored)
+        assert sorted(k.decode() for k in client.scan_iter("giveup:*")
+                      if b":worker:" not in k) == []
+
+        last = cleanwire("crawl", site.url("/"), "--redis", url, *BOUNDS, env=env)
+        assert last.returncode == 0, last.stderr
+        queued = [int(line.split(": ")[2].split()[0]) for line in last.stdout.splitlines()
+                  if "start requests queued" in line]
+        assert queued and queued[0] > 0, last.stdout
+        client.close()
 
 
 def test_a_stopped_worker_leaves_the_rest_of_the_crawl_to_others(site, shared, pg_db):

@@ -8,7 +8,8 @@ A popped request stays in the worker's in-flight set until what it produced is
 durable: its callback has run, every item it yielded has passed the pipelines, and
 the StorePipeline has committed the batch holding them (signals.batch_stored). A
 request that leads to another (a redirect, a retry) is acked once its successor is
-in the shared queue. Whatever is still in flight when the worker closes goes back
+in the shared queue. Tokens are pop ids (crawler/shared/queue.py: a retried pop or ack
+does its work once). Whatever is still in flight when the worker closes goes back
 to the queue; a worker that dies has its in-flight requests requeued by the others
 (crawler/shared/worker.py).
 """
@@ -59,18 +60,21 @@ class SharedScheduler(Scheduler):
         self.work = settings.getbool("CLEANWIRE_REDIS_WORK")
         self.storing = settings.getbool("CLEANWIRE_STORE")
         self.queue: SharedQueue | None = None
+        self.ttl = settings.getfloat("CLEANWIRE_REDIS_CRAWL_TTL")
         self.max_pages = 0
-        self._open: dict[bytes, int] = {}  # token -> outputs not through the pipelines yet
-        self._had_items: set[bytes] = set()
-        self._item_tokens: dict[int, bytes] = {}  # id(item) -> token
-        self._waiting: list[bytes] = []  # finished, to ack once the next batch cut commits
-        self._cuts: dict[int, list[bytes]] = {}  # batch -> tokens its commit makes durable
+        self._held: set[str] = set()  # tokens (pop ids) handed to the engine, not acked yet
+        self._open: dict[str, int] = {}  # token -> outputs not through the pipelines yet
+        self._had_items: set[str] = set()
+        self._item_tokens: dict[int, str] = {}  # id(item) -> token
+        self._waiting: list[str] = []  # finished, to ack once the next batch cut commits
+        self._cuts: dict[int, list[str]] = {}  # batch -> tokens its commit makes durable
         self._store_failed = False
         self.lost: str | None = None  # why the shared queue stopped answering
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedScheduler:
-        scheduler = cls(crawler, connect(crawler.settings.get("CLEANWIRE_REDIS_URL")))
+        scheduler = cls(crawler, connect(crawler.settings.get("CLEANWIRE_REDIS_URL"),
+                                         crawler.settings))
         engine = crawler.engine
         if engine is not None and hasattr(engine, "_SLOT_HEARTBEAT_INTERVAL"):
             # an idle worker looks at the shared queue this often (Scrapy's default: 5 s)
@@ -90,7 +94,7 @@ class SharedScheduler(Scheduler):
     def open(self, spider: Any) -> None:
         self.spider = spider
         keys = SiteKeys(self.prefix, spider.profile.name)
-        self.queue = SharedQueue(self.server, spider, keys, self.worker)
+        self.queue = SharedQueue(self.server, spider, keys, self.worker, self.ttl)
         self.df = UrlKeyDupeFilter(self.server, key=keys.seen)
         self.max_pages = spider.max_pages
         queued = len(self.queue)
@@ -106,6 +110,9 @@ class SharedScheduler(Scheduler):
                 self.queue.ack(self._waiting)
             self._waiting = []
             returned = self.queue.requeue_own()
+            self._held.clear()
+            if not self.work:
+                self.queue.renew()  # a seeder: the crawl's keys expire unless worked on
         except QueueUnavailable as exc:
             self._lose(exc)
             return
@@ -130,17 +137,20 @@ class SharedScheduler(Scheduler):
         if self.lost:
             return False
         try:
-            if not request.dont_filter and self.df.request_seen(request):
+            # seen-set, page budget and queue in one script: a retried call queues once
+            fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+            budget = self.max_pages if request.meta.get("cw_kind", "page") == "page" else 0
+            outcome = self.queue.add(self.queue._encode_request(request), request.priority,
+                                     fingerprint, budget)
+            if outcome == 0:
                 self.stats.inc_value(Counter.DUPLICATE_URLS)
-                queued = False
-            elif self._over_budget(request):
+            elif outcome < 0:
                 self.stats.inc_value(Counter.OVER_BUDGET)
-                queued = False
             else:
-                self.queue.push(request)
                 self.stats.inc_value("scheduler/enqueued/redis")
-                queued = True
+            queued = outcome > 0
             if token is not None:  # its successor is queued (or was seen): hand-off done
+                self._held.discard(token)
                 self.queue.ack([token])
         except (QueueUnavailable, RedisError) as exc:
             self._lose(exc)
@@ -158,6 +168,7 @@ class SharedScheduler(Scheduler):
         if popped is None:
             return None
         request, token = popped
+        self._held.add(token)
         request.meta[TOKEN] = token
         request.meta["cw_started"] = time.monotonic()
         self.stats.inc_value("scheduler/dequeued/redis")
@@ -172,21 +183,31 @@ class SharedScheduler(Scheduler):
             self._lose(exc)
             return False
 
-    def _over_budget(self, request: Request) -> bool:
-        """max_pages counts page requests of all workers together."""
-        if not self.max_pages or request.meta.get("cw_kind", "page") != "page":
-            return False
-        assert self.queue is not None
-        return int(self.server.incr(self.queue.keys.pages)) > self.max_pages
+    def return_orphans(self) -> int:
+        """Give back what Redis lists in this worker's in-flight set but the worker never
+        received (a pop whose reply was lost); call it only while the engine is idle."""
+        if self.queue is None or self.lost:
+            return 0
+        try:
+            orphans = sorted(self.queue.held() - self._held)
+            returned = self.queue.requeue_own(orphans) if orphans else 0
+        except QueueUnavailable as exc:
+            self._lose(exc)
+            return 0
+        if returned:
+            logger.warning("returned %d requests this worker never received to the shared "
+                           "queue", returned)
+            self.stats.inc_value(Counter.ORPHANS_RETURNED, returned)
+        return returned
 
     # ---- acking: a request is finished once what it produced is stored -------------------
 
-    def _output_item(self, token: bytes, item: Any) -> None:
+    def _output_item(self, token: str, item: Any) -> None:
         self._open[token] = self._open.get(token, 1) + 1
         self._had_items.add(token)
         self._item_tokens[id(item)] = token
 
-    def _output_done(self, token: bytes) -> None:
+    def _output_done(self, token: str) -> None:
         self._open[token] = self._open.get(token, 1) - 1
         self._settle(token)
 
@@ -204,7 +225,7 @@ class SharedScheduler(Scheduler):
             self._open[token] = 0
             self._settle(token)
 
-    def _settle(self, token: bytes) -> None:
+    def _settle(self, token: str) -> None:
         if self._open.get(token, 1) > 0:
             return
         del self._open[token]
@@ -225,9 +246,10 @@ class SharedScheduler(Scheduler):
         if tokens and not self._store_failed:
             self._ack(tokens)
 
-    def _ack(self, tokens: list[bytes]) -> None:
-        if self.queue is None or self.lost:
+    def _ack(self, tokens: list[str]) -> None:
+        if self.queue is None or self.lost or not tokens:
             return
+        self._held.difference_update(tokens)
         try:
             self.queue.ack(tokens)
         except QueueUnavailable as exc:
@@ -249,16 +271,16 @@ class InflightMiddleware:
     def from_crawler(cls, crawler: Any) -> InflightMiddleware:
         return cls(crawler)
 
-    def _token(self, response: Any) -> bytes | None:
+    def _token(self, response: Any) -> str | None:
         request = getattr(response, "request", None)
         return request.meta.get(TOKEN) if request is not None else None
 
-    def _item(self, token: bytes, element: Any) -> None:
+    def _item(self, token: str, element: Any) -> None:
         if not isinstance(element, Request):
             self.crawler.signals.send_catch_log(cw_signals.output_item, token=token,
                                                 item=element)
 
-    def _done(self, token: bytes) -> None:
+    def _done(self, token: str) -> None:
         self.crawler.signals.send_catch_log(cw_signals.output_done, token=token)
 
     async def process_spider_output(self, response: Any, result: Any,

@@ -1,14 +1,16 @@
 """Workers of a shared crawl: heartbeat, requeueing for dead workers, stopping when idle,
 and the worker process's loop over the sites with a crawl in progress.
 
-WorkerLifecycle (an extension, on when CLEANWIRE_REDIS_URL is set) renews this
-worker's heartbeat from a thread every third of CLEANWIRE_REDIS_HEARTBEAT_TTL, and as
-often, and at each idle moment, moves the in-flight requests of workers whose heartbeat expired back
-into the queue. A site's spider stays open while anything of its crawl is queued or
-in flight anywhere; once nothing has been for CLEANWIRE_REDIS_IDLE seconds, it ends the
-crawl in Redis (forgetting the seen URLs, so the next scheduled crawl starts afresh)
-and closes. run_worker() starts a spider for every active site and, unless run
-forever, stops the process when no site has had work for the idle time.
+WorkerLifecycle (an extension, on when CLEANWIRE_REDIS_URL is set) renews this worker's
+heartbeat from a thread every third of CLEANWIRE_REDIS_HEARTBEAT_TTL, and as often, and at
+each idle moment, moves the in-flight requests of workers whose heartbeat expired back into
+the queue; an idle worker also gives back any request Redis lists as its own but that it
+never received (SharedScheduler.return_orphans). A site's spider stays open while anything
+of its crawl is queued or in flight anywhere; once nothing has been for
+CLEANWIRE_REDIS_IDLE seconds, it ends the crawl in Redis (forgetting the seen URLs, so the
+next scheduled crawl starts afresh) and closes. run_worker() starts a spider for every
+active site and, unless run forever, stops the process when no site has had work for the
+idle time.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class WorkerLifecycle:
         self.idle = settings.getfloat("CLEANWIRE_REDIS_IDLE")
         self.ttl = max(1.0, settings.getfloat("CLEANWIRE_REDIS_HEARTBEAT_TTL"))
         self.crawl_id = settings.get("CLEANWIRE_REDIS_CRAWL_ID") or ""
+        self.crawl_ttl = settings.getfloat("CLEANWIRE_REDIS_CRAWL_TTL")
         self.queue: SharedQueue | None = None
         self.idle_since: float | None = None
         self._timer: LoopingCall | None = None
@@ -56,7 +59,8 @@ class WorkerLifecycle:
     def from_crawler(cls, crawler: Any) -> WorkerLifecycle:
         if not crawler.settings.get("CLEANWIRE_REDIS_URL"):
             raise NotConfigured("not a shared crawl (no CLEANWIRE_REDIS_URL)")
-        extension = cls(crawler, connect(crawler.settings.get("CLEANWIRE_REDIS_URL")))
+        extension = cls(crawler, connect(crawler.settings.get("CLEANWIRE_REDIS_URL"),
+                                         crawler.settings))
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -64,7 +68,7 @@ class WorkerLifecycle:
 
     def spider_opened(self, spider: Any) -> None:
         self.queue = SharedQueue(self.server, spider, SiteKeys(self.prefix, spider.profile.name),
-                                 self.worker)
+                                 self.worker, self.crawl_ttl)
         if self.work:
             self._beat()
             # a thread, so that a reactor busy for a while (a big batch, a slow parse) does
@@ -112,6 +116,10 @@ class WorkerLifecycle:
         self._reap()
         if self.queue.pending() > 0:
             self.idle_since = None
+            # idle here yet work in flight somewhere: is any of it listed as ours but lost?
+            return_orphans = getattr(self.crawler.engine.scheduler, "return_orphans", None)
+            if return_orphans is not None:
+                return_orphans()
             raise DontCloseSpider
         now = time.monotonic()
         if self.idle_since is None:
@@ -140,7 +148,7 @@ def run_worker(process: CrawlerProcess, start: Callable[[Any], Any], prefix: str
         install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
     from twisted.internet import reactor
 
-    server = connect(process.settings.get("CLEANWIRE_REDIS_URL"))
+    server = connect(process.settings.get("CLEANWIRE_REDIS_URL"), process.settings)
     running: set[str] = set()
     idle_since = time.monotonic()
     lost: list[str] = []
