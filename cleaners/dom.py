@@ -1,4 +1,5 @@
-"""HTML text to an lxml tree, once per page, with bounds on hostile documents.
+"""HTML text to an lxml tree, once per page, with bounds on hostile documents; the small tree
+helpers the pruning stages share (text length, attached, drop).
 
 libxml2 stops at 256 levels of nesting and silently drops everything after
 the deepest point, and checks duplicate attributes in quadratic time; both are
@@ -187,3 +188,29 @@ def _bound(tree: lxml_html.HtmlElement, max_nodes: int, max_depth: int) -> None:
         for child in list(node):
             node.remove(child)
         node.text = text
+
+
+# ---- helpers the pruning stages (preclean, interstitials) share -------------------------------
+
+ANCHORS = etree.XPath(".//a")
+BODY = etree.XPath("//body")
+_TEXT_LEN = etree.XPath("string-length(normalize-space(.))")
+
+
+def text_len(node: lxml_html.HtmlElement) -> int:
+    """Characters of node's text, whitespace runs counted once."""
+    return int(_TEXT_LEN(node))
+
+
+def attached(node: lxml_html.HtmlElement, root: lxml_html.HtmlElement) -> bool:
+    """node is still in root's tree (an ancestor of it may have been dropped)."""
+    parent = node.getparent()
+    while parent is not None:
+        node, parent = parent, parent.getparent()
+    return node is root
+
+
+def drop(node: lxml_html.HtmlElement) -> None:
+    """Remove node and its text, keeping its tail; nothing when it is detached already."""
+    if node.getparent() is not None:
+        node.drop_tree()

@@ -19,6 +19,11 @@ from dataclasses import dataclass
 from lxml import html as lxml_html
 from lxml.etree import XPath
 
+from .dom import ANCHORS as _ANCHORS
+from .dom import BODY as _BODY
+from .dom import attached as _attached
+from .dom import drop as _drop
+from .dom import text_len as _text_len
 from .vocab_interstitials import (
     DIALOG_ROLES,
     INTERSTITIAL_PHRASES,
@@ -88,13 +93,10 @@ _NAMED = XPath(
     "//body//*[self::div or self::section or self::aside or self::form or self::dialog"
     " or self::footer or self::ul or self::table or self::iframe][@class or @id or @role"
     " or @aria-modal]")
-_TEXT_LEN = XPath("string-length(normalize-space(.))")
 _PARAGRAPHS = XPath("//body//p[not(ancestor::p)]")
 _INNER_PARAGRAPHS = XPath(".//p[not(ancestor::p)]")
 _TOP_ARTICLES = XPath("//body//article[not(ancestor::article)]")
 _H1 = XPath(".//h1")
-_ANCHORS = XPath(".//a")
-_BODY = XPath("//body")
 _VISIBLE_TEXT = XPath("//body//text()[not(parent::script or parent::style"
                       " or parent::noscript)]")
 _KEEP = frozenset({"html", "body", "main", "article"})
@@ -130,10 +132,6 @@ class PageSize:
     paragraphs: int
 
 
-def _text_len(node: lxml_html.HtmlElement) -> int:
-    return int(_TEXT_LEN(node))
-
-
 def _paragraph_len(nodes: list[lxml_html.HtmlElement]) -> int:
     return sum(_text_len(p) for p in nodes)
 
@@ -151,18 +149,6 @@ def holds_story(node: lxml_html.HtmlElement, size: PageSize) -> bool:
     if size.paragraphs == 0:
         return False
     return _paragraph_len(_INNER_PARAGRAPHS(node)) >= STORY_SHARE * size.paragraphs
-
-
-def _attached(node: lxml_html.HtmlElement, root: lxml_html.HtmlElement) -> bool:
-    parent = node.getparent()
-    while parent is not None:
-        node, parent = parent, parent.getparent()
-    return node is root
-
-
-def _drop(node: lxml_html.HtmlElement) -> None:
-    if node.getparent() is not None:
-        node.drop_tree()
 
 
 def is_interstitial_name(node: lxml_html.HtmlElement) -> bool:

@@ -32,6 +32,11 @@ from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
 
+from .dom import ANCHORS as _ANCHORS
+from .dom import BODY as _BODY
+from .dom import attached as _attached
+from .dom import drop as _drop
+from .dom import text_len as _text_len
 from .interstitials import prune_interstitials
 from .placement import link_key
 from .recover import descriptions, word_pairs
@@ -67,9 +72,6 @@ _CANDIDATES = XPath(
 )
 _WIDGETS = XPath("//textarea|//button|//select|//input")
 _STRUCTURAL = XPath("//nav|//footer|//aside|//form")
-_TEXT_LEN = XPath("string-length(normalize-space(.))")
-_ANCHORS = XPath(".//a")
-_BODY = XPath("//body")
 _HOLDS_STORY = XPath("boolean(.//article | .//*[@itemprop='articleBody'] | .//h1)")
 _KEEP = frozenset({"html", "body", "main", "article"})
 # <figure> around a <blockquote>: a quotation (pull quote, testimonial) as HTML defines it,
@@ -123,19 +125,8 @@ LEAD_COVER = 0.8
 LEAD_STORY_SHARE = 0.5
 
 
-def _text_len(node: lxml_html.HtmlElement) -> int:
-    return int(_TEXT_LEN(node))
-
-
 def _link_len(node: lxml_html.HtmlElement) -> int:
     return sum(len(" ".join(a.text_content().split())) for a in _ANCHORS(node))
-
-
-def _attached(node: lxml_html.HtmlElement, root: lxml_html.HtmlElement) -> bool:
-    parent = node.getparent()
-    while parent is not None:
-        node, parent = parent, parent.getparent()
-    return node is root
 
 
 def _is_furniture(node: lxml_html.HtmlElement, total: int, max_share: float = MAX_SHARE) -> bool:
@@ -146,11 +137,6 @@ def _is_furniture(node: lxml_html.HtmlElement, total: int, max_share: float = MA
     if total and length > max_share * total:
         return False
     return length < SHORT_CHARS or _link_len(node) >= LINK_DENSE * length
-
-
-def _drop(node: lxml_html.HtmlElement) -> None:
-    if node.getparent() is not None:
-        node.drop_tree()
 
 
 def _noise_candidates(

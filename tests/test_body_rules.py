@@ -6,6 +6,7 @@ back. Snippets in many languages; each test also checks what must stay.
 from __future__ import annotations
 
 import pytest
+from test_cleaner_text import story_page
 
 from cleaners import clean_page
 from cleaners.block import Block
@@ -133,15 +134,6 @@ HEADLINES = ("Storm closes the mountain pass for a week", "Library reopens after
              "Rail strike called off at the last minute", "New bridge opens to cyclists")
 
 
-def _page(body: str, lang: str = "en", head: str = "") -> bytes:
-    """A page with hashed class names: only the text and the DOM's shape can tell the noise."""
-    return (
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>Story</title>'
-        f'{head}</head><body><div id="root"><main><div class="css-k2j4x"><h1>Story</h1>'
-        f'<div class="css-9xq1w">{body}</div></div></main></div></body></html>'
-    ).encode()
-
-
 def _paras(*texts: str) -> str:
     return "".join(f"<p>{t}</p>" for t in texts)
 
@@ -151,7 +143,7 @@ def _links(*titles: str) -> str:
 
 
 def _text(body: str, lang: str = "en", head: str = "") -> str:
-    return clean_page(_page(body, lang, head), URL).text
+    return clean_page(story_page(body, lang, head=head), URL).text
 
 
 # --- 3. an interruption is not an ending --------------------------------------------------
@@ -370,7 +362,7 @@ def test_a_linked_intro_or_one_after_the_story_is_not_a_standfirst() -> None:
     from cleaners.dom import parse_html
     from cleaners.preclean import join_standfirsts
 
-    tree = parse_html(_page(body).decode())
+    tree = parse_html(story_page(body).decode())
     join_standfirsts(tree)
     container = tree.xpath("//*[@itemprop='articleBody']")[0]
     assert [p.text_content() for p in container.iter("p")] == list(story[:4])

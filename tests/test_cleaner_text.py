@@ -51,17 +51,18 @@ def _typed(*texts: str) -> list[Block]:
     return [Block("p", text) for text in texts]
 
 
-def _page(body: str, lang: str = "en", title: str = "Story") -> bytes:
-    """A page with hashed classes: only text rules can find the noise in it."""
+def story_page(body: str, lang: str = "en", title: str = "Story", head: str = "") -> bytes:
+    """A page with hashed classes: only the text and the DOM's shape can tell the noise in it
+    (also tests/test_body_rules.py's pages)."""
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
-        f'</head><body><div id="root"><main><div class="css-k2j4x"><h1>{title}</h1>'
+        f'{head}</head><body><div id="root"><main><div class="css-k2j4x"><h1>{title}</h1>'
         f'<div class="css-9xq1w">{body}</div></div></main></div></body></html>'
     ).encode()
 
 
 def _clean(body: str, lang: str = "en", options: CleanOptions | None = None) -> str:
-    return clean_page(_page(body, lang), "https://news.example.org/story/1", options).text
+    return clean_page(story_page(body, lang), "https://news.example.org/story/1", options).text
 
 
 def _paras(*texts: str) -> str:
@@ -356,7 +357,7 @@ def test_extract_blocks_are_typed() -> None:
 
     headline = "Mayor unveils new cycling strategy for the centre"
     html = _paras(EN[0]) + _links(headline) + _paras(*EN[1:])
-    blocks = extract_blocks(parse_html(_page(html).decode()), "")
+    blocks = extract_blocks(parse_html(story_page(html).decode()), "")
     assert all(isinstance(b, Block) and isinstance(b.text, str) for b in blocks)
     assert [b.text for b in blocks if b.link_only] == [headline]
     assert {b.kind for b in blocks} == {"head", "p"}
@@ -562,7 +563,7 @@ def test_collapsed_accordion_answers_kept(
     lang: str, question: str, answer: str, panel: str
 ) -> None:
     body = {"en": EN, "fr": FR}[lang]
-    html = _page(_paras(*body) + panel.format(q=question, a=answer), lang)
+    html = story_page(_paras(*body) + panel.format(q=question, a=answer), lang)
     text = clean_page(html, "https://news.example.org/story/1").text
     _assert_clean(text, (*body, answer), [])
 
@@ -572,7 +573,7 @@ def test_collapsed_accordion_answers_kept(
 def test_custom_html_block_named_embed_is_text() -> None:
     block = ("The new timetable, published in a table on the council's site, shows buses every "
              "ten minutes between seven and nine in the morning on all three new lines.")
-    html = _page(_paras(EN[0]) + f'<div class="html-embed w-embed"><p>{block}</p></div>'
+    html = story_page(_paras(EN[0]) + f'<div class="html-embed w-embed"><p>{block}</p></div>'
                  + _paras(*EN[1:]))
     text = clean_page(html, "https://news.example.org/story/1").text
     _assert_clean(text, (*EN, block), [])
@@ -619,7 +620,7 @@ def _long(body: tuple[str, ...]) -> tuple[str, ...]:
 def _prose_tree(lang: str, body: tuple[str, ...]):
     from cleaners.dom import parse_html
 
-    return parse_html(_page(_paras(*_long(body)), lang).decode())
+    return parse_html(story_page(_paras(*_long(body)), lang).decode())
 
 
 def test_justext_fallback_replaces_a_short_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -657,7 +658,7 @@ def test_fallback_trigger_measures_prose_not_links() -> None:
     from cleaners.dom import parse_html
 
     teasers = "".join(f'<p><a href="/{i}">{EN[i % 3]}</a></p>' for i in range(6))
-    tree = parse_html(_page(teasers + _paras(EN[0])).decode())
+    tree = parse_html(story_page(teasers + _paras(EN[0])).decode())
     assert fallback.prose_length(tree) == len(EN[0])
     assert fallback.needs_fallback(tree, 10, 10_000) == 0  # too little prose to matter
     tree = _prose_tree("en", EN)

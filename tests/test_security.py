@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pytest
 from bad_inputs.server import ARTICLE_PATH, TRAPS, HostileServer, gzip_bomb
 from cli_helpers import ROOT, TEST_ENV, rows
-from proc_probe import tree_pss_kib
+from proc_probe import descendants, tree_pss_kib
 from scrapy.http import HtmlResponse, Request
 from scrapy.settings import Settings
 
@@ -121,23 +121,6 @@ def test_sitemap_gunzip_stops_at_the_cap():
 
 # ---- sockets of a running crawl --------------------------------------------------------
 
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(stat.parent.name))
-    found, todo = {pid}, [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
 def _socket_inodes(pid: int) -> set[int]:
     inodes = set()
     try:
@@ -173,7 +156,7 @@ def _tcp_inodes(pid: int) -> tuple[set[int], set[int]]:
 def _listeners(pid: int) -> tuple[set[int], set[int]]:
     """(listening TCP sockets owned by pid's process tree, all its TCP sockets)."""
     listening, every = _tcp_inodes(pid)
-    owned = set().union(*(_socket_inodes(p) for p in _descendants(pid)))
+    owned = set().union(*(_socket_inodes(p) for p in descendants(pid)))
     return owned & listening, owned & every
 
 
