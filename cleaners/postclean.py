@@ -305,11 +305,6 @@ def _story_span(blocks: list[Block]) -> tuple[int, set[int]]:
     return len(blocks), dropped
 
 
-def _cut_index(blocks: list[Block]) -> int:
-    """Where the story ends (see _story_span)."""
-    return _story_span(blocks)[0]
-
-
 def is_widget_line(line: str) -> bool:
     return len(line) <= SHORT_LINE and bool(_WIDGET.match(normalise_line(line)))
 
