@@ -63,6 +63,34 @@ def revisit_check() -> str:
     return f"revisit IS NULL OR revisit IN ({listed})"
 
 
+class VersionReason(StrEnum):
+    """article_versions.reason: what made the text that replaced an archived version."""
+
+    REFETCH = "refetch"  # a crawl fetched the page again and its text or title changed
+    RECLEAN = "reclean"  # `cleanwire reclean` cleaned the stored capture again
+
+
+class CaptureSource(StrEnum):
+    """captures.source: how a WARC record came to be in the store."""
+
+    CRAWL = "crawl"  # written by a crawl, scrape or worker (crawler's capture writer)
+    IMPORT = "import"  # a record of a WARC file given to `cleanwire import-warc`
+
+
+class FieldSource(StrEnum):
+    """articles.title_source / author_source / date_source: where a field was read."""
+
+    JSON_LD = "json-ld"
+    META = "meta"  # <meta> tags: OpenGraph, Dublin Core, article:*, citation_*
+    MICRODATA = "microdata"  # itemprop
+    BYLINE = "byline"  # a byline or dateline in the page's markup
+    HEADING = "heading"  # the page's <h1>
+    TITLE_TAG = "title"  # <title>
+    URL = "url"  # the page's URL (a /2024/05/01/ path)
+    TEXT = "text"  # the article text itself
+    HTTP = "http"  # HTTP Last-Modified
+
+
 def page_type_outcome(page_type: str) -> Outcome:
     """The outcome of a cleaned page the cleaner did not call an article."""
     outcome = Outcome(page_type)

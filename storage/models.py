@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -143,6 +144,13 @@ class Article(Base):
     # edit tracking (see storage/versions.py): 1 for the first text seen, +1 per change;
     # earlier versions are rows of article_versions
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # provenance (issue 23): the raw capture this text was cleaned from, the cleaner that
+    # cleaned it, and where each metadata field came from (storage.contract.FieldSource)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), index=True)
+    cleaner_version: Mapped[str | None] = mapped_column(String(40))
+    title_source: Mapped[str | None] = mapped_column(String(20))
+    author_source: Mapped[str | None] = mapped_column(String(20))
+    date_source: Mapped[str | None] = mapped_column(String(20))
 
 
 class Fetch(Base):
@@ -183,6 +191,36 @@ class ArticleVersion(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))
     modified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # as the page said
     fetched_at: Mapped[datetime] = mapped_column(UtcDateTime())  # last fetch of this version
+    # why the text that replaced this one was made (storage.contract.VersionReason; NULL:
+    # before revision 0007, a re-fetch), and the capture and cleaner of this version
+    reason: Mapped[str | None] = mapped_column(String(10))
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), index=True)
+    cleaner_version: Mapped[str | None] = mapped_column(String(40))
+
+
+class Capture(Base):
+    """One WARC response record holding a fetched page as received (storage/captures.py)."""
+
+    __tablename__ = "captures"
+    __table_args__ = (
+        Index("ix_captures_warc_path_offset", "warc_path", "offset", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(URL_LENGTH), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
+    # the file as written (absolute), the record's byte offset in it and its length on disk
+    # (compressed, for a gzip-per-record file): enough to read the record back alone
+    warc_path: Mapped[str] = mapped_column(Text)
+    offset: Mapped[int] = mapped_column(BigInteger)
+    length: Mapped[int] = mapped_column(BigInteger)
+    record_id: Mapped[str | None] = mapped_column(String(100))  # WARC-Record-ID
+    payload_digest: Mapped[str | None] = mapped_column(String(100))  # WARC-Payload-Digest
+    status: Mapped[int | None] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    fetch_id: Mapped[int | None] = mapped_column(ForeignKey("fetches.id"), index=True)
+    source: Mapped[str] = mapped_column(String(10))  # storage.contract.CaptureSource
 
 
 class CrawlLock(Base):

@@ -1,0 +1,141 @@
+"""Raw captures: the captures table's rows and reading one WARC record back by offset.
+
+A capture is one WARC/1.1 response record, gzip-compressed on its own, in a file under
+the captures folder (written by the crawler) or in a WARC file given to `import-warc`.
+Its row holds the absolute file path, the record's offset and its length on disk, so
+one record is read back with one seek, without scanning the file. The writer lives in
+the crawler (storage never imports Scrapy); this module only records and reads.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import insert, select
+
+from .contract import CaptureSource
+from .errors import StorageError
+from .models import Capture
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+class CaptureReadError(StorageError):
+    """A capture's WARC record is missing, truncated or not a response record."""
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureRecord:
+    """Where one response record lies and what it holds; the values of a captures row."""
+
+    url: str
+    warc_path: str  # absolute
+    offset: int
+    length: int  # bytes on disk, compressed
+    fetched_at: datetime
+    source: CaptureSource
+    record_id: str | None = None
+    payload_digest: str | None = None
+    status: int | None = None
+    content_type: str | None = None
+    site_id: int | None = None
+    fetch_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CapturedResponse:
+    """A response read back from its record: status, headers as received, raw body bytes."""
+
+    url: str
+    status: int | None
+    headers: list[tuple[str, str]]
+    body: bytes
+    record_id: str | None
+    payload_digest: str | None
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), None)
+
+
+def record_captures(session: Session, records: Sequence[CaptureRecord]) -> list[int]:
+    """Insert one captures row per record, in order, and return their ids.
+
+    Runs inside the caller's transaction: a capture row commits with the fetch and
+    article rows that point at it, or not at all. A record already registered (same
+    file and offset, e.g. a resumed import) keeps its row and id.
+    """
+    ids: list[int] = []
+    for record in records:
+        existing = session.scalar(select(Capture.id).where(
+            Capture.warc_path == record.warc_path, Capture.offset == record.offset))
+        if existing is not None:
+            ids.append(existing)
+            continue
+        values = {field: getattr(record, field) for field in CaptureRecord.__slots__}
+        values["source"] = str(record.source)
+        ids.append(session.execute(insert(Capture).values(**values)
+                                   .returning(Capture.id)).scalar_one())
+    return ids
+
+
+def captures_for(session: Session, ids: Iterable[int]) -> dict[int, CaptureRecord]:
+    """The records of these capture ids (ids with no row are left out)."""
+    wanted = list(ids)
+    out: dict[int, CaptureRecord] = {}
+    for start in range(0, len(wanted), 500):
+        rows = session.scalars(select(Capture).where(Capture.id.in_(wanted[start:start + 500])))
+        for row in rows:
+            out[row.id] = CaptureRecord(
+                url=row.url, warc_path=row.warc_path, offset=row.offset, length=row.length,
+                fetched_at=row.fetched_at, source=CaptureSource(row.source),
+                record_id=row.record_id, payload_digest=row.payload_digest,
+                status=row.status, content_type=row.content_type, site_id=row.site_id,
+                fetch_id=row.fetch_id)
+    return out
+
+
+def read_capture(record: CaptureRecord, *, max_bytes: int = 256 * 1024 * 1024
+                 ) -> CapturedResponse:
+    """Read one response record back from its file by offset and length.
+
+    Raises CaptureReadError when the file is gone, the bytes at the offset are not one
+    whole WARC response record (a truncated write, a file replaced since), or the record
+    is longer than max_bytes.
+    """
+    from warcio.archiveiterator import ArchiveIterator  # the reader is only needed here
+
+    if record.length > max_bytes:
+        raise CaptureReadError(f"capture of {record.url} is {record.length} bytes, over the "
+                               f"{max_bytes} byte limit")
+    try:
+        with Path(record.warc_path).open("rb") as handle:
+            handle.seek(record.offset)
+            raw = handle.read(record.length)
+    except OSError as exc:
+        raise CaptureReadError(f"cannot read capture {record.warc_path}: "
+                               f"{exc.strerror or exc}") from None
+    if len(raw) < record.length:
+        raise CaptureReadError(f"capture of {record.url} is truncated in {record.warc_path}")
+    try:
+        for warc in ArchiveIterator(io.BytesIO(raw)):
+            if warc.rec_type != "response":
+                continue
+            http = warc.http_headers
+            return CapturedResponse(
+                url=warc.rec_headers.get_header("WARC-Target-URI") or record.url,
+                status=int(http.get_statuscode()) if http and http.get_statuscode() else None,
+                headers=list(http.headers) if http else [],
+                body=warc.content_stream().read(),
+                record_id=warc.rec_headers.get_header("WARC-Record-ID"),
+                payload_digest=warc.rec_headers.get_header("WARC-Payload-Digest"))
+    except Exception as exc:  # warcio raises bare Exceptions and zlib errors on damage
+        raise CaptureReadError(f"capture of {record.url} at {record.warc_path}:"
+                               f"{record.offset} is damaged: {exc}") from None
+    raise CaptureReadError(f"no response record at {record.warc_path}:{record.offset}")
