@@ -14,9 +14,11 @@ from typing import Any
 
 from crawler.errors import WorkFailed
 
-#: exit codes, the README's table: 0 done, 1 the work failed, 2 bad usage, 128 + N stopped
+#: exit codes, the README's table: 0 done, 1 the work failed, 2 bad usage, 3 alerts, 128 + N stopped
 #: by signal N (130 Ctrl-C / SIGINT, 143 SIGTERM)
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: `cleanwire health` raised at least one drift alert (crawler/commands/report.py)
+EXIT_ALERTS = 3
 EXIT_INTERRUPTED = 130
 #: what a command says on stderr when the first signal / a second one stops it
 STOPPING = "stopping... (Ctrl-C again to abort)"
