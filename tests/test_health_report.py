@@ -245,3 +245,58 @@ def test_report_opens_in_headless_chromium(report, tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 10_000
+
+
+# --- the charts' SQL as Datasette canned queries ------------------------------------------------
+
+
+def test_metadata_yml_carries_the_report_queries():
+    yaml = pytest.importorskip("yaml")
+    from storage.report import charts
+    from storage.report.queries import QUERIES, datasette_queries
+
+    metadata = yaml.safe_load((Path(__file__).parent.parent / "metadata.yml").read_text(
+        encoding="utf-8"))
+    queries = metadata["databases"]["cleanwire"]["queries"]
+    assert {k: queries.get(k) for k in datasette_queries()} == datasette_queries()
+    keys = set(re.findall(r'key(?:, title)? = "(\w+)"', Path(charts.__file__).read_text()))
+    assert keys == set(QUERIES)  # one query per chart
+
+
+def test_report_queries_run_in_datasette_whatever_the_file_is_called(world, tmp_path):
+    pytest.importorskip("datasette")
+    import sys
+
+    from storage.report.queries import datasette_queries, metadata_for
+
+    db = tmp_path / "newsroom-archive.db"
+    shutil.copy(world[0], db)
+    metadata = tmp_path / "metadata.json"
+    metadata.write_text(json.dumps(metadata_for(db.stem)), encoding="utf-8")
+    datasette = Path(sys.executable).parent / "datasette"
+    results = {}
+    for name in datasette_queries():
+        for query in ("", "&days=7"):
+            path = f"/{db.stem}/{name}.json?_shape=array{query}"
+            proc = subprocess.run([str(datasette), str(db), "-m", str(metadata), "--get", path],
+                                  capture_output=True, text=True, timeout=120)
+            assert proc.returncode == 0, (path, proc.stderr[-500:])
+            results[name + query] = json.loads(proc.stdout)
+            assert results[name + query], path
+    # the SQL and the report agree: the fixture site's median words today
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    sql = {r["site"]: r["median_words"] for r in results["report_median_words_per_day"]
+           if r["day"] == today}
+    from storage.health import load_history
+    from storage.report import data
+
+    engine = open_engine(f"sqlite:///{db}", read_only=True)
+    try:
+        history = load_history(engine, datetime.now(UTC) - timedelta(days=30),
+                               datetime.now(UTC) + timedelta(seconds=1))
+    finally:
+        engine.dispose()
+    python = {r["site"]: r["median words"] for r in data.extraction_per_day(
+        history, data.site_groups(history)) if r["day"] == today}
+    assert sql[FIXTURE] == python[FIXTURE] < 100
+    assert len(results["report_crawl_runs"]) > len(results["report_crawl_runs&days=7"])
