@@ -103,7 +103,7 @@ class Alert:
 # --- the rows read ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FetchRow:
     site: str
     run_id: int
@@ -112,27 +112,29 @@ class FetchRow:
     outcome: str | None
     error: str | None
     url: str
-
-    @property
-    def kind(self) -> str:
-        """The chart's outcome group: stored, not modified, non-article, blocked, failed,
-        skipped, discovery."""
-        if self.error and self.error.startswith(BLOCKED_PREFIX):
-            return "blocked"
-        if self.outcome in ARTICLE_OUTCOMES:
-            return "stored"
-        if self.outcome == Outcome.NOT_MODIFIED:
-            return "not modified"
-        if self.outcome in PAGE_TYPE_OUTCOMES:
-            return "non-article"
-        if self.outcome in DISCOVERY_OUTCOMES:
-            return "discovery"
-        if self.outcome == Outcome.SKIPPED:
-            return "skipped"
-        return "failed"
+    kind: str = ""  # fetch_kind(outcome, error), set by load_history
 
 
-@dataclass(frozen=True)
+def fetch_kind(outcome: str | None, error: str | None) -> str:
+    """The group a fetch is counted in: stored, not modified, non-article, blocked,
+    failed, skipped, discovery."""
+    if error and error.startswith(BLOCKED_PREFIX):
+        return "blocked"
+    if outcome in ARTICLE_OUTCOMES:
+        return "stored"
+    if outcome == Outcome.NOT_MODIFIED:
+        return "not modified"
+    if outcome in PAGE_TYPE_OUTCOMES:
+        return "non-article"
+    if outcome in DISCOVERY_OUTCOMES:
+        return "discovery"
+    if outcome == Outcome.SKIPPED:
+        return "skipped"
+    return "failed"
+
+
+
+@dataclass(slots=True)
 class ArticleRow:
     site: str
     first_seen_at: datetime
@@ -143,7 +145,7 @@ class ArticleRow:
     language: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RunRow:
     site: str
     run_id: int
@@ -173,6 +175,19 @@ class History:
     articles: list[ArticleRow] = field(default_factory=list)
     runs: list[RunRow] = field(default_factory=list)
     last_runs: dict[str, datetime] = field(default_factory=dict)  # site -> last crawl started
+
+    def by_site(self) -> dict[str, History]:
+        """Each site's part of this history."""
+        parts = {site: History(self.since, self.until) for site in self.sites()}
+        for f in self.fetches:
+            parts[f.site].fetches.append(f)
+        for a in self.articles:
+            parts[a.site].articles.append(a)
+        for r in self.runs:
+            parts[r.site].runs.append(r)
+        for site, last in self.last_runs.items():
+            parts[site].last_runs[site] = last
+        return parts
 
     def sites(self) -> list[str]:
         return sorted({r.site for r in self.runs} | {a.site for a in self.articles}
@@ -245,7 +260,8 @@ def _load_fetches(connection: Connection, history: History, names: dict[int | No
     )
     for r in connection.execute(statement):
         history.fetches.append(FetchRow(names[r.site_id], r.crawl_run_id, r.started_at,
-                                        r.fetched_at, r.outcome, r.error, r.url))
+                                        r.fetched_at, r.outcome, r.error, r.url,
+                                        fetch_kind(r.outcome, r.error)))
 
 
 def _load_articles(connection: Connection, history: History, names: dict[int | None, str],
@@ -376,12 +392,12 @@ def history_span(thresholds: Thresholds, now: datetime) -> tuple[datetime, datet
 def check(history: History, thresholds: Thresholds, now: datetime) -> list[SiteHealth]:
     """Each site's recent window against its baseline, with the alerts raised, by site."""
     result = []
-    for site in history.sites():
-        start = recent_start(site, history, thresholds, now)
-        recent = window(site, history, start, now + timedelta(microseconds=1))
-        baseline = window(site, history, start - timedelta(days=thresholds.baseline_days), start)
-        health = SiteHealth(site, recent, baseline, history.last_runs.get(site),
-                            usual_interval_hours(site, history, thresholds))
+    for site, own in history.by_site().items():
+        start = recent_start(site, own, thresholds, now)
+        recent = window(site, own, start, now + timedelta(microseconds=1))
+        baseline = window(site, own, start - timedelta(days=thresholds.baseline_days), start)
+        health = SiteHealth(site, recent, baseline, own.last_runs.get(site),
+                            usual_interval_hours(site, own, thresholds))
         health.alerts = _alerts(health, thresholds, now)
         result.append(health)
     return result

@@ -300,3 +300,61 @@ def test_report_queries_run_in_datasette_whatever_the_file_is_called(world, tmp_
         history, data.site_groups(history)) if r["day"] == today}
     assert sql[FIXTURE] == python[FIXTURE] < 100
     assert len(results["report_crawl_runs"]) > len(results["report_crawl_runs&days=7"])
+
+
+# --- the other alerts, on simulated history alone -------------------------------------------
+
+
+def test_a_stopped_schedule_and_an_empty_crawl_raise_their_alerts(tmp_path):
+    from fixture_site import FixtureSite
+
+    site = FixtureSite()
+    base = "http://quiet.example"
+    pages = [replace(clean_page(site.article_html(base, a).encode(), a.url(base)),
+                     canonical_url=None) for a in site.articles[:8]]
+    db = tmp_path / "sim.db"
+    engine = open_engine(f"sqlite:///{db}")
+    now = datetime(2026, 3, 20, 8, 0, tzinfo=UTC)
+    clock = Clock(now)
+    repo = Repository(engine, clock=clock)
+    for k, day in days_before(now, DAYS):
+        when = day - timedelta(hours=1)  # yesterday's crawl is a day and an hour ago
+        todays = [pages[(k + i) % len(pages)] for i in range(6)]
+        simulated_crawl(repo, clock, "emptied", "emptied.example", when, todays, listings=2,
+                        url_of=lambda p, k=k: _day_url("emptied.example", k, p))
+        if k > 3:  # its crawls stopped three days ago
+            simulated_crawl(repo, clock, "quiet", "quiet.example", when, todays, listings=2,
+                            url_of=lambda p, k=k: _day_url("quiet.example", k, p))
+    # today: every page of the emptied site is typed a listing
+    simulated_crawl(repo, clock, "emptied", "emptied.example", now - timedelta(hours=1), [],
+                    listings=8)
+    healths = health(engine, Thresholds(), now)
+    engine.dispose()
+    alerts = {(a.site, a.name): a for a in alerts_of(healths)}
+    assert set(alerts) == {("quiet", AlertName.NO_RECENT_CRAWL),
+                           ("emptied", AlertName.NO_ARTICLES),
+                           ("emptied", AlertName.NON_ARTICLES_SPIKED)}
+    stale = alerts[("quiet", AlertName.NO_RECENT_CRAWL)]
+    assert stale.baseline == 24 and stale.recent > 48
+    assert alerts[("emptied", AlertName.NON_ARTICLES_SPIKED)].recent == 1.0
+    # a stale factor above the gap: no schedule alert
+    assert not [h for h in health(open_engine(f"sqlite:///{db}", read_only=True),
+                                  Thresholds(stale_factor=5), now)
+                if any(a.name is AlertName.NO_RECENT_CRAWL for a in h.alerts)]
+
+
+def test_report_and_health_bad_input_is_one_line(tmp_path):
+    from cli_helpers import assert_one_line_error
+
+    db = tmp_path / "empty.db"
+    open_engine(f"sqlite:///{db}").dispose()  # an empty database, migrated
+    assert_one_line_error(cleanwire("report", "--db", str(db), "--days", "0"), 2, "--days")
+    assert_one_line_error(cleanwire("report", "--db", str(db), "-o",
+                                    str(tmp_path / "no" / "such" / "dir.html")), 2, "cannot write")
+    assert_one_line_error(cleanwire("health", "--db", str(db), "--site", "nowhere"), 1,
+                          "no site named 'nowhere'")
+    empty = cleanwire("health", "--db", str(db))
+    assert empty.returncode == 0 and "healthy: 0 sites" in empty.stdout, empty.stderr
+    out = tmp_path / "empty.html"
+    assert cleanwire("report", "--db", str(db), "-o", str(out)).returncode == 0
+    assert out.read_text(encoding="utf-8").count("no data in this period") >= 7

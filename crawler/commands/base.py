@@ -44,6 +44,15 @@ def require_shared_queue() -> None:
         raise WorkFailed(f"shared crawls need {exc.name}: pip install 'cleanwire[scale]'") from exc
 
 
+def require_report_charts() -> None:
+    """The report needs the 'report' extra; say so in one line instead of an ImportError."""
+    try:
+        import altair  # noqa: F401
+        import vl_convert  # noqa: F401
+    except ImportError as exc:
+        raise WorkFailed(f"the report needs {exc.name}: pip install 'cleanwire[report]'") from exc
+
+
 class Parser(argparse.ArgumentParser):
     """argparse that raises UsageError instead of printing usage and exiting."""
 

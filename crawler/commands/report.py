@@ -11,7 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.commands.base import EXIT_ALERTS, EXIT_OK, UsageError, add_db_flag, print_rows
+from crawler.commands.base import (
+    EXIT_ALERTS,
+    EXIT_OK,
+    UsageError,
+    add_db_flag,
+    print_rows,
+    require_report_charts,
+)
 from crawler.config import environment_overrides
 from storage.engine import open_engine, resolve_database_url
 
@@ -119,9 +126,13 @@ def _number(value: float | None) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    require_report_charts()
     from storage.report.page import build_report
 
     limits = thresholds(args)
+    out = Path(args.output)
+    if args.output != "-" and not out.parent.is_dir():
+        raise UsageError(f"cannot write {out}: no directory {out.parent}")
     engine = open_engine(resolve_database_url(args.db), read_only=True)
     try:
         report = build_report(engine, now(), args.days, limits, args.site)
@@ -130,7 +141,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(report.html)
         return EXIT_OK
-    out = Path(args.output)
     tmp = out.with_name(out.name + ".tmp")
     try:
         tmp.write_text(report.html, encoding="utf-8")

@@ -42,7 +42,7 @@ def _base(rows: list[Row], width: int = WIDTH, height: int = HEIGHT) -> alt.Char
 
 def _empty(key: str, title: str, caption: str) -> Chart:
     spec = _base([{"x": 0}], height=30).mark_text(text="no data in this period").encode(
-        x=alt.X("x:Q", axis=None)).to_dict()
+        x=alt.X("x:Q", axis=None)).to_dict(validate=False)
     return Chart(key, title, caption, spec)
 
 
@@ -57,7 +57,7 @@ def articles_per_day(rows: list[Row], groups: SiteGroups) -> Chart:
         color=_site_colour(groups),
         order=alt.Order("site_rank:Q"),
     ).transform_calculate(site_rank=f"indexof({groups.labels!r}, datum.site)")
-    return Chart(key, title, caption, chart.to_dict())
+    return Chart(key, title, caption, chart.to_dict(validate=False))
 
 
 def outcomes_per_day(rows: list[Row], title: str = "Fetch outcomes per day",
@@ -75,7 +75,7 @@ def outcomes_per_day(rows: list[Row], title: str = "Fetch outcomes per day",
             domain=present, range=[OUTCOME_COLOURS[k] for k in present])),
         order=alt.Order("order:Q"),
     )
-    return Chart(key, title, caption, chart.to_dict())
+    return Chart(key, title, caption, chart.to_dict(validate=False))
 
 
 def languages(rows: list[Row], groups: SiteGroups) -> Chart:
@@ -88,7 +88,7 @@ def languages(rows: list[Row], groups: SiteGroups) -> Chart:
         x=alt.X("sum(articles):Q", title="articles"),
         color=_site_colour(groups),
     )
-    return Chart(key, title, caption, chart.to_dict())
+    return Chart(key, title, caption, chart.to_dict(validate=False))
 
 
 def median_words(rows: list[Row], groups: SiteGroups) -> Chart:
@@ -102,7 +102,7 @@ def median_words(rows: list[Row], groups: SiteGroups) -> Chart:
         y=alt.Y("median words:Q", title="median words"),
         color=_site_colour(groups),
     )
-    return Chart(key, title, caption, chart.to_dict())
+    return Chart(key, title, caption, chart.to_dict(validate=False))
 
 
 def extraction_shares(rows: list[Row], groups: SiteGroups) -> Chart:
@@ -112,7 +112,7 @@ def extraction_shares(rows: list[Row], groups: SiteGroups) -> Chart:
     long = data.long_shares(rows)
     if not long:
         return _empty(key, title, caption)
-    chart = _base(long, SMALL_WIDTH, 120).mark_line(point=True).encode(
+    chart = _base(long, SMALL_WIDTH, 120).mark_line().encode(
         x=alt.X("day:T", title=None, timeUnit="yearmonthdate"),
         y=alt.Y("share:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]),
                 title=None),
@@ -120,7 +120,7 @@ def extraction_shares(rows: list[Row], groups: SiteGroups) -> Chart:
     ).facet(facet=alt.Facet("measure:N", title=None,
                             sort=["no date", "no author", "non-article", "duplicate"]),
             columns=2)
-    return Chart(key, title, caption, chart.to_dict())
+    return Chart(key, title, caption, chart.to_dict(validate=False))
 
 
 def failures(top: list[data.Failure]) -> Chart:
@@ -133,23 +133,21 @@ def failures(top: list[data.Failure]) -> Chart:
         y=alt.Y("reason:N", sort="-x", title=None),
         x=alt.X("fetches:Q", title="fetches"),
     )
-    return Chart(key, title, caption, chart.to_dict())
+    return Chart(key, title, caption, chart.to_dict(validate=False))
 
 
 def runs(rows: list[Row], groups: SiteGroups) -> Chart:
     key, title = "crawl_runs", "Crawl runs"
-    caption = "Each crawl by its start and duration; hollow marks ended other than ok."
-    rows = [dict(r, ok="ok" if r["outcome"] == "ok" else "not ok")
+    caption = "Each crawl by its start and duration; a cross: it ended other than ok."
+    rows = [dict(r, ended="ok" if r["outcome"] == "ok" else "not ok")
             for r in rows if r["minutes"] is not None]
     if not rows:
         return _empty(key, title, caption)
-    chart = _base(rows).mark_point(size=50).encode(
+    chart = _base(rows).mark_point(filled=True, size=50, opacity=0.8).encode(
         x=alt.X("started:T", title=None),
         y=alt.Y("minutes:Q", title="duration (minutes)"),
         color=_site_colour(groups),
-        fill=alt.condition("datum.ok == 'ok'", alt.Color("site:N", sort=groups.labels,
-                                                         legend=None),
-                           alt.value("transparent")),
-        shape=alt.Shape("ok:N", title="outcome", sort=["ok", "not ok"]),
+        shape=alt.Shape("ended:N", title="outcome", sort=["ok", "not ok"],
+                        scale=alt.Scale(domain=["ok", "not ok"], range=["circle", "cross"])),
     )
-    return Chart(key, title, caption, chart.to_dict())
+    return Chart(key, title, caption, chart.to_dict(validate=False))

@@ -53,18 +53,20 @@ def articles_per_day(history: History, groups: SiteGroups) -> list[Row]:
     return [{"day": d, "site": s, "articles": n} for (d, s), n in sorted(counts.items())]
 
 
-def outcomes_per_day(history: History, site: str | None = None,
-                     groups: SiteGroups | None = None) -> list[Row]:
+def outcomes_per_day(history: History) -> list[Row]:
     """Fetches per day by outcome group (discovery documents left out)."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for f in history.fetches:
-        if site is not None and (groups.label(f.site) if groups else f.site) != site:
-            continue
-        kind = f.kind
-        if kind != "discovery":
-            counts[(day(f.fetched_at), kind)] += 1
+    counts = Counter((day(f.fetched_at), f.kind) for f in history.fetches
+                     if f.kind != "discovery")
     return [{"day": d, "outcome": k, "fetches": n, "order": OUTCOME_ORDER.index(k)}
             for (d, k), n in sorted(counts.items())]
+
+
+def outcomes_per_day_by_site(history: History, groups: SiteGroups) -> dict[str, list[Row]]:
+    """outcomes_per_day of each site group, by label, largest first."""
+    parts = {label: History(history.since, history.until) for label in groups.labels}
+    for f in history.fetches:
+        parts[groups.label(f.site)].fetches.append(f)
+    return {label: outcomes_per_day(part) for label, part in parts.items()}
 
 
 def languages(history: History, groups: SiteGroups) -> list[Row]:

@@ -69,9 +69,8 @@ def render(history: History, healths: list[SiteHealth], now: datetime, days: int
         charts.failures(top),
         charts.runs(data.runs(history, groups), groups),
     ]
-    per_site = [charts.outcomes_per_day(data.outcomes_per_day(history, label, groups),
-                                        title=f"{label}: fetch outcomes per day")
-                for label in groups.labels]
+    per_site = [charts.outcomes_per_day(rows, title=f"{label}: fetch outcomes per day")
+                for label, rows in data.outcomes_per_day_by_site(history, groups).items()]
     alerts = alerts_of(healths)
     scope = f"site {site}" if site else f"{len(groups.order)} sites"
     parts = [
