@@ -32,7 +32,8 @@ class Chart:
 
 
 def _site_colour(groups: SiteGroups) -> alt.Color:
-    return alt.Color("site:N", sort=groups.labels, scale=alt.Scale(domain=groups.labels),
+    return alt.Color("site:N", sort=groups.labels,
+                     scale=alt.Scale(domain=groups.labels, scheme="tableau20"),
                      legend=alt.Legend(title="site (by volume)"))
 
 

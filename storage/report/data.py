@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,13 +40,19 @@ class SiteGroups:
         return list(self.shown) + ([self.other] if self.other else [])
 
 
-def site_groups(history: History, limit: int = MAX_SITES) -> SiteGroups:
+def site_groups(history: History, limit: int = MAX_SITES,
+                keep: Collection[str] = ()) -> SiteGroups:
+    """Sites by volume; the first limit are shown by name, the sites in keep (those with
+    an alert) always among them."""
     articles = Counter(a.site for a in history.articles)
     fetches = Counter(f.site for f in history.fetches)
     order = tuple(sorted(history.sites(), key=lambda s: (-articles[s], -fetches[s], s)))
-    rest = len(order) - limit
+    kept = [s for s in order if s in keep][:limit]
+    named = set(kept + [s for s in order if s not in keep][:limit - len(kept)])
+    shown = tuple(s for s in order if s in named)
+    rest = len(order) - len(shown)
     other = None if rest <= 0 else f"{rest} other site{'s' if rest > 1 else ''}"
-    return SiteGroups(order, order[:limit], other)
+    return SiteGroups(order, shown, other)
 
 
 def articles_per_day(history: History, groups: SiteGroups) -> list[Row]:

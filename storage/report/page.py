@@ -57,7 +57,8 @@ def build_report(engine: Engine, now: datetime, days: int, thresholds: Threshold
 
 def render(history: History, healths: list[SiteHealth], now: datetime, days: int,
            site: str | None = None) -> Report:
-    groups = data.site_groups(history)
+    alerts = alerts_of(healths)
+    groups = data.site_groups(history, keep={a.site for a in alerts})
     extraction = data.extraction_per_day(history, groups)
     top = data.top_failures(history)
     overall = [
@@ -71,7 +72,6 @@ def render(history: History, healths: list[SiteHealth], now: datetime, days: int
     ]
     per_site = [charts.outcomes_per_day(rows, title=f"{label}: fetch outcomes per day")
                 for label, rows in data.outcomes_per_day_by_site(history, groups).items()]
-    alerts = alerts_of(healths)
     scope = f"site {site}" if site else f"{len(groups.order)} sites"
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -92,7 +92,7 @@ def render(history: History, healths: list[SiteHealth], now: datetime, days: int
         _figure(overall[6]), _runs_table(history),
         "<h2>Per site</h2>",
         '<p class="muted">Sites by volume (articles stored, then fetches); at most '
-        f"{data.MAX_SITES} by name, the rest together.</p>",
+        f"{data.MAX_SITES} by name (a site with an alert always), the rest together.</p>",
         *(_figure(c) for c in per_site),
         "</body></html>",
     ]
