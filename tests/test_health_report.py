@@ -305,15 +305,14 @@ def test_report_queries_run_in_datasette_whatever_the_file_is_called(world, tmp_
 # --- the other alerts, on simulated history alone -------------------------------------------
 
 
-def test_a_stopped_schedule_and_an_empty_crawl_raise_their_alerts(tmp_path):
+def test_a_stopped_schedule_and_an_empty_crawl_raise_their_alerts(engine):
+    """On SQLite and PostgreSQL (the engine fixture): the alerts' queries are portable."""
     from fixture_site import FixtureSite
 
     site = FixtureSite()
     base = "http://quiet.example"
     pages = [replace(clean_page(site.article_html(base, a).encode(), a.url(base)),
                      canonical_url=None) for a in site.articles[:8]]
-    db = tmp_path / "sim.db"
-    engine = open_engine(f"sqlite:///{db}")
     now = datetime(2026, 3, 20, 8, 0, tzinfo=UTC)
     clock = Clock(now)
     repo = Repository(engine, clock=clock)
@@ -329,7 +328,6 @@ def test_a_stopped_schedule_and_an_empty_crawl_raise_their_alerts(tmp_path):
     simulated_crawl(repo, clock, "emptied", "emptied.example", now - timedelta(hours=1), [],
                     listings=8)
     healths = health(engine, Thresholds(), now)
-    engine.dispose()
     alerts = {(a.site, a.name): a for a in alerts_of(healths)}
     assert set(alerts) == {("quiet", AlertName.NO_RECENT_CRAWL),
                            ("emptied", AlertName.NO_ARTICLES),
@@ -338,9 +336,13 @@ def test_a_stopped_schedule_and_an_empty_crawl_raise_their_alerts(tmp_path):
     assert stale.baseline == 24 and stale.recent > 48
     assert alerts[("emptied", AlertName.NON_ARTICLES_SPIKED)].recent == 1.0
     # a stale factor above the gap: no schedule alert
-    assert not [h for h in health(open_engine(f"sqlite:///{db}", read_only=True),
-                                  Thresholds(stale_factor=5), now)
+    assert not [h for h in health(engine, Thresholds(stale_factor=5), now)
                 if any(a.name is AlertName.NO_RECENT_CRAWL for a in h.alerts)]
+    from storage.report.page import build_report
+
+    built = build_report(engine, now, 30, Thresholds())
+    assert (built.alerts, built.charts) == (3, 7 + 2)  # overall, then per site
+    assert "no-recent-crawl" in built.html and "non-articles-spiked" in built.html
 
 
 def test_report_and_health_bad_input_is_one_line(tmp_path):
