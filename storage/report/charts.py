@@ -8,12 +8,13 @@ from typing import Any
 import altair as alt
 
 from . import data
-from .data import OUTCOME_ORDER, Row, SiteGroups
+from .data import Row, SiteGroups
 
 WIDTH, HEIGHT = 640, 180
 SMALL_WIDTH = 300
 OUTCOME_COLOURS = {"stored": "#2e7d32", "not modified": "#81c784", "non-article": "#90a4ae",
-                   "skipped": "#cfd8dc", "blocked": "#8e24aa", "failed": "#d32f2f"}
+                   "skipped": "#cfd8dc", "blocked": "#8e24aa"}
+FAILURE_COLOURS = ("#b71c1c", "#e53935", "#ef5350", "#e57373", "#ffab91")  # by frequency
 
 
 @dataclass(frozen=True)
@@ -61,19 +62,22 @@ def articles_per_day(rows: list[Row], groups: SiteGroups) -> Chart:
     return Chart(key, title, caption, chart.to_dict(validate=False))
 
 
-def outcomes_per_day(rows: list[Row], title: str = "Fetch outcomes per day",
+def outcomes_per_day(rows: list[Row], labels: list[str], title: str = "Fetch outcomes per day",
                      width: int = WIDTH) -> Chart:
     key = "fetch_outcomes_per_day"
     caption = ("Page fetches by what became of them: stored, not modified (304), typed "
-               "non-article, skipped, blocked (403/429/challenge), failed.")
+               "non-article, skipped, blocked (403/429/challenge), failed by reason.")
     if not rows:
         return _empty(key, title, caption)
-    present = [k for k in OUTCOME_ORDER if any(r["outcome"] == k for r in rows)]
+    colours = dict(OUTCOME_COLOURS)
+    colours.update(zip([k for k in labels if k.startswith("failed")], FAILURE_COLOURS,
+                       strict=False))
+    present = [k for k in labels if any(r["outcome"] == k for r in rows)]
     chart = _base(rows, width).mark_bar().encode(
         x=alt.X("day:T", title=None, timeUnit="yearmonthdate"),
         y=alt.Y("sum(fetches):Q", title="fetches"),
         color=alt.Color("outcome:N", sort=present, scale=alt.Scale(
-            domain=present, range=[OUTCOME_COLOURS[k] for k in present])),
+            domain=present, range=[colours[k] for k in present])),
         order=alt.Order("order:Q"),
     )
     return Chart(key, title, caption, chart.to_dict(validate=False))

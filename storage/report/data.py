@@ -14,8 +14,11 @@ from storage.health import History
 MAX_SITES = 12  # sites shown by name in a chart; the rest are grouped as one
 TOP_REASONS = 10
 FAILURE_KINDS = ("failed", "blocked")
-#: outcome groups of the fetch-outcome chart, in stacking order
+#: outcome groups of the fetch-outcome chart, in stacking order; "failed" is split into
+#: "failed: <reason>" for the FAILED_REASONS most frequent reasons and "failed: other"
 OUTCOME_ORDER = ("stored", "not modified", "non-article", "skipped", "blocked", "failed")
+FAILED_REASONS = 4
+OTHER_FAILURES = "failed: other"
 
 Row = dict[str, Any]
 
@@ -60,20 +63,37 @@ def articles_per_day(history: History, groups: SiteGroups) -> list[Row]:
     return [{"day": d, "site": s, "articles": n} for (d, s), n in sorted(counts.items())]
 
 
-def outcomes_per_day(history: History) -> list[Row]:
-    """Fetches per day by outcome group (discovery documents left out)."""
-    counts = Counter((day(f.fetched_at), f.kind) for f in history.fetches
-                     if f.kind != "discovery")
-    return [{"day": d, "outcome": k, "fetches": n, "order": OUTCOME_ORDER.index(k)}
+def outcome_labels(history: History) -> list[str]:
+    """The fetch-outcome chart's groups in stacking order, failures split by their most
+    frequent reasons (the same split on every chart of one report)."""
+    reasons = Counter(f.error or "unknown" for f in history.fetches if f.kind == "failed")
+    top = [f"failed: {reason}" for reason, _ in reasons.most_common(FAILED_REASONS)]
+    rest = [OTHER_FAILURES] if len(reasons) > FAILED_REASONS else []
+    return [k for k in OUTCOME_ORDER if k != "failed"] + top + rest
+
+
+def _outcome(kind: str, error: str | None, labels: Collection[str]) -> str:
+    if kind != "failed":
+        return kind
+    label = f"failed: {error or 'unknown'}"
+    return label if label in labels else OTHER_FAILURES
+
+
+def outcomes_per_day(history: History, labels: list[str]) -> list[Row]:
+    """Fetches per day by outcome group, of outcome_labels() (discovery documents left out)."""
+    counts = Counter((day(f.fetched_at), _outcome(f.kind, f.error, labels))
+                     for f in history.fetches if f.kind != "discovery")
+    return [{"day": d, "outcome": k, "fetches": n, "order": labels.index(k)}
             for (d, k), n in sorted(counts.items())]
 
 
-def outcomes_per_day_by_site(history: History, groups: SiteGroups) -> dict[str, list[Row]]:
+def outcomes_per_day_by_site(history: History, groups: SiteGroups,
+                             labels: list[str]) -> dict[str, list[Row]]:
     """outcomes_per_day of each site group, by label, largest first."""
     parts = {label: History(history.since, history.until) for label in groups.labels}
     for f in history.fetches:
         parts[groups.label(f.site)].fetches.append(f)
-    return {label: outcomes_per_day(part) for label, part in parts.items()}
+    return {label: outcomes_per_day(part, labels) for label, part in parts.items()}
 
 
 def languages(history: History, groups: SiteGroups) -> list[Row]:

@@ -61,17 +61,18 @@ def render(history: History, healths: list[SiteHealth], now: datetime, days: int
     groups = data.site_groups(history, keep={a.site for a in alerts})
     extraction = data.extraction_per_day(history, groups)
     top = data.top_failures(history)
+    labels = data.outcome_labels(history)
     overall = [
         charts.articles_per_day(data.articles_per_day(history, groups), groups),
-        charts.outcomes_per_day(data.outcomes_per_day(history)),
+        charts.outcomes_per_day(data.outcomes_per_day(history, labels), labels),
         charts.languages(data.languages(history, groups), groups),
         charts.median_words(extraction, groups),
         charts.extraction_shares(extraction, groups),
         charts.failures(top),
         charts.runs(data.runs(history, groups), groups),
     ]
-    per_site = [charts.outcomes_per_day(rows, title=f"{label}: fetch outcomes per day")
-                for label, rows in data.outcomes_per_day_by_site(history, groups).items()]
+    per_site = [charts.outcomes_per_day(rows, labels, title=f"{label}: fetch outcomes per day")
+                for label, rows in data.outcomes_per_day_by_site(history, groups, labels).items()]
     scope = f"site {site}" if site else f"{len(groups.order)} sites"
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',

@@ -50,9 +50,12 @@ GROUP BY day, site
 ORDER BY day DESC, articles DESC"""),
     "fetch_outcomes_per_day": (
         "Report: fetch outcomes per day",
-        "Page fetches per day and site by what became of them (discovery documents left out).",
+        "Page fetches per day and site by what became of them, failures by reason "
+        "(discovery documents left out).",
         f"""SELECT day, site, outcome, count(*) AS fetches
-FROM (SELECT date(f.fetched_at) AS day, {_SITE} AS site, {_KIND} AS outcome
+FROM (SELECT date(f.fetched_at) AS day, {_SITE} AS site,
+             CASE {_KIND} WHEN 'failed' THEN 'failed: ' || coalesce(f.error, 'unknown')
+             ELSE {_KIND} END AS outcome
       FROM {_FETCHES})
 WHERE outcome != 'discovery'
 GROUP BY day, site, outcome
