@@ -65,8 +65,8 @@ def articles_per_day(rows: list[Row], groups: SiteGroups) -> Chart:
 def outcomes_per_day(rows: list[Row], labels: list[str], title: str = "Fetch outcomes per day",
                      width: int = WIDTH) -> Chart:
     key = "fetch_outcomes_per_day"
-    caption = ("Page fetches by what became of them: stored, not modified (304), typed "
-               "non-article, skipped, blocked (403/429/challenge), failed by reason.")
+    caption = ("Page fetches by outcome: stored, 304, typed non-article, skipped, blocked "
+               "(403/429/challenge), failed by reason.")
     if not rows:
         return _empty(key, title, caption)
     colours = dict(OUTCOME_COLOURS)
