@@ -2,7 +2,8 @@
 
 Errors a user can cause (bad URL, missing sites file, unreachable database,
 unreadable HTML) end in one line on stderr and a non-zero exit, never a
-traceback: 1 when the work failed, 2 for bad usage, 130 / 143 when stopped by Ctrl-C
+traceback: 1 when the work failed, 2 for bad usage, 3 when `cleanwire health` raised an
+alert (crawler/commands/report.py), 130 / 143 when stopped by Ctrl-C
 (SIGINT) / SIGTERM (crawler/commands/base.py). --db and -v may come before or after the
 command's name.
 """
@@ -14,7 +15,7 @@ import os
 import sys
 
 from cleaners import CleanError
-from crawler.commands import analyst, clean, crawl, db, duplicates, schedule, worker
+from crawler.commands import analyst, clean, crawl, db, duplicates, report, schedule, worker
 from crawler.commands.base import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -31,7 +32,7 @@ from crawler.errors import WorkFailed
 from crawler.profiles import ProfileError
 from storage.errors import DatabaseError, QueryError, QueryInterrupted
 
-COMMAND_MODULES = (crawl, clean, db, analyst, schedule, duplicates, worker)
+COMMAND_MODULES = (crawl, clean, db, analyst, schedule, duplicates, worker, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,7 +9,7 @@ nothing half-written and re-storing the same batch duplicates nothing.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -203,9 +203,10 @@ class Repository:
 
     def __init__(
         self, engine: Engine, near_dup_threshold: float = DEFAULT_NEAR_DUP_THRESHOLD,
-        revisits: RevisitPolicy | None = None,
+        revisits: RevisitPolicy | None = None, clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.engine = engine
+        self.clock = clock  # when runs start and finish (tests inject simulated days)
         self.revisits = revisits or RevisitPolicy()  # next-due times of stored articles
         self._dedup = Deduplicator(near_dup_threshold)
         self._site_ids: dict[str, int] = {}
@@ -232,7 +233,7 @@ class Repository:
                     "site_id": site_id,
                     "command": command,
                     "arguments": redact_arguments(arguments),
-                    "started_at": utcnow(),
+                    "started_at": self.clock(),
                     "outcome": "running",
                     "counts": {},
                 },
@@ -245,7 +246,7 @@ class Repository:
     def finish_run(self, run_id: int, outcome: str, counts: RunCounts) -> None:
         """Record the end of a run with its outcome ("ok", "failed", "interrupted", ...)."""
         values = {
-            "finished_at": utcnow(),
+            "finished_at": self.clock(),
             "outcome": outcome,
             "pages_fetched": counts.pages_fetched,
             "articles_new": counts.articles_new,

@@ -14,9 +14,11 @@ from typing import Any
 
 from crawler.errors import WorkFailed
 
-#: exit codes, the README's table: 0 done, 1 the work failed, 2 bad usage, 128 + N stopped
+#: exit codes, the README's table: 0 done, 1 the work failed, 2 bad usage, 3 alerts, 128 + N stopped
 #: by signal N (130 Ctrl-C / SIGINT, 143 SIGTERM)
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: `cleanwire health` raised at least one drift alert (crawler/commands/report.py)
+EXIT_ALERTS = 3
 EXIT_INTERRUPTED = 130
 #: what a command says on stderr when the first signal / a second one stops it
 STOPPING = "stopping... (Ctrl-C again to abort)"
@@ -40,6 +42,15 @@ def require_shared_queue() -> None:
         import scrapy_redis  # noqa: F401
     except ImportError as exc:
         raise WorkFailed(f"shared crawls need {exc.name}: pip install 'cleanwire[scale]'") from exc
+
+
+def require_report_charts() -> None:
+    """The report needs the 'report' extra; say so in one line instead of an ImportError."""
+    try:
+        import altair  # noqa: F401
+        import vl_convert  # noqa: F401
+    except ImportError as exc:
+        raise WorkFailed(f"the report needs {exc.name}: pip install 'cleanwire[report]'") from exc
 
 
 class Parser(argparse.ArgumentParser):
