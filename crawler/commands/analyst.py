@@ -116,10 +116,14 @@ def cmd_search(args: argparse.Namespace) -> int:
 def _register_export(sub: Any) -> None:
     from storage.export import FIELDS, FORMATS
 
-    parser = sub.add_parser("export", help="write articles to JSON Lines, CSV or Parquet")
-    parser.add_argument("--format", choices=FORMATS, required=True, help="file format")
+    parser = sub.add_parser("export", help="write articles to JSON Lines, JSON, CSV or Parquet")
+    parser.add_argument("--format", choices=FORMATS, default=None,
+                        help="file format (default: from FILE's name: .jsonl, .json, .csv, "
+                             ".parquet, + .gz or .zst for the text formats; jsonl for -)")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="FILE",
-                        help="the file to write (replaced atomically at the end)")
+                        help="the file to write (written to a temporary file, moved into "
+                             "place at the end); - for standard output; a pipe, FIFO or "
+                             "terminal is written directly")
     _add_filter_flags(parser)
     parser.add_argument("--fields", help="comma-separated fields (default: all): "
                         + ",".join(FIELDS))
@@ -129,14 +133,17 @@ def _register_export(sub: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from storage.export import ExportRequest, export, parse_fields
+    from storage.export import ExportRequest, export, infer_format, parse_fields, target_kind
 
     try:
         fields = parse_fields(args.fields)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    request = ExportRequest(path=args.output, fmt=args.format, fields=fields,
-                            flt=_filter(args), overwrite=args.force)
+    # a refused target fails before the database opens
+    stream = target_kind(args.output, args.force) == "stream"
+    fmt, compression = infer_format(args.output, args.format, stream)
+    request = ExportRequest(path=args.output, fmt=fmt, fields=fields, flt=_filter(args),
+                            overwrite=args.force, compression=compression)
     progress = _ProgressLine() if sys.stderr.isatty() else None
     with _reader(args) as engine, _terminate_as_interrupt():
         try:
@@ -145,7 +152,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             if progress is not None:
                 progress.end()
     rate = result.rows / result.seconds if result.seconds > 0 else 0.0
-    print(f"{result.rows} rows written to {result.path} ({rate:,.0f} rows/s)")
+    where = "standard output" if str(result.path) == "-" else str(result.path)
+    # a stream target may be this very stdout: the summary goes to stderr then
+    print(f"{result.rows} rows written to {where} ({rate:,.0f} rows/s)",
+          file=sys.stderr if result.streamed else sys.stdout)
     return EXIT_OK
 
 
