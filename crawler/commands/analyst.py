@@ -20,7 +20,14 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from crawler.commands.base import EXIT_OK, UsageError, add_db_flag, print_rows, stream_rows
+from crawler.commands.base import (
+    CELL_WIDTH,
+    EXIT_OK,
+    UsageError,
+    add_db_flag,
+    print_rows,
+    stream_rows,
+)
 from storage.engine import open_engine, resolve_database_url
 from storage.errors import QueryError, QueryInterrupted
 from storage.filters import ArticleFilter, parse_day_or_time
@@ -197,7 +204,13 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 def _register_sql(sub: Any) -> None:
     parser = sub.add_parser("sql", help="run one read-only SQL query")
-    parser.add_argument("query", help="SELECT / WITH / VALUES / EXPLAIN (PRAGMA on SQLite)")
+    parser.add_argument("query", nargs="?", help="SELECT / WITH / VALUES / EXPLAIN (PRAGMA on "
+                        "SQLite); - reads the query from standard input")
+    parser.add_argument("-f", "--file", type=Path, metavar="FILE",
+                        help="read the query from FILE instead")
+    parser.add_argument("--no-trunc", action="store_true",
+                        help=f"show whole values in the table (it cuts them at {CELL_WIDTH} "
+                             "characters; csv and json never do)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS",
                         help="cancel the query after SECONDS (default "
                              "$CLEANWIRE_SQL_TIMEOUT or 30)")
@@ -224,17 +237,38 @@ def cmd_sql(args: argparse.Namespace) -> int:
     if limit < 0:
         raise UsageError("--limit must be 0 (all rows) or more")
     limits = QueryLimits(timeout=timeout, max_rows=limit or None)
+    query = _query_text(args)
     cancel = Cancel()
     with _signals_cancel(cancel), _reader(args) as engine:
         if args.verbose:
             print(f"sql: running the query (time limit {timeout:g} s, "
                   f"{f'at most {limit:,} rows' if limit else 'all rows'})", file=sys.stderr)
-        with open_query(engine, args.query, limits, cancel) as stream:
-            shown = stream_rows(stream.columns, stream.rows, args.format)
+        with open_query(engine, query, limits, cancel) as stream:
+            shown = stream_rows(stream.columns, stream.rows, args.format,
+                                truncate=not args.no_trunc)
     if stream.cut:
         print(f"cleanwire: sql: showing the first {shown:,} rows; the query has more "
               "(--limit N for more, --limit 0 for all)", file=sys.stderr)
     return EXIT_OK
+
+
+def _query_text(args: argparse.Namespace) -> str:
+    """The query: the argument, standard input (`-`) or the file of -f (one of them)."""
+    if (args.query is None) == (args.file is None):
+        raise UsageError("sql needs one query: an argument, - (standard input) or -f FILE")
+    if args.file is not None:
+        try:
+            return args.file.read_text(encoding="utf-8")
+        except IsADirectoryError:
+            raise UsageError(f"-f {args.file}: is a directory") from None
+        except FileNotFoundError:
+            raise UsageError(f"-f {args.file}: no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise UsageError(f"-f {args.file}: {reason}") from None
+    if args.query == "-":
+        return sys.stdin.read()
+    return args.query
 
 
 @contextmanager
