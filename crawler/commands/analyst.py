@@ -304,7 +304,7 @@ def _register_stats(sub: Any) -> None:
 STATS_COLUMNS = [
     "site", "articles", "languages", "first_published", "last_published", "last_crawl",
     "last_outcome", "fetch_failure_rate", "failures_by_reason", "median_words",
-    "under_150_words", "no_date", "no_author", "flags",
+    "under_150_words", "no_date", "no_author", "exact_copies", "near_copies", "flags",
 ]
 
 
@@ -339,4 +339,4 @@ def _stats_row(s: Any, structured: bool) -> list[Any]:
         flags = " ".join(s.flags())
     return [s.site, s.articles, languages, _time(s.first_published), _time(s.last_published),
             _time(s.last_crawl), s.last_outcome, rate, failures, s.median_words, short,
-            no_date, no_author, flags]
+            no_date, no_author, s.exact_copies, s.near_copies, flags]
