@@ -13,8 +13,10 @@ directory, block device or socket is refused. Every OS error is one QueryError l
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
+import io
 import json
 import os
 import stat
@@ -218,12 +220,35 @@ def target_kind(target: Path, overwrite: bool = False) -> str:
 def _stream_file(target: Path) -> Iterator[IO[bytes]]:
     """Standard output, or the device / FIFO at target, opened for writing as it is."""
     if str(target) == STDOUT:
-        out = sys.stdout.buffer
+        out = getattr(sys.stdout, "buffer", None) or _TextSink(sys.stdout)
         yield out
         out.flush()
         return
     with open(target, "wb", buffering=1 << 16) as handle:
         yield handle
+
+
+class _TextSink(io.RawIOBase):
+    """A text-only standard output (a notebook's, a captured one) taking UTF-8 bytes."""
+
+    def __init__(self, text: IO[str]) -> None:
+        super().__init__()
+        self.text = text
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        try:
+            self.text.write(self.decoder.decode(bytes(data)))
+        except UnicodeDecodeError as exc:
+            raise QueryError("this standard output takes text only: export a text format "
+                             "or to a file") from exc
+        return len(data)
+
+    def flush(self) -> None:
+        self.text.flush()
 
 
 def _compressor(compression: str | None) -> Callable[[IO[bytes]], Any]:
@@ -379,8 +404,6 @@ class CsvWriter:
     """CSV with a header; times in ISO 8601 UTC, authors/tags as JSON arrays."""
 
     def __init__(self, handle: IO[bytes], fields: tuple[str, ...]) -> None:
-        import io
-
         self.text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=True)
         self.fields = fields
         self.csv = csv.writer(self.text)

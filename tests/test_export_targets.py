@@ -141,6 +141,16 @@ def test_dash_streams_to_stdout(db: Path) -> None:
     assert next(csv.reader(io.StringIO(as_csv.stdout))) == ["article_id", "title", "authors"]
 
 
+def test_dash_in_process_with_a_text_stdout(db: Path) -> None:
+    from cli_helpers import cli  # sys.stdout is a StringIO there, as in a notebook
+
+    ran = cli("export", "--db", str(db), "-o", "-", "--fields", "article_id,title,authors")
+    assert ran.returncode == 0, ran.stderr
+    assert_rows(jsonl(ran.stdout))
+    binary = cli("export", "--db", str(db), "-o", "-", "--format", "parquet")
+    assert binary.returncode == 1 and "takes text only" in binary.stderr
+
+
 def test_dev_stdout_is_written_not_replaced(db: Path, tmp_path: Path) -> None:
     # as root, a rename would replace the device node: it must be written through
     before = os.stat("/dev/stdout", follow_symlinks=False)
