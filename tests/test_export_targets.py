@@ -203,3 +203,15 @@ def test_broken_pipe_on_stdout_is_quiet(db: Path) -> None:
     err = proc.stderr.read().decode()
     proc.wait(timeout=60)
     assert "Traceback" not in err
+
+
+def test_missing_zstandard_names_the_extra(db: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "blocked" / "zstandard"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'zstandard'\", name='zstandard')\n")
+    out = tmp_path / "a.jsonl.zst"
+    proc = cleanwire("export", "--db", str(db), "-o", str(out),
+                     env={"PYTHONPATH": f"{blocker.parent}:{ROOT}"})
+    assert_one_line_error(proc, 1, "pip install 'cleanwire[analyst]'")
+    assert not out.exists()
