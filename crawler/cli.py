@@ -15,7 +15,17 @@ import os
 import sys
 
 from cleaners import CleanError
-from crawler.commands import analyst, clean, crawl, db, duplicates, report, schedule, worker
+from crawler.commands import (
+    analyst,
+    clean,
+    crawl,
+    datasette,
+    db,
+    duplicates,
+    report,
+    schedule,
+    worker,
+)
 from crawler.commands.base import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -32,7 +42,7 @@ from crawler.errors import WorkFailed
 from crawler.profiles import ProfileError
 from storage.errors import DatabaseError, QueryError, QueryInterrupted
 
-COMMAND_MODULES = (crawl, clean, db, analyst, schedule, duplicates, worker, report)
+COMMAND_MODULES = (crawl, clean, db, analyst, schedule, duplicates, datasette, worker, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -27,10 +27,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import ColumnElement, Connection, and_, select, text, update
 
 from cleaners.minhash import (
     NUM_PERM,
@@ -41,7 +42,7 @@ from cleaners.minhash import (
     from_bytes,
     to_bytes,
 )
-from cleaners.urlkeys import article_key, is_amp, same_site
+from cleaners.urlkeys import article_key, clean_url, is_amp, same_site
 
 from .contract import Outcome
 from .lsh import LshIndex, existing_ids
@@ -52,6 +53,30 @@ if TYPE_CHECKING:
     from .repository import PageRecord
 
 DEFAULT_NEAR_DUP_THRESHOLD = 0.5
+
+
+class CopyRole(StrEnum):
+    """The one vocabulary of duplicates (`duplicates`, the crawl summary, `stats`,
+    docs/schema.md): an exact copy has the same content_hash as an earlier article
+    (duplicate_of is set); a near copy is in an earlier article's near-duplicate cluster
+    (estimated Jaccard >= the threshold) without being an exact copy."""
+
+    ORIGIN = "likely origin"
+    EXACT = "exact copy"
+    NEAR = "near copy"
+
+
+def is_exact_copy(articles: Any) -> ColumnElement[bool]:
+    """SQL: the article (of table articles) is an exact copy."""
+    return articles.c.duplicate_of.is_not(None)
+
+
+def is_near_copy(articles: Any) -> ColumnElement[bool]:
+    """SQL: the article is a near copy (in a cluster it does not head, not an exact copy)."""
+    return and_(articles.c.duplicate_of.is_(None), articles.c.cluster_id.is_not(None),
+                articles.c.cluster_id != articles.c.id)
+
+
 CHANGED = (Outcome.NEW, Outcome.UPDATED)
 
 _PG_DEDUP_LOCK = 0x636C_6E64  # "clnd": serialises store() transactions on PostgreSQL
@@ -510,14 +535,29 @@ def _fetched(record: PageRecord) -> datetime:
 
 
 
+def stored_url_form(url: str) -> str:
+    """url as the crawler stores it (cleaners.urlkeys.clean_url: tracking parameters and
+    fragment out, scheme and host lower-cased); a URL it cannot parse, as given."""
+    try:
+        return clean_url(url)
+    except ValueError:
+        return url.strip()
+
+
 def find_article_id(connection: Connection, url: str) -> int | None:
-    """The id of the article stored under url or any of its variants/aliases."""
+    """The id of the article stored under url or any of its variants/aliases, url read as
+    the crawl reads it: tracking parameters, www./m./amp. hosts, http/https, a trailing
+    slash, amp forms and redirect or canonical aliases all lead to the same article."""
     articles, aliases = Article.__table__, ArticleUrl.__table__
-    found = connection.scalar(select(articles.c.id).where(articles.c.url == url))
-    if found is None:
-        found = connection.scalar(select(aliases.c.article_id).where(aliases.c.url == url))
-    if found is None:
-        found = connection.scalar(
-            select(aliases.c.article_id).where(aliases.c.url_key == article_key(url))
-            .order_by(aliases.c.article_id).limit(1))
-    return found
+    for candidate in dict.fromkeys((url, stored_url_form(url))):
+        found = connection.scalar(select(articles.c.id).where(articles.c.url == candidate))
+        if found is None:
+            found = connection.scalar(
+                select(aliases.c.article_id).where(aliases.c.url == candidate)
+                .order_by(aliases.c.article_id).limit(1))
+        if found is not None:
+            return found
+    return connection.scalar(
+        select(aliases.c.article_id)
+        .where(aliases.c.url_key == article_key(stored_url_form(url)))
+        .order_by(aliases.c.article_id).limit(1))

@@ -8,6 +8,8 @@ with a one-line, password-free message.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import re
 import sqlite3
@@ -239,8 +241,11 @@ def open_engine(url: str, *, migrate: bool = True, read_only: bool = False) -> E
     if not is_sqlite and "connect_timeout" not in parsed.query:
         connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
     try:
-        engine = create_engine(parsed, pool_pre_ping=not is_sqlite, connect_args=connect_args)
-    except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ImportError) as exc:
+        engine = create_engine(parsed, pool_pre_ping=not is_sqlite, connect_args=connect_args,
+                               json_serializer=json_text)
+    except ImportError as exc:
+        raise DatabaseError(_missing_driver(parsed, exc)) from exc
+    except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError) as exc:
         raise DatabaseError(f"cannot use database {redact_url(parsed)}: {error_line(exc)}") from exc
     if is_sqlite:
         _install_sqlite_listeners(engine, read_only=read_only)
@@ -260,6 +265,20 @@ def open_engine(url: str, *, migrate: bool = True, read_only: bool = False) -> E
             f"cannot open database {redact_url(parsed)}: {error_line(exc)}"
         ) from exc
     return engine
+
+
+#: JSON columns hold UTF-8 text ("Лида", not "\\u041b..."), so LIKE and Datasette see the
+#: names as written; PostgreSQL's JSONB stores the same values natively either way.
+json_text = functools.partial(json.dumps, ensure_ascii=False)
+
+
+def _missing_driver(url: URL, exc: ImportError) -> str:
+    """One line naming the extra that installs the missing database driver."""
+    name = exc.name or str(exc)
+    if url.get_backend_name() == "postgresql" and "psycopg" in name:
+        return (f"PostgreSQL needs the psycopg driver (No module named {name!r}): "
+                "pip install 'cleanwire[postgres]'")
+    return f"cannot use database {redact_url(url)}: {error_line(exc)}"
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

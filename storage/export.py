@@ -1,19 +1,26 @@
-"""`cleanwire export`: stream articles to JSON Lines, CSV or Parquet, atomically.
+"""`cleanwire export`: stream articles to JSON Lines, JSON, CSV or Parquet, atomically.
 
 Rows come in batches from a streaming result (yield_per: a server-side cursor on
 PostgreSQL, SQLite steps its cursor), so memory stays flat however many rows there are.
-The output is written to a hidden temporary file next to the target and moved into
-place only when complete: an interrupted or failed export leaves no partial file.
-Without overwrite=True an existing target is never replaced (checked up front, and
-again atomically at the end with a hard link).
+The format (and gzip / zstd compression of the text formats) follows the file name
+(infer_format). A regular file is written to a hidden temporary file next to the target
+and moved into place only when complete: an interrupted or failed export leaves no
+partial file; without overwrite=True an existing one is never replaced (checked up front,
+and again atomically at the end with a hard link). A stream target (`-`, a terminal,
+/dev/stdout, /dev/null, a pipe or FIFO) is written directly and never replaced; a
+directory, block device or socket is refused. Every OS error is one QueryError line.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
+import io
 import json
 import os
+import stat
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -30,7 +37,13 @@ from .errors import QueryError
 from .filters import ArticleFilter, conditions
 from .models import Article, Site
 
-FORMATS = ("jsonl", "csv", "parquet")
+FORMATS = ("jsonl", "json", "csv", "parquet")
+TEXT_FORMATS = frozenset({"jsonl", "json", "csv"})
+#: file name endings -> format; compression endings -> compression (text formats only)
+SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv",
+                  ".parquet": "parquet"}
+SUFFIX_COMPRESSIONS = {".gz": "gzip", ".zst": "zstd"}
+STDOUT = "-"
 BATCH_ROWS = 2000
 LIST_FIELDS = frozenset({"authors", "tags"})
 TIME_FIELDS = frozenset({"published_at", "modified_at", "first_seen_at", "last_fetched_at"})
@@ -68,20 +81,49 @@ Progress = Callable[[int], None]
 class ExportRequest:
     """What to export, where, and how."""
 
-    path: Path
+    path: Path  # Path("-"): standard output
     fmt: str
     fields: tuple[str, ...] = FIELDS
     flt: ArticleFilter = field(default_factory=ArticleFilter)
     overwrite: bool = False
+    compression: str | None = None  # "gzip" | "zstd" | None
 
 
 @dataclass(frozen=True)
 class ExportResult:
-    """How many rows were written to which file, in how long."""
+    """How many rows were written to which file, in how long; streamed: not a regular file."""
 
     path: Path
     rows: int
     seconds: float
+    streamed: bool = False
+
+
+def infer_format(path: Path, fmt: str | None = None,
+                 stream: bool = False) -> tuple[str, str | None]:
+    """(format, compression) for path: fmt when given, else from the name's ending
+    (.jsonl/.ndjson, .json, .csv, .parquet, then .gz or .zst for the text formats).
+    A stream target (stream=True, or `-`) whose name says nothing is JSON Lines.
+    QueryError when neither says."""
+    name = path.name.lower()
+    compression = None
+    for suffix, kind in SUFFIX_COMPRESSIONS.items():
+        if name.endswith(suffix):
+            compression, name = kind, name[: -len(suffix)]
+    if fmt is None:
+        fmt = next((f for sfx, f in SUFFIX_FORMATS.items() if name.endswith(sfx)), None)
+        if fmt is None and (stream or str(path) == STDOUT):
+            fmt = "jsonl"
+        if fmt is None:
+            raise QueryError(
+                f"cannot tell the format from the name {path.name!r}: end it in "
+                f"{', '.join(SUFFIX_FORMATS)} (optionally + .gz or .zst), or give --format")
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown export format {fmt!r}: use {', '.join(FORMATS)}")
+    if compression is not None and fmt not in TEXT_FORMATS:
+        raise QueryError(f"{fmt} is compressed inside already: drop the "
+                         f"{path.suffix} ending")
+    return fmt, compression
 
 
 class RowWriter(Protocol):
@@ -111,27 +153,119 @@ def export(
     if request.fmt not in FORMATS:
         raise QueryError(f"unknown export format {request.fmt!r}: use {', '.join(FORMATS)}")
     target = request.path
-    if target.exists() and not request.overwrite:
-        raise QueryError(f"{target} exists: use --force to overwrite it")
-    if not target.parent.is_dir():
-        raise QueryError(f"no such directory: {target.parent}")
+    streamed = target_kind(target, request.overwrite) == "stream"
     make_writer = _writer_factory(request.fmt)  # pyarrow missing fails before any work
+    compress = _compressor(request.compression)  # so does zstandard
     started = time.monotonic()
     count = 0
-    with _atomic_file(target, request.overwrite) as handle:
-        writer = make_writer(handle, request.fields)
+    opened = _stream_file(target) if streamed else _atomic_file(target, request.overwrite)
+    try:
+        with opened as raw, compress(raw) as handle:
+            writer = make_writer(handle, request.fields)
+            try:
+                for batch in _batches(engine, request):
+                    _write(writer, batch, count)
+                    count += len(batch)
+                    if progress is not None:
+                        progress(count)
+            except BaseException:
+                with contextlib.suppress(Exception):  # the temp file is discarded anyway
+                    writer.close()
+                raise
+            writer.close()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise QueryError(f"cannot write {target}: {_os_reason(exc)}") from exc
+    return ExportResult(target, count, time.monotonic() - started, streamed)
+
+
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def target_kind(target: Path, overwrite: bool = False) -> str:
+    """'stream' (written directly: `-`, a character device such as a terminal or /dev/null,
+    a FIFO or pipe) or 'file' (a regular file, written atomically); QueryError for a
+    directory, a block device, a socket, an existing file without overwrite, a missing
+    parent directory or an unreadable path."""
+    if str(target) == STDOUT:
+        return "stream"
+    try:
+        info = target.stat()  # follows links: /dev/stdout -> the terminal or pipe
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise QueryError(f"cannot write {target}: {_os_reason(exc)}") from exc
+    if info is not None:
+        mode = info.st_mode
+        if stat.S_ISDIR(mode):
+            raise QueryError(f"{target} is a directory: give a file name inside it")
+        if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+            return "stream"
+        if not stat.S_ISREG(mode):
+            kind = "a block device" if stat.S_ISBLK(mode) else "not a regular file"
+            raise QueryError(f"{target} is {kind}: export writes files, pipes and terminals")
+        if not overwrite:
+            raise QueryError(f"{target} exists: use --force to overwrite it")
+        return "file"
+    if target.is_symlink():
+        raise QueryError(f"{target} is a dangling symbolic link")
+    if not target.parent.is_dir():
+        raise QueryError(f"no such directory: {target.parent}")
+    return "file"
+
+
+@contextlib.contextmanager
+def _stream_file(target: Path) -> Iterator[IO[bytes]]:
+    """Standard output, or the device / FIFO at target, opened for writing as it is."""
+    if str(target) == STDOUT:
+        out = getattr(sys.stdout, "buffer", None) or _TextSink(sys.stdout)
+        yield out
+        out.flush()
+        return
+    with open(target, "wb", buffering=1 << 16) as handle:
+        yield handle
+
+
+class _TextSink(io.RawIOBase):
+    """A text-only standard output (a notebook's, a captured one) taking UTF-8 bytes."""
+
+    def __init__(self, text: IO[str]) -> None:
+        super().__init__()
+        self.text = text
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
         try:
-            for batch in _batches(engine, request):
-                _write(writer, batch, count)
-                count += len(batch)
-                if progress is not None:
-                    progress(count)
-        except BaseException:
-            with contextlib.suppress(Exception):  # the temp file is discarded anyway
-                writer.close()
-            raise
-        writer.close()
-    return ExportResult(target, count, time.monotonic() - started)
+            self.text.write(self.decoder.decode(bytes(data)))
+        except UnicodeDecodeError as exc:
+            raise QueryError("this standard output takes text only: export a text format "
+                             "or to a file") from exc
+        return len(data)
+
+    def flush(self) -> None:
+        self.text.flush()
+
+
+def _compressor(compression: str | None) -> Callable[[IO[bytes]], Any]:
+    """A context manager factory wrapping a binary handle in the compression (or not)."""
+    if compression is None:
+        return contextlib.nullcontext
+    if compression == "gzip":
+        import gzip
+
+        return lambda raw: gzip.GzipFile(fileobj=raw, mode="wb", mtime=0)
+    try:
+        import zstandard
+    except ImportError as exc:
+        raise QueryError(
+            "zstd compression needs zstandard: pip install 'cleanwire[analyst]' (or zstandard)"
+        ) from exc
+    return lambda raw: zstandard.ZstdCompressor().stream_writer(raw, closefd=False)
 
 
 def _write(writer: RowWriter, batch: Sequence[Sequence[Any]], done: int) -> None:
@@ -169,6 +303,7 @@ def _batches(engine: Engine, request: ExportRequest) -> Iterator[Sequence[Sequen
 @contextlib.contextmanager
 def _atomic_file(target: Path, overwrite: bool) -> Iterator[IO[bytes]]:
     """A temp file beside target, moved onto it on success and removed on any failure."""
+    target = Path(os.path.realpath(target))  # a link to a file: the file is replaced
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     temp = Path(temp_name)
     try:
@@ -208,6 +343,8 @@ def _umask() -> int:
 def _writer_factory(fmt: str) -> Callable[[IO[bytes], tuple[str, ...]], RowWriter]:
     if fmt == "jsonl":
         return JsonLinesWriter
+    if fmt == "json":
+        return JsonArrayWriter
     if fmt == "csv":
         return CsvWriter
     try:
@@ -244,12 +381,29 @@ class JsonLinesWriter:
         pass
 
 
+class JsonArrayWriter:
+    """One JSON array of objects, one object a line; values as JsonLinesWriter writes them."""
+
+    def __init__(self, handle: IO[bytes], fields: tuple[str, ...]) -> None:
+        self.handle, self.fields, self.rows = handle, fields, 0
+
+    def write(self, batch: Sequence[Sequence[Any]]) -> None:
+        parts = []
+        for row in batch:
+            record = json.dumps({f: _json_value(v) for f, v in zip(self.fields, row, strict=True)},
+                                ensure_ascii=False)
+            parts.append(("[\n" if self.rows == 0 else ",\n") + record)
+            self.rows += 1
+        self.handle.write("".join(parts).encode("utf-8"))
+
+    def close(self) -> None:
+        self.handle.write(b"\n]\n" if self.rows else b"[]\n")
+
+
 class CsvWriter:
     """CSV with a header; times in ISO 8601 UTC, authors/tags as JSON arrays."""
 
     def __init__(self, handle: IO[bytes], fields: tuple[str, ...]) -> None:
-        import io
-
         self.text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=True)
         self.fields = fields
         self.csv = csv.writer(self.text)

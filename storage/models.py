@@ -2,7 +2,7 @@
 
 Times are stored in UTC (naive on SQLite, timestamptz on PostgreSQL) and
 always come back as aware UTC datetimes (see UtcDateTime).
-authors, tags, arguments and counts are JSON (JSONB on PostgreSQL).
+authors, tags, arguments and counts are JSON (JSONB on PostgreSQL), written as UTF-8 text.
 Constraint and index names follow NAMING_CONVENTION so that migrations can
 refer to them by name on every dialect.
 """

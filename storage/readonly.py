@@ -54,6 +54,19 @@ FETCH_BATCH = 500
 
 SQLITE_FIRST_WORDS = frozenset({"select", "with", "values", "explain", "pragma"})
 PG_FIRST_WORDS = frozenset({"select", "with", "values", "table", "explain", "show"})
+# Every word a statement of SQLite or PostgreSQL can begin with. A first word outside this
+# list begins no statement of either: the database rejects the query at that word before
+# running anything, so it is sent (under every other guard) for the database's own
+# syntax error; a statement word the dialect does not allow is refused by name as before.
+STATEMENT_WORDS = frozenset({
+    "abort", "alter", "analyse", "analyze", "attach", "begin", "call", "checkpoint", "close",
+    "cluster", "comment", "commit", "copy", "create", "deallocate", "declare", "delete",
+    "detach", "discard", "do", "drop", "end", "execute", "explain", "fetch", "grant",
+    "import", "insert", "listen", "load", "lock", "merge", "move", "notify", "pragma",
+    "prepare", "reassign", "refresh", "reindex", "release", "replace", "reset", "revoke",
+    "rollback", "savepoint", "security", "select", "set", "show", "start", "table",
+    "truncate", "unlisten", "update", "vacuum", "values", "with",
+})
 # Pragmas that only report; with an argument only when the argument names a table/index.
 READ_PRAGMAS = frozenset({
     "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo",
@@ -150,13 +163,14 @@ def first_word(sql: str) -> str:
 
 
 def check_statement(dialect: str, sql: str) -> None:
-    """QueryError (one line) unless sql may be tried at all: a read's first word and, on
-    PostgreSQL, no refused function."""
+    """QueryError (one line) unless sql may be tried at all: a read's first word (or a word
+    that begins no statement: the database words that syntax error) and, on PostgreSQL,
+    no refused function."""
     if not sql.strip():
         raise QueryError("sql: the query is empty")
     allowed = SQLITE_FIRST_WORDS if dialect == "sqlite" else PG_FIRST_WORDS
     word = first_word(sql)
-    if word not in allowed:
+    if word not in allowed and (word in STATEMENT_WORDS or not word):
         raise QueryError(
             f"sql: refused {word.upper() or 'this statement'}: only read-only queries "
             f"({', '.join(sorted(w.upper() for w in allowed))}) are allowed"

@@ -21,7 +21,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import String
 
 from .contract import DISCOVERY_OUTCOMES, PAGE_TYPE_OUTCOMES, Outcome, Reason
-from .dedup import DEFAULT_NEAR_DUP_THRESHOLD, Deduplicator, find_article_id
+from .dedup import (
+    DEFAULT_NEAR_DUP_THRESHOLD,
+    Deduplicator,
+    find_article_id,
+    is_exact_copy,
+    is_near_copy,
+)
 from .engine import error_line, redact_text, session_factory, write_connection
 from .errors import RunNotFoundError, StorageError, WriteError
 from .frontier import touch_not_modified
@@ -491,11 +497,11 @@ class Repository:
 
     def run_duplicates(self, run_id: int) -> tuple[int, int]:
         """(exact copies, near copies) among the articles a crawl run stored or refreshed."""
+        articles = Article.__table__
         query = select(
-            func.count().filter(Article.duplicate_of.is_not(None)),
-            func.count().filter(Article.duplicate_of.is_(None), Article.cluster_id.is_not(None),
-                                Article.cluster_id != Article.id),
-        ).where(Article.crawl_run_id == run_id)
+            func.count().filter(is_exact_copy(articles)),
+            func.count().filter(is_near_copy(articles)),
+        ).where(articles.c.crawl_run_id == run_id)
         with self._reading() as session:
             exact, near = session.execute(query).one()
         return int(exact or 0), int(near or 0)

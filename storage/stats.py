@@ -6,7 +6,8 @@ and extraction health: median word count, share of articles under 150 words, sha
 without a published date, share without an author. Possible losses: the share of the
 non-article pages of its crawls that declared themselves articles (crawl_runs.counts
 declared_non_articles), and articles over HUGE_WORDS words (an archive stored as one
-article). flags() names what looks wrong.
+article). Duplicates: exact copies and near copies, as storage.dedup.CopyRole names them.
+flags() names what looks wrong.
 Portable SQL (SQLite and PostgreSQL); the median is found with ORDER BY/OFFSET per site.
 """
 
@@ -21,6 +22,7 @@ from sqlalchemy import exc as sa_exc
 
 from .contract import Counter as RunCounter
 from .contract import Outcome
+from .dedup import is_exact_copy, is_near_copy
 from .engine import error_line
 from .errors import QueryError
 from .models import Article, CrawlRun, Fetch, Site
@@ -56,6 +58,8 @@ class SiteStats:
     non_articles: int = 0  # pages its crawls typed listing, paywalled or other
     declared_non_articles: int = 0  # of those, pages that declared themselves articles
     huge_articles: int = 0  # articles over HUGE_WORDS words
+    exact_copies: int = 0  # articles with the text of an earlier one (storage.dedup.CopyRole)
+    near_copies: int = 0  # articles in an earlier one's near-duplicate cluster
 
     @property
     def failure_rate(self) -> float | None:
@@ -129,6 +133,8 @@ def _article_numbers(connection: Connection, result: dict[int, SiteStats]) -> No
         func.sum(case((Article.published_at.is_(None), 1), else_=0)).label("no_date"),
         func.sum(_no_author(connection)).label("no_author"),
         func.sum(case((Article.word_count > HUGE_WORDS, 1), else_=0)).label("huge"),
+        func.sum(case((is_exact_copy(Article.__table__), 1), else_=0)).label("exact"),
+        func.sum(case((is_near_copy(Article.__table__), 1), else_=0)).label("near"),
     ).group_by(Article.site_id)
     for row in connection.execute(statement):
         stats = result.get(row.site_id)
@@ -140,6 +146,7 @@ def _article_numbers(connection: Connection, result: dict[int, SiteStats]) -> No
         stats.no_date_share = row.no_date / row.n
         stats.no_author_share = row.no_author / row.n
         stats.huge_articles = row.huge or 0
+        stats.exact_copies, stats.near_copies = row.exact or 0, row.near or 0
 
 
 def _languages(connection: Connection, result: dict[int, SiteStats]) -> None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy import exc as sa_exc
 
+from .dedup import find_article_id
 from .engine import error_line
 from .errors import StorageError
 from .models import Article, ArticleVersion
@@ -53,20 +54,30 @@ def archive_changed(connection: Connection, urls: Sequence[str]) -> None:
 
 
 def history(engine: Engine, url: str) -> list[Version]:
-    """Every stored text of the article at url, oldest first; UnknownArticle if none."""
+    """Every stored text of the article at url, oldest first; UnknownArticle if none.
+    url is read as the crawl reads it (storage.dedup.find_article_id): any variant of a
+    stored article's URL (tracking parameters, www., trailing slash, aliases) finds it."""
+    return article_history(engine, url)[1]
+
+
+def article_history(engine: Engine, url: str) -> tuple[str, list[Version]]:
+    """(the stored url of the article url names, its versions oldest first)."""
     articles, versions = Article.__table__, ArticleVersion.__table__
     try:
         with engine.connect() as connection:
-            current = connection.execute(
+            article_id = find_article_id(connection, url)
+            current = None if article_id is None else connection.execute(
                 select(articles.c.id, articles.c.version, articles.c.title, articles.c.text,
                        articles.c.content_hash, articles.c.modified_at,
-                       articles.c.last_fetched_at).where(articles.c.url == url)).first()
+                       articles.c.last_fetched_at, articles.c.url)
+                .where(articles.c.id == article_id)).first()
             if current is None:
-                raise UnknownArticle(f"no article stored under {url}")
+                raise UnknownArticle(f"no article stored under {url} (nor under any URL "
+                                     "the crawl reads as the same page)")
             older = connection.execute(
                 select(versions.c.version, versions.c.title, versions.c.text,
                        versions.c.content_hash, versions.c.modified_at, versions.c.fetched_at)
                 .where(versions.c.article_id == current.id).order_by(versions.c.version)).all()
     except sa_exc.SQLAlchemyError as exc:
         raise StorageError(f"could not read the article history: {error_line(exc)}") from exc
-    return [Version(*row) for row in older] + [Version(*current[1:])]
+    return current.url, [Version(*row) for row in older] + [Version(*current[1:7])]

@@ -493,12 +493,21 @@ def test_duplicates_command_lists_groups(db_url: str, capsys: pytest.CaptureFixt
     assert roles["https://brecorder.example/news/1"] == "likely origin"
     assert roles["https://wire.example/world/zelenskiy"] == "exact copy"
     assert roles["https://mirror.example/zelenskiy"] == "near copy"
-    assert {r["kind"] for r in rows} == {"near"}
+    assert {r["kind"] for r in rows} == {"near copies"}  # one copy is near: a near group
+    jaccard = {r["url"]: r["jaccard"] for r in rows}
+    assert jaccard["https://brecorder.example/news/1"] is None  # the origin
+    assert jaccard["https://wire.example/world/zelenskiy"] == 1.0  # of the mirror's text
+    assert 0.5 <= jaccard["https://mirror.example/zelenskiy"] < 1.0  # of the origin's
+    ids = {r["url"]: r["article_id"] for r in rows}
+    copied = {r["url"]: r["copy_of"] for r in rows}
+    assert copied["https://wire.example/world/zelenskiy"] == ids["https://mirror.example/zelenskiy"]
+    assert copied["https://mirror.example/zelenskiy"] == ids["https://brecorder.example/news/1"]
     assert main(["duplicates", "--db", db_url, "--site", "nowhere.example"]) == 0
     assert "likely origin" not in capsys.readouterr().out
     assert main(["duplicates", "--db", db_url, "--since", "2030-01-01", "--format", "csv"]) == 0
     assert capsys.readouterr().out.strip() == ",".join(
-        ("group", "kind", "role", "article_id", "site", "first_seen_at", "url", "title"))
+        ("group", "kind", "role", "copy_of", "jaccard", "article_id", "site", "first_seen_at",
+         "url", "title"))
     assert main(["duplicates", "--db", db_url, "--since", "yesterday"]) == 2
 
 

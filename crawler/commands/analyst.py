@@ -20,7 +20,14 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from crawler.commands.base import EXIT_OK, UsageError, add_db_flag, print_rows, stream_rows
+from crawler.commands.base import (
+    CELL_WIDTH,
+    EXIT_OK,
+    UsageError,
+    add_db_flag,
+    print_rows,
+    stream_rows,
+)
 from storage.engine import open_engine, resolve_database_url
 from storage.errors import QueryError, QueryInterrupted
 from storage.filters import ArticleFilter, parse_day_or_time
@@ -116,10 +123,14 @@ def cmd_search(args: argparse.Namespace) -> int:
 def _register_export(sub: Any) -> None:
     from storage.export import FIELDS, FORMATS
 
-    parser = sub.add_parser("export", help="write articles to JSON Lines, CSV or Parquet")
-    parser.add_argument("--format", choices=FORMATS, required=True, help="file format")
+    parser = sub.add_parser("export", help="write articles to JSON Lines, JSON, CSV or Parquet")
+    parser.add_argument("--format", choices=FORMATS, default=None,
+                        help="file format (default: from FILE's name: .jsonl, .json, .csv, "
+                             ".parquet, + .gz or .zst for the text formats; jsonl for -)")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="FILE",
-                        help="the file to write (replaced atomically at the end)")
+                        help="the file to write (written to a temporary file, moved into "
+                             "place at the end); - for standard output; a pipe, FIFO or "
+                             "terminal is written directly")
     _add_filter_flags(parser)
     parser.add_argument("--fields", help="comma-separated fields (default: all): "
                         + ",".join(FIELDS))
@@ -129,14 +140,17 @@ def _register_export(sub: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from storage.export import ExportRequest, export, parse_fields
+    from storage.export import ExportRequest, export, infer_format, parse_fields, target_kind
 
     try:
         fields = parse_fields(args.fields)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    request = ExportRequest(path=args.output, fmt=args.format, fields=fields,
-                            flt=_filter(args), overwrite=args.force)
+    # a refused target fails before the database opens
+    stream = target_kind(args.output, args.force) == "stream"
+    fmt, compression = infer_format(args.output, args.format, stream)
+    request = ExportRequest(path=args.output, fmt=fmt, fields=fields, flt=_filter(args),
+                            overwrite=args.force, compression=compression)
     progress = _ProgressLine() if sys.stderr.isatty() else None
     with _reader(args) as engine, _terminate_as_interrupt():
         try:
@@ -145,7 +159,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             if progress is not None:
                 progress.end()
     rate = result.rows / result.seconds if result.seconds > 0 else 0.0
-    print(f"{result.rows} rows written to {result.path} ({rate:,.0f} rows/s)")
+    where = "standard output" if str(result.path) == "-" else str(result.path)
+    # a stream target may be this very stdout: the summary goes to stderr then
+    print(f"{result.rows} rows written to {where} ({rate:,.0f} rows/s)",
+          file=sys.stderr if result.streamed else sys.stdout)
     return EXIT_OK
 
 
@@ -187,7 +204,13 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 def _register_sql(sub: Any) -> None:
     parser = sub.add_parser("sql", help="run one read-only SQL query")
-    parser.add_argument("query", help="SELECT / WITH / VALUES / EXPLAIN (PRAGMA on SQLite)")
+    parser.add_argument("query", nargs="?", help="SELECT / WITH / VALUES / EXPLAIN (PRAGMA on "
+                        "SQLite); - reads the query from standard input")
+    parser.add_argument("-f", "--file", type=Path, metavar="FILE",
+                        help="read the query from FILE instead")
+    parser.add_argument("--no-trunc", action="store_true",
+                        help=f"show whole values in the table (it cuts them at {CELL_WIDTH} "
+                             "characters; csv and json never do)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS",
                         help="cancel the query after SECONDS (default "
                              "$CLEANWIRE_SQL_TIMEOUT or 30)")
@@ -214,17 +237,38 @@ def cmd_sql(args: argparse.Namespace) -> int:
     if limit < 0:
         raise UsageError("--limit must be 0 (all rows) or more")
     limits = QueryLimits(timeout=timeout, max_rows=limit or None)
+    query = _query_text(args)
     cancel = Cancel()
     with _signals_cancel(cancel), _reader(args) as engine:
         if args.verbose:
             print(f"sql: running the query (time limit {timeout:g} s, "
                   f"{f'at most {limit:,} rows' if limit else 'all rows'})", file=sys.stderr)
-        with open_query(engine, args.query, limits, cancel) as stream:
-            shown = stream_rows(stream.columns, stream.rows, args.format)
+        with open_query(engine, query, limits, cancel) as stream:
+            shown = stream_rows(stream.columns, stream.rows, args.format,
+                                truncate=not args.no_trunc)
     if stream.cut:
         print(f"cleanwire: sql: showing the first {shown:,} rows; the query has more "
               "(--limit N for more, --limit 0 for all)", file=sys.stderr)
     return EXIT_OK
+
+
+def _query_text(args: argparse.Namespace) -> str:
+    """The query: the argument, standard input (`-`) or the file of -f (one of them)."""
+    if (args.query is None) == (args.file is None):
+        raise UsageError("sql needs one query: an argument, - (standard input) or -f FILE")
+    if args.file is not None:
+        try:
+            return args.file.read_text(encoding="utf-8")
+        except IsADirectoryError:
+            raise UsageError(f"-f {args.file}: is a directory") from None
+        except FileNotFoundError:
+            raise UsageError(f"-f {args.file}: no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise UsageError(f"-f {args.file}: {reason}") from None
+    if args.query == "-":
+        return sys.stdin.read()
+    return args.query
 
 
 @contextmanager
@@ -260,7 +304,7 @@ def _register_stats(sub: Any) -> None:
 STATS_COLUMNS = [
     "site", "articles", "languages", "first_published", "last_published", "last_crawl",
     "last_outcome", "fetch_failure_rate", "failures_by_reason", "median_words",
-    "under_150_words", "no_date", "no_author", "flags",
+    "under_150_words", "no_date", "no_author", "exact_copies", "near_copies", "flags",
 ]
 
 
@@ -295,4 +339,4 @@ def _stats_row(s: Any, structured: bool) -> list[Any]:
         flags = " ".join(s.flags())
     return [s.site, s.articles, languages, _time(s.first_published), _time(s.last_published),
             _time(s.last_crawl), s.last_outcome, rate, failures, s.median_words, short,
-            no_date, no_author, flags]
+            no_date, no_author, s.exact_copies, s.near_copies, flags]

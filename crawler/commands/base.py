@@ -102,16 +102,19 @@ def add_db_flag(parser: argparse.ArgumentParser) -> None:
 NO_ROWS = "(no rows)"
 
 
-def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> None:
+def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
+               truncate: bool = True) -> None:
     """Query results on stdout; an empty table is one line, NO_ROWS on stderr (exit 0),
-    the same for search, sql, stats and duplicates. JSON prints [], CSV its header."""
+    the same for search, sql, stats and duplicates. JSON prints [], CSV its header.
+    A table cuts long cells at CELL_WIDTH unless truncate=False; JSON and CSV never do."""
     if fmt == "table" and not rows:
         print(NO_ROWS, file=sys.stderr)
         return
-    print(render_rows(columns, rows, fmt))
+    print(render_rows(columns, rows, fmt, truncate))
 
 
-def render_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) -> str:
+def render_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str,
+                truncate: bool = True) -> str:
     """rows as an aligned text table, JSON (a list of objects) or CSV."""
     rows = [list(r) for r in rows]
     if fmt == "json":
@@ -123,7 +126,7 @@ def render_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str)
         writer.writerow(columns)
         writer.writerows(rows)
         return out.getvalue().rstrip("\n")
-    cells = [[_cell(v) for v in r] for r in rows]
+    cells = [[_cell(v, truncate) for v in r] for r in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=False)).rstrip(),
              "  ".join("-" * w for w in widths)]
@@ -132,14 +135,15 @@ def render_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str)
     return "\n".join(lines)
 
 
-def stream_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) -> int:
+def stream_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str,
+                truncate: bool = True) -> int:
     """rows on stdout as print_rows shows them, written as they come (JSON, CSV) or, for a
-    table, kept as cut cells until the widths are known; returns the number of rows."""
+    table, kept as (cut) cells until the widths are known; returns the number of rows."""
     out = sys.stdout
     count = 0
     if fmt == "table":
-        cells = [[_cell(v) for v in r] for r in rows]
-        print_rows(columns, cells, fmt)
+        cells = [[_cell(v, truncate) for v in r] for r in rows]
+        print_rows(columns, cells, fmt, truncate=False)
         return len(cells)
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
@@ -157,6 +161,9 @@ def stream_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str)
     return count
 
 
-def _cell(value: Any, limit: int = 80) -> str:
+CELL_WIDTH = 80  # a table cell's most characters, unless --no-trunc
+
+
+def _cell(value: Any, truncate: bool = True) -> str:
     text = "" if value is None else str(value).replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return text if not truncate or len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"

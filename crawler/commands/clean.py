@@ -25,9 +25,14 @@ def cmd_clean(args: argparse.Namespace) -> int:
         data = sys.stdin.buffer.read()
     else:
         path = Path(args.path)
-        if not path.is_file():
+        if path.is_dir():
+            raise UsageError(f"{args.path} is a directory: give one saved HTML file")
+        if not path.exists():
             raise UsageError(f"no such file: {args.path}")
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.path}: {exc.strerror or exc}") from None
     page = clean_page(data, args.url)
     print(render_page(page, args.format))
     return EXIT_OK

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any
+from urllib.parse import urlsplit
 
 from cleaners.urlkeys import url_key
 from crawler.commands.base import (
@@ -204,6 +205,19 @@ def shared_crawl(args: argparse.Namespace, profiles: list[SiteProfile], redis_ur
     return EXIT_OK if stopped is None else stopped
 
 
+def not_an_article(url: str, page_type: str) -> str | None:
+    """Why scrape stores (and prints) nothing for a page that is not an article; None for one.
+    `scrape --no-store` prints the page anyway, with this line on stderr."""
+    if page_type == "article":
+        return None
+    if page_type == "listing":
+        home = urlsplit(url).path in ("", "/")
+        what = "a home page" if home else "a listing page"
+        return (f"{url}: {what} is not an article: use `cleanwire crawl {url}` to store the "
+                "articles it links to")
+    return f"{url}: the page is {page_type}, not an article: nothing stored"
+
+
 def cmd_scrape(args: argparse.Namespace) -> int:
     from crawler.runner import run_crawls
 
@@ -219,6 +233,11 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     ok = 0
     for item in items:
         if isinstance(item, PageItem) and item.clean is not None:
+            why = not_an_article(item.url, item.clean.page_type)
+            if why is not None:  # the store pipeline keeps articles only: say so
+                print(f"cleanwire: {why}", file=sys.stderr)
+                if not args.no_store:
+                    continue
             ok += 1
             print(render_page(item.clean, args.format, compact=True))
         else:

@@ -1,26 +1,36 @@
-"""cleanwire duplicates: clusters of syndicated and near-duplicate articles.
+"""cleanwire duplicates: groups of syndicated and near-duplicate articles.
 
 One row per member of each group: near-duplicate clusters (articles.cluster_id) and
 exact-copy groups (articles.duplicate_of) that no cluster holds. The earliest member,
-by first_seen_at then url, is marked "likely origin" (it is also the one row of the
-group that `--unique` keeps). Read-only.
+by first_seen_at then url, is the "likely origin" (it is also the one row of the
+group that `--unique` keeps); every other member is an "exact copy" (same content_hash)
+or a "near copy" (same cluster, other text), as storage.dedup.CopyRole names them; copy_of
+is the article it copies (an exact copy: the earliest with its text; a near copy: the
+origin) and jaccard the estimated Jaccard similarity of the two texts (MinHash). A group's
+kind is "exact copies" when all its copies are exact, else "near copies". Read-only.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, or_, select
 
-from crawler.commands.base import EXIT_OK, UsageError, add_db_flag, print_rows
+from cleaners.minhash import SCHEME, estimated_jaccard, from_bytes
+from crawler.commands.base import EXIT_FAILED, EXIT_OK, UsageError, add_db_flag, print_rows
+from storage.dedup import CopyRole, find_article_id
 from storage.engine import open_engine, resolve_database_url
-from storage.models import Article, Site
+from storage.models import Article, ArticleMinHash, Site
 from storage.repository import parse_timestamp
+from storage.sqlhelp import chunks
 
-COLUMNS = ("group", "kind", "role", "article_id", "site", "first_seen_at", "url", "title")
+COLUMNS = ("group", "kind", "role", "copy_of", "jaccard", "article_id", "site",
+           "first_seen_at", "url", "title")
+EXACT_GROUP, NEAR_GROUP = "exact copies", "near copies"
 OUTPUT_FORMATS = ("table", "json", "csv")
 
 
@@ -29,6 +39,8 @@ def register(sub: Any) -> None:
     parser = sub.add_parser("duplicates", help="list duplicate and near-duplicate groups")
     parser.add_argument("--site", help="only groups with a member on this site (name or host)")
     parser.add_argument("--since", help="only groups with a member first seen on or after DATE")
+    parser.add_argument("--url", help="only the group of the article at URL (any variant the "
+                        "crawl reads as the same page)")
     parser.add_argument("--format", choices=OUTPUT_FORMATS, default="table",
                         help="output format (default: table)")
     add_db_flag(parser)
@@ -63,10 +75,21 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
             raise UsageError(f"--since: not a date or ISO time: {args.since!r}")
     engine = open_engine(resolve_database_url(args.db), read_only=True)
     try:
+        article_id = None
+        if args.url:
+            with engine.connect() as connection:
+                article_id = find_article_id(connection, args.url)
+            if article_id is None:
+                print(f"cleanwire: no article stored under {args.url} (nor under any URL the "
+                      "crawl reads as the same page)", file=sys.stderr)
+                return EXIT_FAILED
         groups = duplicate_groups(engine, site=args.site, since=since)
+        if article_id is not None:
+            groups = [g for g in groups if any(m.id == article_id for m in g)]
+        similarity = jaccard_to_copied(engine, groups)
     finally:
         engine.dispose()
-    print_rows(COLUMNS, group_rows(groups), args.format)
+    print_rows(COLUMNS, group_rows(groups, similarity), args.format)
     return EXIT_OK
 
 
@@ -100,17 +123,53 @@ def duplicate_groups(engine: Engine, site: str | None = None,
     return sorted(out, key=lambda members: members[0].order)
 
 
-def group_rows(groups: list[list[Member]]) -> list[tuple[Any, ...]]:
+def role(members: list[Member], index: int) -> CopyRole:
+    """The member's role in its group (members sorted earliest first)."""
+    if index == 0:
+        return CopyRole.ORIGIN
+    return CopyRole.EXACT if members[index].duplicate_of is not None else CopyRole.NEAR
+
+
+def copy_of(members: list[Member], index: int) -> int | None:
+    """The id of the article the member copies: its exact origin, else the group's origin."""
+    if index == 0:
+        return None
+    return members[index].duplicate_of or members[0].id
+
+
+def jaccard_to_copied(engine: Engine, groups: list[list[Member]]) -> dict[int, float]:
+    """article id -> estimated Jaccard similarity of its text to the text of the article it
+    copies (copy_of), from the stored MinHash signatures; left out when one has none."""
+    pairs = {m.id: copy_of(g, i) for g in groups for i, m in enumerate(g) if i}
+    wanted = sorted(set(pairs) | {c for c in pairs.values() if c is not None})
+    signatures: dict[int, Any] = {}
+    table = ArticleMinHash.__table__
+    with engine.connect() as connection:
+        for chunk in chunks(wanted):
+            for article_id, blob in connection.execute(
+                    select(table.c.article_id, table.c.signature)
+                    .where(table.c.article_id.in_(chunk), table.c.scheme == SCHEME)):
+                signatures[article_id] = from_bytes(blob)
+    found: dict[int, float] = {}
+    for article_id, copied in pairs.items():
+        mine, theirs = signatures.get(article_id), signatures.get(copied or -1)
+        if mine is not None and theirs is not None and len(mine) == len(theirs):
+            found[article_id] = round(float(estimated_jaccard(mine, theirs)), 3)
+    return found
+
+
+def group_rows(groups: list[list[Member]],
+               similarity: dict[int, float] | None = None) -> list[tuple[Any, ...]]:
     rows = []
+    similarity = similarity or {}
     for members in groups:
-        kind = "near" if members[0].cluster_id is not None else "exact"
-        for index, member in enumerate(members):
-            if index == 0:
-                role = "likely origin"
-            elif member.duplicate_of is not None:
-                role = "exact copy"
-            else:
-                role = "near copy"
-            rows.append((members[0].id, kind, role, member.id, member.site,
-                         member.first_seen_at.isoformat(), member.url, member.title))
+        roles = [role(members, i) for i in range(len(members))]
+        kind = EXACT_GROUP if all(r != CopyRole.NEAR for r in roles) else NEAR_GROUP
+        for index, (member, member_role) in enumerate(zip(members, roles, strict=True)):
+            jaccard = similarity.get(member.id)
+            if jaccard is None and member_role == CopyRole.EXACT:
+                jaccard = 1.0  # the same text, signature or not
+            rows.append((members[0].id, kind, str(member_role), copy_of(members, index),
+                         jaccard, member.id, member.site, member.first_seen_at.isoformat(),
+                         member.url, member.title))
     return rows

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import sys
+from datetime import datetime
 from typing import Any
 
 from crawler.commands.base import EXIT_FAILED, EXIT_OK, UsageError, add_db_flag
 from crawler.profiles import load_profiles, sites_path
 from storage.engine import absolute_database_url, open_engine, resolve_database_url
-from storage.versions import UnknownArticle, Version, history
+from storage.versions import UnknownArticle, Version, article_history
 
 
 def register(sub: Any) -> None:
@@ -27,7 +29,11 @@ def register(sub: Any) -> None:
     schedule.set_defaults(func=cmd_schedule)
 
     hist = sub.add_parser("history", help="the stored versions of an article, with diffs")
-    hist.add_argument("url", metavar="URL")
+    hist.add_argument("url", metavar="URL", help="the article's URL, or any variant the crawl "
+                      "reads as the same page (tracking parameters, www., trailing slash, "
+                      "amp, redirects)")
+    hist.add_argument("--format", choices=("text", "json"), default="text",
+                      help="text: headers and diffs (default); json: every version in full")
     add_db_flag(hist)
     hist.set_defaults(func=cmd_history)
 
@@ -59,16 +65,31 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    engine = open_engine(resolve_database_url(args.db))
+    engine = open_engine(resolve_database_url(args.db), read_only=True)
     try:
-        versions = history(engine, args.url)
+        url, versions = article_history(engine, args.url)
     except UnknownArticle as exc:
         print(f"cleanwire: {exc}", file=sys.stderr)
         return EXIT_FAILED
     finally:
         engine.dispose()
-    print(render_history(args.url, versions))
+    if args.format == "json":
+        print(json.dumps(history_json(args.url, url, versions), ensure_ascii=False, indent=1))
+    else:
+        print(render_history(url, versions))
     return EXIT_OK
+
+
+def history_json(asked: str, url: str, versions: list[Version]) -> dict[str, Any]:
+    """The article's stored url, the URL asked for, and every version in full, oldest first."""
+    def stamp(value: datetime | None) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {"url": url, "asked": asked, "versions": [
+        {"version": v.version, "current": i == len(versions) - 1,
+         "fetched_at": stamp(v.fetched_at), "modified_at": stamp(v.modified_at),
+         "title": v.title, "content_hash": v.content_hash, "text": v.text}
+        for i, v in enumerate(versions)]}
 
 
 def render_history(url: str, versions: list[Version]) -> str:
