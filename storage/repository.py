@@ -20,7 +20,9 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 from sqlalchemy.types import String
 
-from .contract import DISCOVERY_OUTCOMES, PAGE_TYPE_OUTCOMES, Outcome, Reason
+from cleaners import CLEANER_VERSION
+
+from .contract import DISCOVERY_OUTCOMES, PAGE_TYPE_OUTCOMES, FieldSource, Outcome, Reason
 from .dedup import DEFAULT_NEAR_DUP_THRESHOLD, Deduplicator, find_article_id
 from .engine import error_line, redact_text, session_factory, write_connection
 from .errors import RunNotFoundError, StorageError, WriteError
@@ -71,6 +73,8 @@ class PageRecord:
     # cleaners.minhash.text_signature(page.text) when the caller computed it already (the
     # crawler does, in its cleaning workers); None: store() computes it
     signature: bytes | None = None
+    # the cleaner that made page (articles.cleaner_version): this code's, unless said
+    cleaner_version: str | None = CLEANER_VERSION
 
 
 @dataclass
@@ -183,6 +187,22 @@ def _lengths(table: Table) -> dict[str, int]:
     """The string columns of table that have a length, with it."""
     return {column.name: column.type.length for column in table.columns
             if isinstance(column.type, String) and column.type.length}
+
+
+def provenance(page: CleanPage, cleaner_version: str | None) -> dict[str, Any]:
+    """The articles columns saying which cleaner made a page and where its title, authors
+    and published date were read (a value outside storage.contract.FieldSource is None)."""
+    return {"cleaner_version": cleaner_version,
+            "title_source": _field_source(page.title_source),
+            "author_source": _field_source(page.author_source),
+            "date_source": _field_source(page.date_source)}
+
+
+def _field_source(value: str | None) -> str | None:
+    return value if value in _FIELD_SOURCES else None
+
+
+_FIELD_SOURCES = frozenset(str(source) for source in FieldSource)
 
 
 def _url_or_none(value: str | None) -> str | None:
@@ -376,6 +396,7 @@ class Repository:
                 "first_seen_at": fetched,
                 "last_fetched_at": fetched,
                 "crawl_run_id": run_id,
+                **provenance(page, record.cleaner_version),
             },
         )
 
