@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from cli_helpers import cleanwire, cleanwire_process, rows
+from cli_helpers import assert_one_line_error, cleanwire, cleanwire_process, rows
 from pg_helpers import pg_admin_url, scratch_database
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
@@ -285,3 +285,9 @@ def test_reclean_on_postgresql(tmp_path: Path, sites: Path, capsys: pytest.Captu
             engine.dispose()
         assert reasons == ["reclean", "reclean"]
         assert found == 0
+
+
+def test_bad_dates_are_one_line_usage_errors(tmp_path: Path):
+    proc = cleanwire("reclean", "--db", f"sqlite:///{tmp_path / 'db.sqlite'}", "--since",
+                     "yesterday")
+    assert_one_line_error(proc, 2, "invalid date 'yesterday'")

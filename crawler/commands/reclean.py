@@ -9,6 +9,8 @@ import signal
 import sys
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from cleaners import CLEANER_VERSION
 from crawler.commands.base import (
     ABORTING,
@@ -21,8 +23,8 @@ from crawler.commands.base import (
 from crawler.errors import WorkFailed
 from crawler.reclean import BATCH, Recleaner, SiteOptions
 from crawler.settings import CLEANWIRE_CLEAN_TIMEOUT, CLEANWIRE_CLEAN_WORKERS
-from storage.engine import open_engine, resolve_database_url
-from storage.errors import QueryError
+from storage.engine import error_line, open_engine, resolve_database_url
+from storage.errors import QueryError, StorageError
 from storage.filters import parse_day_or_time
 from storage.reclean import (
     RECLEAN_COMMAND,
@@ -101,9 +103,12 @@ def _run(args: argparse.Namespace, engine: Any, scope: RecleanScope) -> int:
     received: list[int] = []
     try:
         asyncio.run(_main(recleaner, received))
-    except BaseException:
-        repository.finish_run(run_id, "failed" if not received else "interrupted",
-                              _run_counts(counts))
+    except BaseException as exc:
+        with contextlib.suppress(StorageError):  # the database may be what failed
+            repository.finish_run(run_id, "interrupted" if received else "failed",
+                                  _run_counts(counts))
+        if isinstance(exc, StorageError | SQLAlchemyError):
+            raise WorkFailed(f"reclean run {run_id} failed: {error_line(exc)}") from exc
         raise
     finally:
         pool.close(wait=False)
