@@ -230,11 +230,12 @@ def test_only_changed_cleaner_reads_only_articles_of_another_cleaner(
     assert (code, again["read"], again["changed"]) == (0, 0, 0)
 
 
+@pytest.mark.slow
 def test_a_killed_reclean_is_taken_up_without_doubling_a_version(tmp_path: Path, sites: Path):
     db = tmp_path / "db.sqlite"
-    build_store(f"sqlite:///{db}", tmp_path, 90)
-    noted = 30
-    args = ("reclean", "--db", f"sqlite:///{db}", "--sites", str(sites), "--batch", "2",
+    build_store(f"sqlite:///{db}", tmp_path, 45)
+    noted, total = 15, 46
+    args = ("reclean", "--db", f"sqlite:///{db}", "--sites", str(sites), "--batch", "1",
             "--workers", "1")
     proc = cleanwire_process(*args)
     deadline = time.monotonic() + 120
@@ -242,7 +243,7 @@ def test_a_killed_reclean_is_taken_up_without_doubling_a_version(tmp_path: Path,
     while time.monotonic() < deadline and proc.poll() is None:
         found = rows(db, "SELECT counts FROM crawl_runs WHERE command = 'reclean'")
         done = json.loads(found[0][0]).get("last_article_id", 0) if found else 0
-        if done >= 6:
+        if done >= 4:
             os.kill(proc.pid, signal.SIGKILL)
             break
         time.sleep(0.01)
@@ -252,7 +253,7 @@ def test_a_killed_reclean_is_taken_up_without_doubling_a_version(tmp_path: Path,
     assert proc.returncode == -signal.SIGKILL, "the reclean ended before it could be killed"
     (run_id, outcome), = rows(db, "SELECT id, outcome FROM crawl_runs WHERE command = 'reclean'")
     assert outcome == "running"
-    assert 6 <= done < 91
+    assert 4 <= done < total
 
     resumed = cleanwire(*args)
     assert resumed.returncode == 0, resumed.stderr
@@ -260,11 +261,11 @@ def test_a_killed_reclean_is_taken_up_without_doubling_a_version(tmp_path: Path,
     assert rows(db, "SELECT id, outcome FROM crawl_runs WHERE command = 'reclean'") == [
         (run_id, "ok")]
     counts = json.loads(rows(db, "SELECT counts FROM crawl_runs WHERE id = ?", run_id)[0][0])
-    assert (counts["read"], counts["changed"], counts["resumed"]) == (91, noted, 1), counts
+    assert (counts["read"], counts["changed"], counts["resumed"]) == (total, noted, 1), counts
     assert rows(db, "SELECT count(*), count(DISTINCT article_id), max(version) "
                 "FROM article_versions") == [(noted, noted, 1)]
     assert rows(db, "SELECT version, count(*) FROM articles GROUP BY version") == [
-        (1, 91 - noted), (2, noted)]
+        (1, total - noted), (2, noted)]
 
 
 def test_reclean_on_postgresql(tmp_path: Path, sites: Path, capsys: pytest.CaptureFixture[str]):
