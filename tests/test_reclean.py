@@ -292,3 +292,15 @@ def test_bad_dates_are_one_line_usage_errors(tmp_path: Path):
     proc = cleanwire("reclean", "--db", f"sqlite:///{tmp_path / 'db.sqlite'}", "--since",
                      "yesterday")
     assert_one_line_error(proc, 2, "invalid date 'yesterday'")
+
+
+def test_site_and_capture_dates_choose_the_articles(tmp_path: Path, sites: Path,
+                                                    capsys: pytest.CaptureFixture[str]):
+    db = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    build_store(db, tmp_path, 3)  # captured on 2026-03-05
+    for extra, read in ((("--site", "elsewhere"), 0), (("--since", "2026-03-06"), 0),
+                        (("--until", "2026-03-04"), 0), (("--site", "news.example", "--since",
+                                                          "2026-03-05", "--until",
+                                                          "2026-03-05"), 4)):
+        code, _out, counts = reclean_in_process(db, sites, capsys, *extra)
+        assert (code, counts["read"]) == (0, read), extra
