@@ -9,8 +9,15 @@ from typing import Any
 from .errors import CleanError, NotHTMLError
 from .model import CleanOptions, CleanPage, Metadata
 
-__all__ = ["CleanError", "CleanOptions", "CleanPage", "Metadata", "NotHTMLError", "clean_page",
-           "clean_page_and_links"]
+#: The cleaner's version, stored with every article it cleaned (articles.cleaner_version,
+#: article_versions.cleaner_version). Bump it in any change that alters what clean_page
+#: returns for some page (text, title, authors, dates, language, page type, sources...):
+#: `cleanwire reclean --only-changed-cleaner` re-cleans exactly the articles cleaned by
+#: another version. A change that leaves every output alike (speed, refactoring) keeps it.
+CLEANER_VERSION = "2026.12.1"
+
+__all__ = ["CLEANER_VERSION", "CleanError", "CleanOptions", "CleanPage", "Metadata",
+           "NotHTMLError", "clean_page", "clean_page_and_links"]
 
 
 def __getattr__(name: str) -> Any:

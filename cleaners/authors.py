@@ -51,6 +51,7 @@ from .metadata_vocab import (
     ROLE_WORDS,
 )
 from .metadata_vocab import MONTHS as _MONTHS
+from .model import SOURCE_BYLINE, SOURCE_JSON_LD, SOURCE_META, SOURCE_MICRODATA
 
 AUTHOR_META = (
     "author", "article:author", "og:article:author", "parsely-author", "sailthru.author",
@@ -443,9 +444,11 @@ def _BYLINE_SLOT(node: HtmlElement) -> bool:
 _LETTERS = re.compile(r"[^\W\d_]{3}")
 
 
-def _from_dom(tree: HtmlElement, index: ClassIndex) -> list[str]:
+def _from_dom(tree: HtmlElement, index: ClassIndex) -> tuple[list[str], str]:
+    """Names from itemprop=author (microdata), rel=author and byline-classed elements."""
     finders = (_ITEMPROP_AUTHOR, _REL_AUTHOR, lambda _tree: index.find(_BYLINE_CLASSED))
-    for finder in finders:
+    sources = (SOURCE_MICRODATA, SOURCE_BYLINE, SOURCE_BYLINE)
+    for finder, source in zip(finders, sources, strict=True):
         names: list[str] = []
         for node in finder(tree):
             if node.tag in _NOT_BYLINE_TAGS or in_noise_region(node):
@@ -455,10 +458,10 @@ def _from_dom(tree: HtmlElement, index: ClassIndex) -> list[str]:
                 if name.casefold() not in {n.casefold() for n in names}:
                     names.append(name)
             if finder is finders[-1] and (names or (not found and _BYLINE_SLOT(node))):
-                return names  # the first byline shown: its names, or none ("Published 12.4.")
+                return names, source  # the first byline shown: its names, or none
         if names:
-            return names
-    return []
+            return names, source
+    return [], SOURCE_BYLINE
 
 
 def _is_organisation(names: list[str], ld: JsonLd, is_site: Callable[[str], bool]) -> bool:
@@ -484,19 +487,35 @@ def extract_authors(tree: HtmlElement, meta: dict[str, list[str]], ld: JsonLd,
     declared author is only the site or an organisation, a person's byline shown on
     the page wins; the site's own name listed next to people's names is dropped.
     """
-    declared = _without_site(_from_jsonld(ld) or _from_meta(meta), is_site)
+    return authors_and_source(tree, meta, ld, headline, is_site, index)[0]
+
+
+def authors_and_source(tree: HtmlElement, meta: dict[str, list[str]], ld: JsonLd,
+                       headline: HtmlElement | None = None,
+                       is_site: Callable[[str], bool] = lambda _name: False,
+                       index: ClassIndex | None = None) -> tuple[list[str], str | None]:
+    """extract_authors, and where the names were read (a model.SOURCE_* value; None when
+    there are none): JSON-LD or meta when declared, else the byline the page shows (itemprop
+    names: microdata)."""
+    from_ld = _from_jsonld(ld)
+    declared_source = SOURCE_JSON_LD if from_ld else SOURCE_META
+    declared = _without_site(from_ld or _from_meta(meta), is_site)
     if declared and not _is_organisation(declared, ld, is_site):
         if any(len(name.split()) == 1 for name in declared):
-            return _fuller(declared, from_headline(headline))
-        return declared
+            return _fuller(declared, from_headline(headline)), declared_source
+        return declared, declared_source
     shown = _without_site(from_headline(headline), is_site)
+    shown_source = SOURCE_BYLINE
     if not shown:  # no "By ..." next to the headline: a byline element, else a bold line
-        shown = _without_site(_from_dom(tree, index or ClassIndex(tree)), is_site)
-        if not shown or all(is_site(n) for n in shown):
-            shown = _bold_line(headline) or shown
+        in_dom, shown_source = _from_dom(tree, index or ClassIndex(tree))
+        shown = _without_site(in_dom, is_site)
+        if (not shown or all(is_site(n) for n in shown)) and (bold := _bold_line(headline)):
+            shown, shown_source = bold, SOURCE_BYLINE
     if declared and shown and all(is_site(n) for n in shown):
-        return declared
-    return shown or declared
+        return declared, declared_source
+    if shown:
+        return shown, shown_source
+    return declared, (declared_source if declared else None)
 
 
 _PARAGRAPHS_AFTER = etree.XPath("following::p[position() <= 40]")

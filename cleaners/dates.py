@@ -46,6 +46,14 @@ from .metadata_dom import (
     text_window,
 )
 from .metadata_vocab import MODIFIED_LABELS, ORIGINAL_LABELS, PUBLISHED_LABELS
+from .model import (
+    SOURCE_BYLINE,
+    SOURCE_JSON_LD,
+    SOURCE_META,
+    SOURCE_MICRODATA,
+    SOURCE_SCRIPT,
+    SOURCE_URL,
+)
 
 PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "article:published",
@@ -91,11 +99,25 @@ _DATE_TAGS = frozenset({"span", "div", "p", "time", "li", "small", "abbr", "em",
 
 @dataclass
 class Dates:
-    """The page's own dates (ISO 8601 strings or None)."""
+    """The page's own dates (ISO 8601 strings or None); published_source names the rule
+    that found the published date ("jsonld", "headline", "url"...: see field_source)."""
 
     published: str | None = None
     modified: str | None = None
     published_source: str | None = None
+
+    @property
+    def field_source(self) -> str | None:
+        """Where the published date was read, as a model.SOURCE_* value: every rule that
+        reads a date the page shows its readers (next to the headline, a <time> or
+        date-classed element, a labelled line, an "Updated" date) is the byline."""
+        if self.published is None or self.published_source is None:
+            return None
+        return _FIELD_SOURCES.get(self.published_source, SOURCE_BYLINE)
+
+
+_FIELD_SOURCES = {"jsonld": SOURCE_JSON_LD, "meta": SOURCE_META, "itemprop": SOURCE_MICRODATA,
+                  "url": SOURCE_URL, "script": SOURCE_SCRIPT}
 
 
 def _first_meta(meta: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:

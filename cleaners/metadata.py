@@ -1,5 +1,8 @@
 """Page metadata from the original tree: JSON-LD first, then meta tags, then the DOM.
 
+Each of title, authors and published comes with where it was read (Metadata.*_source,
+model.SOURCE_*), without changing what is read.
+
 Runs before any pruning, so <script type=application/ld+json>, bylines and
 <time> elements are still there.  The work is split by field: titles.py (the
 headline and its element), dates.py, authors.py; shared readers live in
@@ -14,7 +17,7 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement
 
-from .authors import extract_authors
+from .authors import authors_and_source
 from .dates import extract_dates
 from .metadata_dom import (
     ClassIndex,
@@ -27,7 +30,7 @@ from .metadata_dom import (
     types_of,
 )
 from .model import Metadata
-from .titles import extract_title, headline_node, site_names
+from .titles import headline_node, site_names, title_and_source
 
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href")
 _REL_TAG = etree.XPath("//a[@rel='tag' or contains(concat(' ', @rel, ' '), ' tag ')]")
@@ -146,15 +149,16 @@ def extract_metadata(tree: HtmlElement, url: str) -> Metadata:
     meta = meta_values(tree)
     ld = read_jsonld(tree)
     index = ClassIndex(tree)
-    title = extract_title(tree, url, meta, ld)
+    title, title_source = title_and_source(tree, url, meta, ld)
     headline = headline_node(tree, title, index)
     dates = extract_dates(tree, url, meta, ld, headline, index)
     canonical = _CANONICAL(tree)
     site = site_names(meta, ld, url)
     description = ld.article.get("description")
+    authors, author_source = authors_and_source(tree, meta, ld, headline, site.matches, index)
     return Metadata(
         title=title,
-        authors=extract_authors(tree, meta, ld, headline, site.matches, index),
+        authors=authors,
         published=dates.published,
         modified=dates.modified,
         section=_section(meta, ld, title),
@@ -167,4 +171,7 @@ def extract_metadata(tree: HtmlElement, url: str) -> Metadata:
         declared_language=_language(tree, meta, ld),
         og_type=_meta1(meta, "og:type"),
         jsonld_types=ld.types,
+        title_source=title_source if title else None,
+        author_source=author_source if authors else None,
+        date_source=dates.field_source,
     )

@@ -13,6 +13,20 @@ from typing import Any
 #: "paywalled" is a page whose only text is a paywall stub (docs/schema.md)
 PAGE_TYPES = ("article", "listing", "paywalled", "other")
 
+# Where a metadata field was read (CleanPage.title_source / author_source / date_source).
+# The store keeps them in articles.*_source: every value here is one of
+# storage.contract.FieldSource (tests/test_provenance.py holds the two equal).
+SOURCE_JSON_LD = "json-ld"  # <script type=application/ld+json>
+SOURCE_META = "meta"  # <meta>: OpenGraph, Dublin Core, article:*, citation_*, twitter:*
+SOURCE_MICRODATA = "microdata"  # itemprop attributes
+SOURCE_BYLINE = "byline"  # a byline or dateline the page shows (next to the headline, <time>)
+SOURCE_HEADING = "heading"  # the page's <h1> (or the <h2> standing in for it)
+SOURCE_TITLE_TAG = "title"  # <title>
+SOURCE_URL = "url"  # the page's URL (a /2024/05/01/ path)
+SOURCE_SCRIPT = "script"  # inline JSON state of a script (Next.js, Nuxt)
+FIELD_SOURCES = (SOURCE_JSON_LD, SOURCE_META, SOURCE_MICRODATA, SOURCE_BYLINE, SOURCE_HEADING,
+                 SOURCE_TITLE_TAG, SOURCE_URL, SOURCE_SCRIPT)
+
 
 @dataclass(frozen=True)
 class TrafilaturaPass:
@@ -111,6 +125,10 @@ class Metadata:
     declared_language: str | None = None  # <html lang>, og:locale, JSON-LD inLanguage
     og_type: str | None = None
     jsonld_types: list[str] = field(default_factory=list)
+    # where title, authors and published were read (SOURCE_*; None when the field is empty)
+    title_source: str | None = None
+    author_source: str | None = None
+    date_source: str | None = None
 
 
 @dataclass
@@ -137,6 +155,10 @@ class CleanPage:
     # the page declares its type an article (a JSON-LD Article-family type, og:type
     # article), whatever page_type says: a non-article that did is a possible loss
     declared_article: bool = False
+    # where title, authors and published were read (SOURCE_*; None when the field is empty)
+    title_source: str | None = None
+    author_source: str | None = None
+    date_source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

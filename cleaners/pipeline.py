@@ -93,6 +93,9 @@ def _clean_tree(tree: HtmlElement, url: str, opts: CleanOptions) -> CleanPage:
         content_hash=content_hash(text),
         dropped_urls=dropped_urls,
         declared_article=declares_article_type(shape, meta),
+        title_source=meta.title_source,
+        author_source=meta.author_source,
+        date_source=meta.date_source,
     )
 
 

@@ -37,6 +37,7 @@ from .metadata_dom import (
     types_of,
 )
 from .metadata_vocab import KICKER_CLASS_WORDS, TITLE_SEPARATORS
+from .model import SOURCE_HEADING, SOURCE_JSON_LD, SOURCE_META, SOURCE_TITLE_TAG
 
 _TITLE = etree.XPath("//title")
 _H1 = etree.XPath("//h1")
@@ -330,14 +331,25 @@ def _heading_title(head: Heading, sources: list[str]) -> str:
 def extract_title(tree: HtmlElement, url: str, meta: dict[str, list[str]],
                   ld: JsonLd) -> str | None:
     """The article's headline as shown on the page."""
+    return title_and_source(tree, url, meta, ld)[0]
+
+
+def title_and_source(tree: HtmlElement, url: str, meta: dict[str, list[str]],
+                     ld: JsonLd) -> tuple[str | None, str | None]:
+    """The headline and where it was read (a model.SOURCE_* value; None without a title):
+    the page's <h1> (or the <h2> standing in for it), else the first metadata source left
+    once the site's names are cut: JSON-LD, og:title / twitter:title, <title>."""
     site = site_names(meta, ld, url)
     heads = _headings(tree, site)
     ld_headline = clean_text(ld.article.get("headline") or ld.article.get("name")) \
         if ld.article else ""
     titles = [t for t in (_TITLE(tree)[:1]) for t in [text_of(t)] if t]
-    metas = [ld_headline, *meta.get("og:title", [])[:1], *meta.get("twitter:title", [])[:1],
-             *titles]
-    metas = [clean_text(m) for m in metas if m]
+    given = [(ld_headline, SOURCE_JSON_LD),
+             *((m, SOURCE_META) for m in meta.get("og:title", [])[:1]),
+             *((m, SOURCE_META) for m in meta.get("twitter:title", [])[:1]),
+             *((t, SOURCE_TITLE_TAG) for t in titles)]
+    sourced = [(clean_text(m), kind) for m, kind in given if m]
+    metas = [m for m, _kind in sourced]
     # a headline that the <h1> or JSON-LD gives whole, and another source too (og:title,
     # <title>), keeps its suffix unless that is the site's name ("Hund vertreibt Einbrecher
     # – Zeugenaufruf"); og:title repeating <title> is no such evidence (one copies the other)
@@ -348,14 +360,21 @@ def extract_title(tree: HtmlElement, url: str, meta: dict[str, list[str]],
                 if key and sum(key in other for other in kinds) >= 2}
     heads = [_strip_heading(h, site, repeated) for h in heads]
     h1_keys = {_key(h.text) for h in heads}
-    stripped = [strip_site(m, site, h1_keys, _compact(m) not in repeated) for m in metas]
-    stripped = [s for s in stripped if s and not site.matches(s)]
+    cut = [(strip_site(m, site, h1_keys, _compact(m) not in repeated), kind)
+           for m, kind in sourced]
+    cut = [(s, kind) for s, kind in cut if s and not site.matches(s)]
+    stripped = [s for s, _kind in cut]
     h1s = [_heading_title(h, stripped) for h in heads]
     if h1 := _pick_h1(h1s, metas, stripped):
-        return h1
+        return h1, SOURCE_HEADING
     if not heads and (shown := _shown_subheading(tree, stripped)):
-        return shown
-    return _untruncated(stripped[0], stripped) if stripped else (metas[0] if metas else None)
+        return shown, SOURCE_HEADING
+    if stripped:
+        title = _untruncated(stripped[0], stripped)
+        return title, next(kind for s, kind in cut if s == title)
+    if sourced and sourced[0][0]:
+        return sourced[0]
+    return (metas[0] if metas else None), None
 
 
 _SUBHEADINGS = etree.XPath("//h2|//*[@itemprop='headline'][not(self::h1 or self::meta)]")

@@ -22,6 +22,7 @@ from crawler.commands import (
     datasette,
     db,
     duplicates,
+    reclean,
     report,
     schedule,
     worker,
@@ -42,7 +43,8 @@ from crawler.errors import WorkFailed
 from crawler.profiles import ProfileError
 from storage.errors import DatabaseError, QueryError, QueryInterrupted
 
-COMMAND_MODULES = (crawl, clean, db, analyst, schedule, duplicates, datasette, worker, report)
+COMMAND_MODULES = (crawl, clean, db, analyst, schedule, duplicates, datasette, worker, report,
+                   reclean)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -78,7 +78,9 @@ class CaptureSource(StrEnum):
 
 
 class FieldSource(StrEnum):
-    """articles.title_source / author_source / date_source: where a field was read."""
+    """articles.title_source / author_source / date_source: where a field was read.
+
+    The cleaner names them (cleaners.model.FIELD_SOURCES, each one of these values)."""
 
     JSON_LD = "json-ld"
     META = "meta"  # <meta> tags: OpenGraph, Dublin Core, article:*, citation_*
@@ -89,6 +91,7 @@ class FieldSource(StrEnum):
     URL = "url"  # the page's URL (a /2024/05/01/ path)
     TEXT = "text"  # the article text itself
     HTTP = "http"  # HTTP Last-Modified
+    SCRIPT = "script"  # inline JSON state of a <script> (Next.js, Nuxt)
 
 
 def page_type_outcome(page_type: str) -> Outcome:

@@ -8,7 +8,8 @@ Called by Repository.store inside its one write transaction:
   row (the first by fetched_at, url). Extra URLs land in article_urls.
 * after_upsert(): MinHash signatures (article_minhash), exact-copy links by
   content_hash (duplicate_of = the group's earliest member) and near-duplicate
-  clusters (cluster_id = the earliest member's id) for the batch's articles.
+  clusters (cluster_id = the earliest member's id) for the batch's articles;
+  after_update() does the same for articles `cleanwire reclean` updated in place.
 
 "Earliest" is always the smallest (first_seen_at, url): ties on the fetch time go to
 the smaller url, so the result does not depend on how the input was split into batches.
@@ -156,9 +157,7 @@ class Deduplicator:
         transactions run one at a time there as they do on SQLite (BEGIN IMMEDIATE): URL
         keys, hash groups and clusters see every earlier batch, and ids commit in order.
         """
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                               {"key": _PG_DEDUP_LOCK})
+        self.lock(connection)
         self._aliases = {}
         urls = [_page_urls(record) for record in pages]
         # identity comes from the page's own URL and canonical; a redirect alias only
@@ -183,6 +182,21 @@ class Deduplicator:
                                      aliases=tuple(dict.fromkeys((*pages[i].aliases, page.url))))
             self._aliases[row_url] = sorted(seen.items())
         return out
+
+    @staticmethod
+    def lock(connection: Connection) -> None:
+        """Serialise this transaction with every other store() (and reclean) transaction on
+        PostgreSQL (a transaction-scoped advisory lock); SQLite's BEGIN IMMEDIATE does it."""
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": _PG_DEDUP_LOCK})
+
+    def after_update(self, connection: Connection, pages: Sequence[PageRecord]) -> None:
+        """after_upsert for stored articles whose text was updated in place (`cleanwire
+        reclean`: their URLs stay, no alias is new): signatures, duplicate_of, clusters.
+        The caller has taken lock() in the same transaction."""
+        self._aliases = {}
+        self.after_upsert(connection, pages, [Outcome.UPDATED] * len(pages))
 
     @staticmethod
     def _group(urls: list[list[tuple[str, str]]]) -> list[_Group]:

@@ -15,12 +15,21 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Table, func, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, func, select, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 from sqlalchemy.types import String
 
-from .contract import DISCOVERY_OUTCOMES, PAGE_TYPE_OUTCOMES, Outcome, Reason
+from cleaners import CLEANER_VERSION
+
+from .contract import (
+    DISCOVERY_OUTCOMES,
+    PAGE_TYPE_OUTCOMES,
+    FieldSource,
+    Outcome,
+    Reason,
+    VersionReason,
+)
 from .dedup import (
     DEFAULT_NEAR_DUP_THRESHOLD,
     Deduplicator,
@@ -40,6 +49,8 @@ if TYPE_CHECKING:
     from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
 
     from cleaners.model import CleanPage
+
+    from .reclean import RecleanCounts, Recleaned
 
 _SECRET_KEYS = ("password", "passwd", "secret", "token")
 
@@ -77,6 +88,8 @@ class PageRecord:
     # cleaners.minhash.text_signature(page.text) when the caller computed it already (the
     # crawler does, in its cleaning workers); None: store() computes it
     signature: bytes | None = None
+    # the cleaner that made page (articles.cleaner_version): this code's, unless said
+    cleaner_version: str | None = CLEANER_VERSION
 
 
 @dataclass
@@ -189,6 +202,53 @@ def _lengths(table: Table) -> dict[str, int]:
     """The string columns of table that have a length, with it."""
     return {column.name: column.type.length for column in table.columns
             if isinstance(column.type, String) and column.type.length}
+
+
+#: the articles columns the cleaner's result fills (cleaned_columns), in table order
+CLEANED_COLUMNS = ("canonical_url", "title", "authors", "published_at", "modified_at",
+                   "language", "section", "tags", "description", "image_url", "sitename",
+                   "text", "word_count", "content_hash")
+
+
+def cleaned_columns(page: CleanPage) -> dict[str, Any]:
+    """The articles columns holding what the cleaner made of a page (CLEANED_COLUMNS)."""
+    return {
+        "canonical_url": _url_or_none(page.canonical_url),
+        "title": page.title,
+        "authors": list(page.authors or []),
+        "published_at": parse_timestamp(page.published),
+        "modified_at": parse_timestamp(page.modified),
+        "language": page.language,
+        "section": page.section,
+        "tags": list(page.tags or []),
+        "description": page.description,
+        "image_url": _url_or_none(page.image),
+        "sitename": page.sitename,
+        "text": page.text or "",
+        "word_count": page.word_count or 0,
+        "content_hash": page.content_hash,
+    }
+
+
+def provenance(page: CleanPage, cleaner_version: str | None) -> dict[str, Any]:
+    """The articles columns saying which cleaner made a page and where its title, authors
+    and published date were read (a value outside storage.contract.FieldSource is None)."""
+    return {"cleaner_version": cleaner_version,
+            "title_source": _field_source(page.title_source),
+            "author_source": _field_source(page.author_source),
+            "date_source": _field_source(page.date_source)}
+
+
+def article_values(page: CleanPage, cleaner_version: str | None) -> dict[str, Any]:
+    """cleaned_columns and provenance of page as the store writes them (NULs gone, clipped)."""
+    return _fit(Article.__table__, {**cleaned_columns(page), **provenance(page, cleaner_version)})
+
+
+def _field_source(value: str | None) -> str | None:
+    return value if value in _FIELD_SOURCES else None
+
+
+_FIELD_SOURCES = frozenset(str(source) for source in FieldSource)
 
 
 def _url_or_none(value: str | None) -> str | None:
@@ -363,26 +423,14 @@ class Repository:
             Article.__table__,
             {
                 "url": page.url,
-                "canonical_url": _url_or_none(page.canonical_url),
                 "site_id": site_id,
-                "title": page.title,
-                "authors": list(page.authors or []),
-                "published_at": parse_timestamp(page.published),
-                "modified_at": parse_timestamp(page.modified),
-                "language": page.language,
-                "section": page.section,
-                "tags": list(page.tags or []),
-                "description": page.description,
-                "image_url": _url_or_none(page.image),
-                "sitename": page.sitename,
-                "text": page.text or "",
-                "word_count": page.word_count or 0,
-                "content_hash": page.content_hash,
+                **cleaned_columns(page),
                 "http_etag": record.etag,
                 "http_last_modified": record.last_modified,
                 "first_seen_at": fetched,
                 "last_fetched_at": fetched,
                 "crawl_run_id": run_id,
+                **provenance(page, record.cleaner_version),
             },
         )
 
@@ -474,6 +522,63 @@ class Repository:
                 yield connection
         except sa_exc.SQLAlchemyError as exc:
             raise WriteError(f"{what}: {error_line(exc)}") from exc
+
+    # --- reclean (storage/reclean.py, crawler/reclean.py) -----------------------
+
+    def apply_reclean(self, run_id: int, batch: Sequence[Recleaned],
+                      counts: RecleanCounts) -> None:
+        """Write one batch of re-cleaned articles and the run's progress in one transaction.
+
+        A changed article is archived (article_versions, reason "reclean", with the capture
+        and cleaner of the old text) and updated in place: the cleaned columns, provenance,
+        version + 1; url, fetch times and revisit schedule stay. The FTS triggers (SQLite)
+        and the generated tsvector (PostgreSQL) follow the update; exact-copy links and
+        near-duplicate clusters of the articles whose text changed are redone as a crawl's
+        "updated" outcome does (Deduplicator.after_update). An unchanged article only gets
+        its provenance columns. An article stored again since it was read (its version
+        moved on) is left alone, and counted unchanged. counts (each result added to it
+        here) is written to the run's row in the same transaction.
+        """
+        table = Article.__table__
+        with self._writing(f"could not store a reclean batch of {len(batch)}") as connection:
+            self._dedup.lock(connection)
+            current = {}
+            for chunk in chunks(sorted({r.target.article_id for r in batch})):
+                current.update(connection.execute(
+                    select(table.c.id, table.c.version).where(table.c.id.in_(chunk))).all())
+            fresh = [r for r in batch if current.get(r.target.article_id) == r.target.version]
+            for result in fresh:
+                counts.add(result)
+            counts.unchanged += len(batch) - len(fresh)
+            changed = [r for r in fresh if r.changed]
+            archive_changed(connection, [r.target.url for r in changed], VersionReason.RECLEAN)
+            columns = (*CLEANED_COLUMNS, "cleaner_version", "title_source", "author_source",
+                       "date_source")
+            if changed:
+                connection.execute(
+                    update(table).where(table.c.id == bindparam("b_id"))
+                    .values({c: bindparam(f"b_{c}") for c in columns}),
+                    [{"b_id": r.target.article_id, **{f"b_{c}": r.values[c] for c in columns}}
+                     for r in changed])
+            moved = [r for r in fresh if not r.changed and r.provenance_moved]
+            if moved:
+                kept = columns[len(CLEANED_COLUMNS):]
+                connection.execute(
+                    update(table).where(table.c.id == bindparam("b_id"))
+                    .values({c: bindparam(f"b_{c}") for c in kept}),
+                    [{"b_id": r.target.article_id, **{f"b_{c}": r.values[c] for c in kept}}
+                     for r in moved])
+            texts = [r for r in changed if "text" in r.changed]
+            if texts:
+                self._dedup.after_update(connection, [
+                    PageRecord(page=replace(r.page, url=r.target.url), fetch=FetchRecord(
+                        r.target.url), site_name=r.target.site, site_host="",
+                        signature=r.signature) for r in texts])
+            connection.execute(update(CrawlRun.__table__)
+                               .where(CrawlRun.__table__.c.id == run_id)
+                               .values(articles_updated=counts.changed,
+                                       articles_unchanged=counts.unchanged,
+                                       failed=counts.failed, counts=counts.to_json()))
 
     # --- reads (tests, CLI) -------------------------------------------------
 

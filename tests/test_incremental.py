@@ -19,6 +19,7 @@ import pytest
 from cli_helpers import assert_one_line_error, cleanwire, rows
 from fixture_site import SITEMAP_NEWS_PATH, FixtureServer
 
+from cleaners import CLEANER_VERSION
 from crawler.middlewares.retry import blocked_reason, retry_after_seconds
 from crawler.profiles import ProfileError, load_profiles, parse_duration
 
@@ -243,6 +244,12 @@ def test_edited_article_is_archived_and_history_shows_the_diff(site, tmp_path):
                     article_id)
     assert len(archived) == 1 and archived[0][0] == 1 and article.first_sentence in archived[0][1]
     assert rows(db, "select count(*) from article_versions") == [(1,)]  # others unchanged
+    # provenance: the archived text was made by this cleaner and replaced by a re-fetch
+    assert rows(db, "select reason, cleaner_version from article_versions") == [
+        ("refetch", CLEANER_VERSION)]
+    assert rows(db, "select count(*) from articles where cleaner_version = ? "
+                "and title_source is not null", CLEANER_VERSION) == rows(
+        db, "select count(*) from articles")
     history = cleanwire("history", url, "--db", str(db))
     assert history.returncode == 0, history.stderr
     out = history.stdout
