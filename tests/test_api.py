@@ -314,3 +314,27 @@ def test_without_pandas_the_error_names_the_extra(db: cleanwire.Database,
         db.stats()
     assert next(db.iter_articles(fields=["url"])).url  # no pandas needed
     assert db.stats(frame=False)[0].articles > 0
+
+
+def test_the_walkthrough_in_docs_runs(crawled: Crawled) -> None:
+    """Every `>>>` statement of docs/analysis.md, in order, on the crawled database."""
+    import re
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "analysis.md").read_text("utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    statements: list[str] = []
+    for block in blocks:
+        for line in block.splitlines():
+            if line.startswith(">>> "):
+                statements.append(line[4:])
+            elif line.startswith("... ") and statements:
+                statements[-1] += "\n" + line[4:]
+    assert len(statements) >= 6
+    namespace: dict[str, object] = {
+        "db": cleanwire.connect(crawled.url)}
+    try:
+        for statement in statements:
+            source = statement.replace("http://127.0.0.1:8000", crawled.base_url)
+            exec(compile(source, "docs/analysis.md", "single"), namespace)
+    finally:
+        namespace["db"].close()  # type: ignore[attr-defined]
