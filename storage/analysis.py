@@ -169,18 +169,11 @@ class Database:
         a RecordBatchReader of batch_size-row batches read as it is consumed."""
         pa = _pyarrow("db.arrow()")
         selected, flt = _request(site, lang, since, until, unique, fields)
-        schema = pa.schema([(f, arrow_type(pa, f)) for f in selected])
-
-        def record_batches() -> Iterator[pyarrow.RecordBatch]:
-            for batch in _batches(self.engine, selected, flt, batch_size):
-                columns = list(zip(*batch, strict=True))
-                yield pa.RecordBatch.from_arrays(
-                    [pa.array(list(values), type=schema.field(i).type)
-                     for i, values in enumerate(columns)], schema=schema)
-
+        schema = _schema(pa, selected)
+        batches = _record_batches(pa, schema, _batches(self.engine, selected, flt, batch_size))
         if stream:
-            return pa.RecordBatchReader.from_batches(schema, record_batches())
-        return pa.Table.from_batches(list(record_batches()), schema=schema)
+            return pa.RecordBatchReader.from_batches(schema, batches)
+        return pa.Table.from_batches(list(batches), schema=schema)
 
     # --- the other readers ------------------------------------------------------------------
 
@@ -319,9 +312,50 @@ def _batches(engine: Engine, selected: tuple[str, ...], flt: ArticleFilter,
     return article_batches(engine, selected, flt, size, what="reading articles")
 
 
+def _schema(pa: Any, selected: tuple[str, ...]) -> Any:
+    return pa.schema([(f, arrow_type(pa, f)) for f in selected])
+
+
+def _record_batches(pa: Any, schema: Any,
+                    batches: Iterator[Sequence[Sequence[Any]]]) -> Iterator[Any]:
+    """Each batch of rows as an Arrow RecordBatch of schema."""
+    for batch in batches:
+        columns = list(zip(*batch, strict=True)) if batch else [() for _ in schema]
+        yield pa.RecordBatch.from_arrays(
+            [pa.array(list(values), type=schema.field(i).type)
+             for i, values in enumerate(columns)], schema=schema)
+
+
 def _article_frame(pd: Any, selected: tuple[str, ...],
                    batches: Iterator[Sequence[Sequence[Any]]] | list[Any]) -> Any:
-    """A typed DataFrame of the rows of batches; only column lists are kept meanwhile."""
+    """A typed DataFrame of the rows of batches. With pyarrow, each batch becomes Arrow
+    columns as it comes (compact, and no Python objects pile up for the garbage collector
+    to walk); without, only column lists are kept meanwhile."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return _article_frame_lists(pd, selected, batches)
+    schema = _schema(pa, selected)
+    table = pa.Table.from_batches(list(_record_batches(pa, schema, iter(batches))),
+                                  schema=schema)
+    lists = {f: table.column(f).to_pylist() for f in selected if f in LIST_FIELDS}
+    table = table.drop_columns(list(lists))
+    nullable = {schema.field(f).type: pd.Int64Dtype() for f in selected
+                if f in NULLABLE_INT_FIELDS}
+    frame = table.to_pandas(self_destruct=True, split_blocks=True,
+                            types_mapper=nullable.get if nullable else None)
+    del table
+    for name in selected:
+        if name in INT_FIELDS and name not in NULLABLE_INT_FIELDS:
+            frame[name] = frame[name].astype("int64")
+    for name, values in lists.items():
+        frame[name] = pd.Series(values, dtype=object, index=frame.index)
+    return frame[list(selected)]
+
+
+def _article_frame_lists(pd: Any, selected: tuple[str, ...],
+                         batches: Iterator[Sequence[Sequence[Any]]] | list[Any]) -> Any:
+    """_article_frame without pyarrow: column lists, converted at the end."""
     columns: list[list[Any]] = [[] for _ in selected]
     for batch in batches:
         for column, values in zip(columns, zip(*batch, strict=True), strict=True):

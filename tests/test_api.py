@@ -305,6 +305,17 @@ def test_connect_takes_a_path_or_url_and_names_a_missing_file(crawled: Crawled,
     assert set(cleanwire.__all__) <= set(dir(cleanwire))
 
 
+def test_without_pyarrow_articles_are_the_same_frame(db: cleanwire.Database,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    with_arrow = db.articles()
+    empty = db.articles(lang="xx")
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    pd.testing.assert_frame_equal(db.articles(), with_arrow)
+    pd.testing.assert_frame_equal(db.articles(lang="xx"), empty)
+    with pytest.raises(cleanwire.MissingDependency, match=r"cleanwire\[analyst\]"):
+        db.arrow()
+
+
 def test_without_pandas_the_error_names_the_extra(db: cleanwire.Database,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas raises ImportError
