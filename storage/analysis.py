@@ -141,8 +141,8 @@ class Database:
         """
         selected, flt = _request(site, lang, since, until, unique, fields)
         make = row_type(selected)
-        for batch in _batches(self.engine, selected, flt, batch_size):
-            yield from (make(*row) for row in batch)
+        batches = _batches(self.engine, selected, flt, batch_size)  # bad input raises here
+        return (make(*row) for batch in batches for row in batch)
 
     def articles(self, *, site: str | None = None, lang: str | None = None,
                  since: Moment = None, until: Moment = None, unique: bool = False,

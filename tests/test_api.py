@@ -177,6 +177,10 @@ def test_bad_arguments_are_one_line_query_errors(db: cleanwire.Database) -> None
         db.articles(until=12)  # type: ignore[arg-type]
     with pytest.raises(cleanwire.QueryError, match="chunksize"):
         db.articles(chunksize=0)
+    with pytest.raises(cleanwire.QueryError, match="unknown field"):  # at the call
+        db.iter_articles(fields=["nope"])
+    with pytest.raises(cleanwire.QueryError, match="batch_size"):
+        db.iter_articles(batch_size=0)
     with pytest.raises(cleanwire.UnknownArticle):
         db.history("http://example.invalid/never")
 
