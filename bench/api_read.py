@@ -93,6 +93,7 @@ def build(path: Path, rows: int, words: int) -> None:
             ))
             if len(batch) == 5000:
                 _insert(conn, batch)
+                conn.commit()  # lets the WAL be checkpointed as it goes
                 batch.clear()
         _insert(conn, batch)
     print(f"built {path}: {rows:,} articles in {time.monotonic() - started:.0f} s, "
