@@ -35,3 +35,7 @@ class QueryInterrupted(StorageError):
     def __init__(self, signum: int) -> None:
         super().__init__("interrupted: the query was cancelled")
         self.signum = signum
+
+
+class MissingDependency(StorageError, ImportError):
+    """An optional package (pandas, pyarrow) is not installed; the message names the extra."""

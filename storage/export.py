@@ -163,7 +163,7 @@ def export(
         with opened as raw, compress(raw) as handle:
             writer = make_writer(handle, request.fields)
             try:
-                for batch in _batches(engine, request):
+                for batch in article_batches(engine, request.fields, request.flt):
                     _write(writer, batch, count)
                     count += len(batch)
                     if progress is not None:
@@ -289,15 +289,19 @@ def statement(fields: Sequence[str], flt: ArticleFilter) -> Select:
     )
 
 
-def _batches(engine: Engine, request: ExportRequest) -> Iterator[Sequence[Sequence[Any]]]:
+def article_batches(engine: Engine, fields: Sequence[str], flt: ArticleFilter,
+                    batch_rows: int = BATCH_ROWS,
+                    what: str = "export") -> Iterator[Sequence[Sequence[Any]]]:
+    """The fields of the articles flt selects, in batches of at most batch_rows rows,
+    streamed (yield_per); a database error becomes QueryError("{what} failed: ...")."""
     try:
         with engine.connect() as connection:
-            result = connection.execution_options(yield_per=BATCH_ROWS).execute(
-                statement(request.fields, request.flt)
+            result = connection.execution_options(yield_per=batch_rows).execute(
+                statement(fields, flt)
             )
             yield from result.partitions()
     except sa_exc.SQLAlchemyError as exc:
-        raise QueryError(f"export failed: {error_line(exc)}") from exc
+        raise QueryError(f"{what} failed: {error_line(exc)}") from exc
 
 
 @contextlib.contextmanager
@@ -433,7 +437,7 @@ class ParquetWriter:
 
         self.pa = pa
         self.fields = fields
-        self.schema = pa.schema([(f, _arrow_type(pa, f)) for f in fields])
+        self.schema = pa.schema([(f, arrow_type(pa, f)) for f in fields])
         self.writer = pq.ParquetWriter(handle, self.schema, compression="zstd")
 
     def write(self, batch: Sequence[Sequence[Any]]) -> None:
@@ -448,7 +452,8 @@ class ParquetWriter:
         self.writer.close()
 
 
-def _arrow_type(pa: Any, name: str) -> Any:
+def arrow_type(pa: Any, name: str) -> Any:
+    """The pyarrow type of field name (pa: the pyarrow module)."""
     if name in LIST_FIELDS:
         return pa.list_(pa.string())
     if name in TIME_FIELDS:
