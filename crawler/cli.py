@@ -14,7 +14,7 @@ import os
 import sys
 
 from cleaners import CleanError
-from crawler.commands import analyst, clean, crawl, db, duplicates, schedule, worker
+from crawler.commands import analyst, clean, crawl, db, duplicates, schedule, warc, worker
 from crawler.commands.base import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -31,7 +31,7 @@ from crawler.errors import WorkFailed
 from crawler.profiles import ProfileError
 from storage.errors import DatabaseError, QueryError, QueryInterrupted
 
-COMMAND_MODULES = (crawl, clean, db, analyst, schedule, duplicates, worker)
+COMMAND_MODULES = (crawl, clean, db, analyst, schedule, duplicates, worker, warc)
 
 
 def build_parser() -> argparse.ArgumentParser:
