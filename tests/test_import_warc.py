@@ -14,6 +14,7 @@ import signal
 import sqlite3
 import threading
 import time
+import tracemalloc
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.warcimport.reader import open_input, read_entries, resolve_input
 from storage.captures import captures_for, read_capture
 from storage.engine import open_engine
 
@@ -279,3 +281,31 @@ def test_bad_inputs_are_one_line_and_a_non_zero_exit(tmp_path: Path) -> None:
         assert_one_line_error(cli("import-warc", given, "--db", db), 2, text)  # type: ignore[arg-type]
     assert_one_line_error(cli("import-warc", str(tmp_path / "notes.txt"), "--db", db,  # type: ignore[arg-type]
                                     "--since", "yesterday"), 2, "--since: not a date")
+
+
+def test_a_50_mb_record_is_read_through_in_bounded_memory(tmp_path: Path) -> None:
+    """The reader holds at most the page cap of a payload: a 50 MB HTML record is skipped
+    as too large while its bytes stream past, and the record after it is read."""
+    warc = tmp_path / "big.warc.gz"
+    with warc.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        # random text: a repetitive one inflates ~1000 times, so one 16 KB block read
+        # would decode to 16 MB at once and hide what the cap does
+        big = b"<html><body><p>" + os.urandom(25 * 1024 * 1024).hex().encode()
+        writer.write_record(_response(writer, "https://x.example/huge/", big, HTML))
+        del big
+        writer.write_record(_response(writer, "https://x.example/a/", _html(ARTICLES[0].path),
+                                      HTML))
+    source = resolve_input(str(warc))
+    tracemalloc.start()
+    try:
+        stream = open_input(source, 0, timeout=5, user_agent="test")
+        entries = [(e.url, e.kind, e.reason, len(e.body))
+                   for e in read_entries(stream, 5 * 1024 * 1024)]
+        stream.close()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert entries == [("https://x.example/huge/", "skip", "too large", 0),
+                       ("https://x.example/a/", "page", None, len(_html(ARTICLES[0].path)))]
+    assert peak < 16 * 1024 * 1024, peak  # the cap (5 MB) twice and buffers, not 50 MB

@@ -13,6 +13,7 @@ that stop being a WARC (a damaged gzip member) end the file with WarcDamaged.
 from __future__ import annotations
 
 import gzip
+import http.client
 import re
 import urllib.error
 import urllib.request
@@ -31,6 +32,7 @@ from storage.contract import Reason
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _SNIFF = 4096
+_BLOCK = 1 << 16  # a payload is read this much at a time
 
 
 class WarcInputError(Exception):
@@ -196,7 +198,8 @@ def read_entries(stream: _Tellable, max_bytes: int) -> Iterator[WarcEntry]:
                 entry.kind, entry.reason, entry.body = "skip", Reason.WARC_TRUNCATED, b""
             offset = entry.end
             yield entry
-    except (ArchiveLoadFailed, zlib.error, EOFError, gzip.BadGzipFile, ValueError) as exc:
+    except (ArchiveLoadFailed, zlib.error, EOFError, gzip.BadGzipFile, ValueError, OSError,
+            http.client.HTTPException) as exc:  # OSError, HTTPException: a URL's stream broke
         raise WarcDamaged(offset, str(exc).strip().splitlines()[0] if str(exc).strip()
                           else type(exc).__name__) from None
     finally:
@@ -239,7 +242,7 @@ def _read_page(record: Any, entry: WarcEntry, max_bytes: int) -> None:
         entry.reason = Reason.NOT_HTML
         return
     try:
-        body = record.content_stream().read(max_bytes + 1 if max_bytes > 0 else -1)
+        body = _read_capped(record.content_stream(), max_bytes)
     except (zlib.error, OSError, ValueError, EOFError):
         entry.reason = Reason.WARC_DAMAGED
         return
@@ -252,6 +255,19 @@ def _read_page(record: Any, entry: WarcEntry, max_bytes: int) -> None:
     found = _CHARSET.search(entry.content_type or "")
     entry.kind, entry.reason, entry.body = "page", None, body
     entry.charset = found.group(1) if found else None
+
+
+def _read_capped(stream: Any, max_bytes: int) -> bytes:
+    """The decoded payload, read in blocks up to max_bytes + 1 (0: no cap)."""
+    if max_bytes <= 0:
+        return bytes(stream.read())
+    buffer = bytearray()
+    while len(buffer) <= max_bytes:
+        block = stream.read(min(_BLOCK, max_bytes + 1 - len(buffer)))
+        if not block:
+            break
+        buffer += block
+    return bytes(buffer)
 
 
 def _warc_date(value: str | None) -> datetime | None:
