@@ -241,6 +241,15 @@ class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
+    def do_GET(self) -> None:
+        if self.path == "/elsewhere.warc.gz":  # a redirect to a private address
+            self.send_response(302)
+            self.send_header("Location", "http://10.255.255.1/x.warc.gz")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+
 
 @pytest.fixture
 def warc_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
@@ -269,6 +278,24 @@ def test_a_warc_url_is_streamed_from_a_local_server(tmp_path: Path,
     assert rows(db, "SELECT warc_path, finished_at IS NOT NULL FROM warc_imports") == [(url, 1)]
     missing = cleanwire("import-warc", f"{base}/nothing.warc.gz", "--db", str(db), env=ENV)
     assert_one_line_error(missing, 1, "http 404")
+    refused = cleanwire("import-warc", f"{base}/elsewhere.warc.gz", "--db", str(db), env=ENV)
+    assert_one_line_error(refused, 1, "refused: private address")
+
+
+def test_a_url_resumes_at_its_offset_even_from_a_server_without_ranges(
+        warc_server: tuple[str, Path]) -> None:
+    base, folder = warc_server
+    _many(folder / "r.warc.gz", 1)
+    data = (folder / "r.warc.gz").read_bytes()
+    source = resolve_input(f"{base}/r.warc.gz")
+    with open_input(source, 0, timeout=5, user_agent="test") as stream:
+        offsets = [entry.offset for entry in read_entries(stream, 1 << 20)]
+    middle = offsets[len(offsets) // 2]
+    with open_input(source, middle, timeout=5, user_agent="test") as stream:
+        assert stream.tell() == middle
+        rest = [(entry.offset, entry.kind) for entry in read_entries(stream, 1 << 20)]
+    assert rest == [(offset, "page") for offset in offsets[len(offsets) // 2:]]
+    assert rest[-1][0] < len(data)
 
 
 def test_bad_inputs_are_one_line_and_a_non_zero_exit(tmp_path: Path) -> None:

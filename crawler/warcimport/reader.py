@@ -135,6 +135,12 @@ class _Tellable:
     def close(self) -> None:
         self.raw.close()
 
+    def __enter__(self) -> _Tellable:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 class _SafeRedirects(urllib.request.HTTPRedirectHandler):
     """Follow a redirect only to a public http(s) address or the host that was given (the
