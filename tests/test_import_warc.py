@@ -280,6 +280,8 @@ def test_a_warc_url_is_streamed_from_a_local_server(tmp_path: Path,
     assert_one_line_error(missing, 1, "http 404")
     refused = cleanwire("import-warc", f"{base}/elsewhere.warc.gz", "--db", str(db), env=ENV)
     assert_one_line_error(refused, 1, "refused: private address")
+    assert rows(db, "SELECT outcome FROM crawl_runs ORDER BY id") == [
+        ("ok",), ("failed",), ("failed",)]
 
 
 def test_a_url_resumes_at_its_offset_even_from_a_server_without_ranges(

@@ -8,7 +8,6 @@ from typing import Any
 
 from crawler.commands.base import EXIT_FAILED, EXIT_OK, UsageError, add_db_flag, exit_for_signal
 from crawler.config import setting
-from crawler.errors import WorkFailed
 from storage.contract import (
     Counter,
     Outcome,
@@ -79,19 +78,18 @@ def cmd_import_warc(args: argparse.Namespace) -> int:
         importer = WarcImporter(Repository(engine), options, _report)
         arguments = {"inputs": [i.key for i in inputs], "site": args.site, "lang": args.lang,
                      "since": args.since, "database": redact_url(database)}
-        try:
-            result = importer.run(inputs, arguments)
-        except WarcInputError as exc:
-            raise WorkFailed(str(exc)) from None
+        result = importer.run(inputs, arguments)
     finally:
         engine.dispose()
     print(summary_table(result.stats, result.elapsed, len(inputs), result.run_id,
                         interrupted=result.signal is not None))
     print(f"database: {redact_url(database)}", flush=True)
-    for line in result.damaged:
+    for line in result.damaged + result.unreadable:
         print(f"cleanwire: {line}", file=sys.stderr)
     if importer.write_error is not None:
         print(f"cleanwire: {str(importer.write_error).splitlines()[0]}", file=sys.stderr)
+        return EXIT_FAILED
+    if result.unreadable:
         return EXIT_FAILED
     if result.signal is not None:
         return exit_for_signal(result.signal)

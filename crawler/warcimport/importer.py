@@ -51,7 +51,14 @@ from storage.contract import (
 from storage.repository import FetchRecord, PageRecord, Repository, SiteCapture
 from storage.warcimports import file_progress, mark_read
 
-from .reader import WarcDamaged, WarcEntry, WarcInput, open_input, read_entries
+from .reader import (
+    WarcDamaged,
+    WarcEntry,
+    WarcInput,
+    WarcInputError,
+    open_input,
+    read_entries,
+)
 
 #: batches handed to the writer thread and not yet committed before reading waits
 _MAX_PENDING = 2
@@ -86,6 +93,7 @@ class ImportResult:
     run_id: int | None
     outcome: str = "ok"
     damaged: list[str] = field(default_factory=list)  # one line per file cut short
+    unreadable: list[str] = field(default_factory=list)  # one line per input not opened
     signal: int | None = None  # the signal that stopped it
 
 
@@ -138,8 +146,9 @@ class WarcImporter:
         self.stats[Counter.RUN_ID] = self.run_id
         self._started = self._last_report = time.monotonic()
         damaged: list[str] = []
+        unreadable: list[str] = []
         try:
-            asyncio.run(self._import_all(inputs, damaged))
+            asyncio.run(self._import_all(inputs, damaged, unreadable))
         finally:
             self.pool.close()
             self._writer.shutdown(wait=True)
@@ -148,10 +157,13 @@ class WarcImporter:
             outcome = "failed"
         elif self.stop_signal is not None:
             outcome = f"interrupted: {signal.Signals(self.stop_signal).name}"
+        elif unreadable and len(unreadable) == len(inputs):
+            outcome = "failed"
         else:
             outcome = "ok"
         self._finish(outcome)
-        return ImportResult(self.stats, elapsed, self.run_id, outcome, damaged, self.stop_signal)
+        return ImportResult(self.stats, elapsed, self.run_id, outcome, damaged, unreadable,
+                            self.stop_signal)
 
     def _finish(self, outcome: str) -> None:
         from crawler.pipelines.store import run_counts
@@ -161,9 +173,11 @@ class WarcImporter:
         self.stats[Counter.DUPLICATES_NEAR] = near
         self.stats[Counter.OUTCOME] = outcome
         self.repository.finish_run(self.run_id or 0, outcome, run_counts(self.stats))
-        self._progress(force=True)
+        if self.options.progress_interval > 0:
+            self._progress(force=True)
 
-    async def _import_all(self, inputs: Sequence[WarcInput], damaged: list[str]) -> None:
+    async def _import_all(self, inputs: Sequence[WarcInput], damaged: list[str],
+                          unreadable: list[str]) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, self._stop, signum)
@@ -177,6 +191,9 @@ class WarcImporter:
                 except WarcDamaged as exc:
                     damaged.append(f"{source.name}: {exc}")
                     self._count_skip(Reason.WARC_DAMAGED, source.name)
+                except WarcInputError as exc:  # a URL that does not answer: the next input
+                    unreadable.append(str(exc))
+                    continue
                 self.stats[Counter.WARC_FILES] = self.stats.get(Counter.WARC_FILES, 0) + 1
         finally:
             for signum in (signal.SIGINT, signal.SIGTERM):
