@@ -1,6 +1,6 @@
 """Import benchmark: a WARC of the synthetic bench site imported by `cleanwire import-warc`.
 
-    python bench/import_warc.py [--pages 5000] [--workers 0] [--keep DIR]
+    python bench/import_warc.py [--pages 5000] [--sample 0] [--workers 0] [--keep DIR]
 
 Builds one gzip-per-record WARC of every page of bench/sitegen.py's site (rendered on
 every core and gzip-encoded as bench/crawl.py serves them, with robots.txt, the sitemap
@@ -13,8 +13,12 @@ and the feed as non-HTML records), then measures, in the same run:
               before and after the import, their mean used
   import      the real CLI into a fresh SQLite file: articles/s over the run's own
               elapsed time (its summary) and over the wall time of the process
-  plain loop  warcio + trafilatura.extract + sqlite3 INSERTs in one process: what a
-              script would do without cleanwire
+  plain loop  warcio + trafilatura.bare_extraction + sqlite3 INSERTs in one process:
+              what a script would do without cleanwire
+
+With --sample N the ceiling and the plain loop run on N pages spread over the site (the
+first N records' worth of the WARC for the loop) instead of all of them; the import always
+reads the whole file.
 
 and prints one table: articles/s of each, and the import as % of the ceiling (goal:
 >= 85%). Run by hand on a quiet machine; no test depends on these numbers.
@@ -173,7 +177,7 @@ def run_import(path: Path, db: Path, workers: int) -> tuple[float, float, int]:
     return articles / elapsed, articles / wall, articles
 
 
-def plain_loop(path: Path, db: Path) -> tuple[float, int]:
+def plain_loop(path: Path, db: Path, limit: int = 0) -> tuple[float, int]:
     """(articles/s, articles) of warcio + trafilatura + sqlite3 in one process."""
     import trafilatura
     from warcio.archiveiterator import ArchiveIterator
@@ -198,6 +202,8 @@ def plain_loop(path: Path, db: Path) -> tuple[float, int]:
             stored += 1
             if stored % 100 == 0:
                 conn.commit()
+            if limit and stored >= limit:
+                break
     conn.commit()
     conn.close()
     return stored / (time.perf_counter() - started), stored
@@ -208,6 +214,8 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=0, help="cleaning processes (0: cores)")
     parser.add_argument("--keep", type=Path, help="build the WARC and databases here")
+    parser.add_argument("--sample", type=int, default=0,
+                        help="pages for the ceiling and the plain loop (0: all)")
     parser.add_argument("--skip-plain", action="store_true")
     args = parser.parse_args()
     cores = args.workers or os.cpu_count() or 1
@@ -221,6 +229,8 @@ def main() -> None:
     print(f"WARC: {records} records, {warc.stat().st_size / 1e6:.1f} MB, built in "
           f"{time.perf_counter() - started:.1f} s ({warc})", flush=True)
     bodies = html_bodies(warc)
+    if args.sample and args.sample < len(bodies):
+        bodies = bodies[::max(1, len(bodies) // args.sample)][:args.sample]
     warcio_s, fastwarc_s = read_warcio(warc), read_fastwarc(warc)
     before = pool_ceiling(bodies, args.workers)
     print(f"ceiling before: {before[0]:.1f} pages/s, {before[1]:.1f} articles/s", flush=True)
@@ -229,7 +239,7 @@ def main() -> None:
     after = pool_ceiling(bodies, args.workers)
     print(f"ceiling after: {after[0]:.1f} pages/s, {after[1]:.1f} articles/s", flush=True)
     ceiling = (before[1] + after[1]) / 2
-    plain = (0.0, 0) if args.skip_plain else plain_loop(warc, folder / "plain.db")
+    plain = (0.0, 0) if args.skip_plain else plain_loop(warc, folder / "plain.db", args.sample)
     rows = [
         ("reader: warcio", f"{records / warcio_s:,.0f} records/s", ""),
         ("reader: fastwarc", f"{records / fastwarc_s:,.0f} records/s", ""),

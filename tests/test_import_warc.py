@@ -16,11 +16,13 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from cli_helpers import assert_one_line_error, cleanwire, cleanwire_process, cli, rows
 from fixture_site.site import FixtureSite
 from sqlalchemy.orm import Session
@@ -28,8 +30,13 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.warcimport.reader import open_input, read_entries, resolve_input
-from storage.captures import captures_for, read_capture
+from storage.captures import CaptureRecord, captures_for, read_capture
+from storage.contract import CaptureSource
 from storage.engine import open_engine
+from storage.errors import WriteError
+from storage.models import Capture
+from storage.repository import FetchRecord, PageRecord, Repository, SiteCapture
+from storage.warcimports import FileProgress, file_progress, mark_read
 
 SITE = FixtureSite()
 PAGES = SITE.render("http://placeholder")
@@ -338,3 +345,45 @@ def test_a_50_mb_record_is_read_through_in_bounded_memory(tmp_path: Path) -> Non
     assert entries == [("https://x.example/huge/", "skip", "too large", 0),
                        ("https://x.example/a/", "page", None, len(_html(ARTICLES[0].path)))]
     assert peak < 16 * 1024 * 1024, peak  # the cap (5 MB) twice and buffers, not 50 MB
+
+
+def test_store_registers_captures_and_the_file_progress_in_one_transaction(
+        repo: Repository) -> None:
+    """On SQLite and PostgreSQL: an article's capture, a listing's capture and the file's
+    offset commit with the batch, or (the progress hook failing) none of them does."""
+    from cleaners.pipeline import clean_page
+
+    spec = ARTICLES[0]
+    url = f"https://imp.example{spec.path}"
+    fetched = datetime(2025, 1, 2, tzinfo=UTC)
+
+    def capture(offset: int, at: str) -> CaptureRecord:
+        return CaptureRecord(url=at, warc_path="/data/x.warc.gz", offset=offset, length=100,
+                             fetched_at=fetched, source=CaptureSource.IMPORT, status=200)
+
+    page = PageRecord(page=clean_page(_html(spec.path), url), site_name="imp.example",
+                      site_host="imp.example", fetch=FetchRecord(url=url, status=200,
+                                                                  fetched_at=fetched),
+                      capture=capture(0, url))
+    listing = SiteCapture(capture(100, "https://imp.example/"), "imp.example", "imp.example")
+
+    def fail(connection: object) -> None:
+        raise WriteError("progress could not be written")
+
+    with pytest.raises(WriteError):
+        repo.store(None, [page], [], [listing], fail)
+    with repo.engine.connect() as connection:
+        assert file_progress(connection, "/data/x.warc.gz") == FileProgress(0, 0, False)
+        assert connection.scalar(sa.select(sa.func.count()).select_from(Capture)) == 0
+    assert repo.count_articles() == 0
+
+    def progress(connection: sa.Connection) -> None:
+        mark_read(connection, "/data/x.warc.gz", 200, 2, None)
+
+    assert repo.store(None, [page], [], [listing], progress) == ["new"]
+    with repo.engine.connect() as connection:
+        assert file_progress(connection, "/data/x.warc.gz") == FileProgress(200, 2, False)
+        captured = dict(connection.execute(sa.select(Capture.url, Capture.id)).all())
+    article = repo.get_article(url)
+    assert article is not None and article.capture_id == captured[url]
+    assert set(captured) == {url, "https://imp.example/"}
