@@ -181,10 +181,9 @@ def _many(path: Path, hosts: int) -> int:
     return hosts * len(ARTICLES)
 
 
-def test_an_import_killed_half_way_resumes_without_storing_anything_twice(
-        tmp_path: Path) -> None:
-    db, warc = tmp_path / "k.db", tmp_path / "many.warc.gz"
-    total = _many(warc, 5)
+def _stop_half_way(db: Path, warc: Path, signum: int) -> tuple[int | None, str]:
+    """Run import-warc on warc, send signum once its first batch is committed; returns
+    (its exit code, its stderr)."""
     process = cleanwire_process("import-warc", str(warc), "--db", str(db),
                                 env={**ENV, "CLEANWIRE_CLEAN_WORKERS": "1"})
     try:
@@ -200,13 +199,21 @@ def test_an_import_killed_half_way_resumes_without_storing_anything_twice(
                     committed = found[0][0]
                     break
             time.sleep(0.05)
-        assert process.poll() is None and committed, "the import ended before it was killed"
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+        assert process.poll() is None and committed, "the import ended before it was stopped"
+        os.kill(process.pid, signum)
+        process.wait(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
-        process.communicate()
+        _, err = process.communicate()
+    return process.returncode, err
+
+
+def test_an_import_killed_half_way_resumes_without_storing_anything_twice(
+        tmp_path: Path) -> None:
+    db, warc = tmp_path / "k.db", tmp_path / "many.warc.gz"
+    total = _many(warc, 5)
+    assert _stop_half_way(db, warc, signal.SIGKILL)[0] == -signal.SIGKILL
     first = rows(db, "SELECT count(*) FROM articles")[0][0]
     assert 0 < first < total
     assert rows(db, "SELECT outcome FROM crawl_runs") == [("running",)]  # killed: no finish
@@ -387,3 +394,21 @@ def test_store_registers_captures_and_the_file_progress_in_one_transaction(
     article = repo.get_article(url)
     assert article is not None and article.capture_id == captured[url]
     assert set(captured) == {url, "https://imp.example/"}
+
+
+def test_ctrl_c_stores_the_pages_in_hand_and_records_the_run_interrupted(
+        tmp_path: Path) -> None:
+    db, warc = tmp_path / "i.db", tmp_path / "many.warc.gz"
+    total = _many(warc, 5)
+    code, err = _stop_half_way(db, warc, signal.SIGINT)
+    assert code == 130, err
+    assert "Traceback" not in err and "stopping" in err
+    (outcome, new), = rows(db, "SELECT outcome, articles_new FROM crawl_runs")
+    assert outcome == "interrupted: SIGINT"
+    stored = rows(db, "SELECT count(*) FROM articles")[0][0]
+    records, finished = rows(db, "SELECT records, finished_at FROM warc_imports")[0]
+    assert 0 < new == stored == records < total and finished is None  # all in hand stored
+    ran = cleanwire("import-warc", str(warc), "--db", str(db), env=ENV)
+    assert ran.returncode == 0, ran.stderr
+    assert rows(db, "SELECT articles_new, articles_unchanged FROM crawl_runs WHERE id = 2") == [
+        (total - stored, 0)]
