@@ -1,7 +1,7 @@
 """`cleanwire` (the console script) and `python -m crawler`: the CLI, started quickly.
 
-A command that cleans pages in a process pool (crawl, scrape, worker, reclean) starts the
-pool's forkserver first (crawler/pool/forkserver.py), so the cleaner loads there while
+A command that cleans pages in a process pool (crawl, scrape, worker, reclean,
+import-warc) starts the pool's forkserver first (crawler/pool/forkserver.py), so the cleaner loads there while
 this process imports the CLI; every other command goes straight to crawler.cli.
 """
 
@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 
-_POOL_COMMANDS = frozenset({"crawl", "scrape", "worker", "reclean"})
+_POOL_COMMANDS = frozenset({"crawl", "scrape", "worker", "reclean", "import-warc"})
 
 
 def cleans_in_pool(argv: list[str]) -> bool:

@@ -25,6 +25,7 @@ from crawler.commands import (
     reclean,
     report,
     schedule,
+    warc,
     worker,
 )
 from crawler.commands.base import (
@@ -44,7 +45,7 @@ from crawler.profiles import ProfileError
 from storage.errors import DatabaseError, QueryError, QueryInterrupted
 
 COMMAND_MODULES = (crawl, clean, db, analyst, schedule, duplicates, datasette, worker, report,
-                   reclean)
+                   reclean, warc)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -134,6 +134,10 @@ class Reason:
     CLEAN_POOL_CLOSED = "clean: pool closed"
     CLEAN_TOO_DEEP = "clean: document too deeply nested"
     CLEAN_OUT_OF_MEMORY = "clean: out of memory"
+    # import-warc: records of a WARC file that hold no page to clean (counted, not fatal)
+    WARC_REVISIT = "revisit record"  # a WARC revisit record: the payload is elsewhere
+    WARC_TRUNCATED = "truncated record"  # the file ends inside the record (a cut download)
+    WARC_DAMAGED = "damaged record"  # the record or its payload cannot be decoded
 
     @staticmethod
     def http(status: int) -> str:
@@ -191,6 +195,9 @@ class Counter(StrEnum):
     ROBOTS_UNREACHABLE = "cleanwire/robots_unreachable"  # hosts whose robots.txt gave a 5xx
     DROPPED_URLS = "cleanwire/dropped_urls"  # canonical/image URLs not http(s), not stored
     RETRY_WAIT_S = "cleanwire/retry_wait_s"
+    WARC_FILES = "cleanwire/warc_files"  # import-warc: files read (to their end or resumed)
+    WARC_RECORDS = "cleanwire/warc_records"  # import-warc: WARC records read, of every type
+    WARC_FILTERED = "cleanwire/warc_filtered"  # import-warc: left out by --site/--lang/--since
     RUN_ID = "cleanwire/run_id"
     OUTCOME = "cleanwire/outcome"
 
@@ -220,6 +227,7 @@ RUN_COUNTERS: tuple[Counter, ...] = (
     Counter.REQUEUED_FROM_DEAD_WORKERS, Counter.REQUEUED_ON_CLOSE, Counter.ORPHANS_RETURNED,
     Counter.ROBOTS_UNREACHABLE, Counter.DROPPED_URLS,
     Counter.SITEMAPS_TOO_DEEP, Counter.SITEMAPS_OVER_CAP, Counter.DECLARED_NON_ARTICLES,
+    Counter.WARC_FILES, Counter.WARC_RECORDS, Counter.WARC_FILTERED,
 )
 
 

@@ -223,6 +223,22 @@ class Capture(Base):
     source: Mapped[str] = mapped_column(String(10))  # storage.contract.CaptureSource
 
 
+class WarcImport(Base):
+    """How far `import-warc` has read one WARC file: the offset after the last record whose
+    outcome is committed (crawler/warcimport, storage/warcimports.py), for resuming."""
+
+    __tablename__ = "warc_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # the absolute path of a local file, or the URL it was streamed from
+    warc_path: Mapped[str] = mapped_column(Text, unique=True)
+    next_offset: Mapped[int] = mapped_column(BigInteger, default=0)
+    records: Mapped[int] = mapped_column(Integer, default=0)  # records read up to next_offset
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # read to its end
+
+
 class CrawlLock(Base):
     """One row per site being crawled: who holds it, and when it last proved alive."""
 

@@ -22,6 +22,7 @@ from sqlalchemy.types import String
 
 from cleaners import CLEANER_VERSION
 
+from .captures import CaptureRecord, record_captures
 from .contract import (
     DISCOVERY_OUTCOMES,
     PAGE_TYPE_OUTCOMES,
@@ -90,6 +91,19 @@ class PageRecord:
     signature: bytes | None = None
     # the cleaner that made page (articles.cleaner_version): this code's, unless said
     cleaner_version: str | None = CLEANER_VERSION
+    # the raw record the page was cleaned from: registered in the same transaction, and
+    # the article row points at it (articles.capture_id)
+    capture: CaptureRecord | None = None
+
+
+@dataclass(frozen=True)
+class SiteCapture:
+    """A capture of a page that is not stored as an article (a listing, a page the cleaner
+    refused), with the site it belongs to: store() registers it beside the batch."""
+
+    record: CaptureRecord
+    site_name: str
+    site_host: str
 
 
 @dataclass
@@ -339,6 +353,8 @@ class Repository:
         run_id: int | None,
         pages: Sequence[PageRecord],
         fetches: Sequence[FetchRecord] = (),
+        captures: Sequence[SiteCapture] = (),
+        after: Callable[[Connection], None] | None = None,
     ) -> list[str]:
         """Write a batch in one transaction; returns per page "new" | "updated" | "unchanged".
 
@@ -350,7 +366,10 @@ class Repository:
         copy (a late batch) changes nothing and counts as "unchanged". A page
         whose url is longer than the column is not stored and reports "skipped".
         Each page's fetch row is written with that outcome, then the extra
-        fetches (failures, listings). Raises WriteError; nothing is written then.
+        fetches (failures, listings). The pages' captures and the extra captures are
+        registered (storage/captures.py) and each article row points at its page's; after,
+        when given, runs last in the same transaction (import-warc records how far it has
+        read). Raises WriteError; nothing is written then.
         """
         outcomes: list[str] = []
         created: dict[str, int] = {}
@@ -373,11 +392,35 @@ class Repository:
             touch_not_modified(connection, [(f.url, aware_utc(f.fetched_at)) for f in fetches
                                             if f.outcome == Outcome.NOT_MODIFIED],
                                self.revisits)
+            self._register_captures(connection, pages, captures, article_rows, created)
             self._upsert_articles(connection, list(article_rows.values()))
             self._dedup.after_upsert(connection, pages, outcomes)  # aliases, duplicates
             self._insert_fetches(connection, fetch_rows)
+            if after is not None:
+                after(connection)
         self._site_ids.update(created)
         return outcomes
+
+    def _register_captures(
+        self,
+        connection: Connection,
+        pages: Sequence[PageRecord],
+        captures: Sequence[SiteCapture],
+        article_rows: dict[str, dict[str, Any]],
+        created: dict[str, int],
+    ) -> None:
+        """Insert the captures rows of a batch (with their site) and point each queued
+        article row at the capture of the page it was made from."""
+        wanted = [(r.capture, r.site_name, r.site_host, r.page.url) for r in pages if r.capture]
+        wanted += [(c.record, c.site_name, c.site_host, None) for c in captures]
+        if not wanted:
+            return
+        records = [replace(capture, site_id=capture.site_id or self._site_id(
+                       connection, name, host, created)) for capture, name, host, _ in wanted]
+        ids = record_captures(connection, records)  # type: ignore[arg-type]
+        for (_, _, _, url), capture_id in zip(wanted, ids, strict=True):
+            if url is not None and url in article_rows:
+                article_rows[url]["capture_id"] = capture_id
 
     def _stage_page(
         self,
@@ -431,6 +474,7 @@ class Repository:
                 "last_fetched_at": fetched,
                 "crawl_run_id": run_id,
                 **provenance(page, record.cleaner_version),
+                "capture_id": None,  # set by _register_captures when the page has one
             },
         )
 

@@ -115,13 +115,14 @@ def test_db_upgrade_creates_schema(tmp_path):
     (["crawl", "--redis", "redis://127.0.0.1:6379/0", "--work", "bbc"], True),
     (["crawl", "--redis", "redis://127.0.0.1:6379/0", "bbc"], False),  # seeds only
     (["crawl", "--help"], False),
+    (["import-warc", "cc-news.warc.gz"], True),
     (["clean", "page.html"], False),
     (["sql", "select 1"], False),
     ([], False),
 ])
 def test_console_script_starts_the_pool_only_for_commands_that_clean(argv, expected):
-    """`cleanwire` starts the cleaning forkserver before its imports for crawl, scrape and
-    worker (crawler/__main__.py); other commands do not pay for it."""
+    """`cleanwire` starts the cleaning forkserver before its imports for crawl, scrape,
+    worker and import-warc (crawler/__main__.py); other commands do not pay for it."""
     from crawler.__main__ import cleans_in_pool
 
     assert cleans_in_pool(argv) is expected

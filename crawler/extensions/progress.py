@@ -51,12 +51,10 @@ class Progress:
 
     def line(self) -> str:
         elapsed = time.monotonic() - self.started
-        t = tally(self.crawler.stats.get_stats())
-        rate = t.fetched / elapsed if elapsed > 0 else 0.0
-        parts = [f"[{_duration(elapsed)}] fetched {t.fetched}", f"articles {t.stored}",
-                 f"non-articles {t.non_articles}", f"skipped {t.skipped}",
-                 f"failed {t.failed}", f"{rate:.1f} pages/s"]
-        eta = self.eta(t.fetched, rate)
+        stats = self.crawler.stats.get_stats()
+        parts = tally_parts(stats, elapsed)
+        fetched = tally(stats).fetched
+        eta = self.eta(fetched, fetched / elapsed if elapsed > 0 else 0.0)
         if eta is not None:
             parts.append(f"ETA {_duration(eta)}")
         return " · ".join(parts)
@@ -75,6 +73,16 @@ class Progress:
             print(f"\r\x1b[K{line}", end=end, file=sys.stderr, flush=True)
         else:
             print(line, file=sys.stderr, flush=True)
+
+
+def tally_parts(stats: Any, elapsed: float, fetched_label: str = "fetched") -> list[str]:
+    """The parts of a progress line (storage.contract.tally of stats): the elapsed time,
+    fetched, articles, non-articles, skipped, failed and the rate (import-warc's line too)."""
+    t = tally(stats)
+    rate = t.fetched / elapsed if elapsed > 0 else 0.0
+    return [f"[{_duration(elapsed)}] {fetched_label} {t.fetched}", f"articles {t.stored}",
+            f"non-articles {t.non_articles}", f"skipped {t.skipped}",
+            f"failed {t.failed}", f"{rate:.1f} pages/s"]
 
 
 def _duration(seconds: float) -> str:

@@ -1,0 +1,1 @@
+"""`cleanwire import-warc`: WARC records read (reader), cleaned and stored (importer)."""
