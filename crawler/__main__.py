@@ -1,8 +1,9 @@
 """`cleanwire` (the console script) and `python -m crawler`: the CLI, started quickly.
 
 A command that cleans pages in a process pool (crawl, scrape, worker, reclean,
-import-warc) starts the pool's forkserver first (crawler/pool/forkserver.py), so the cleaner loads there while
-this process imports the CLI; every other command goes straight to crawler.cli.
+import-warc) starts the pool's forkserver first (crawler/pool/forkserver.py), so the
+cleaner loads there while this process imports the CLI; every other command goes straight
+to crawler.cli.
 """
 
 from __future__ import annotations
