@@ -19,6 +19,7 @@ from crawler.commands.base import EXIT_OK, UsageError, add_db_flag, print_rows
 from storage.engine import open_engine, resolve_database_url
 from storage.models import Article, Site
 from storage.repository import parse_timestamp
+from storage.sites import normal_host
 
 COLUMNS = ("group", "kind", "role", "article_id", "site", "first_seen_at", "url", "title")
 OUTPUT_FORMATS = ("table", "json", "csv")
@@ -92,7 +93,7 @@ def duplicate_groups(engine: Engine, site: str | None = None,
         if len(members) < 2:
             continue
         members.sort(key=lambda m: m.order)
-        if site and not any(site in (m.site, m.host) for m in members):
+        if site and not any(site == m.site or normal_host(site) == m.host for m in members):
             continue
         if since and not any(m.first_seen_at >= since for m in members):
             continue
