@@ -94,6 +94,20 @@ class SiteProfile:
     max_depth: int = 0
     every: float | None = None  # seconds between scheduled crawls (None: not scheduled)
     refresh_after: float = DEFAULT_REFRESH_AFTER  # re-fetch articles first seen this recently
+    # a profile of sites.toml: its name labels the sites rows of its hosts (storage/sites.py);
+    # False for the profile of a crawl by URL, named after its host
+    labelled: bool = True
+
+    @property
+    def primary_host(self) -> str:
+        """The host of the first start URL (else feed, else sitemap): its crawl runs' site."""
+        urls = (*self.start_urls, *self.feeds, *self.sitemaps)
+        return host_of(urls[0]) if urls else self.name
+
+    def site_label(self, host: str) -> str:
+        """What a stored page of host calls its site: the profile's name, or for a crawl by
+        URL the host itself (which keeps a label a profile gave the host)."""
+        return self.name if self.labelled else host
 
     @property
     def all_hosts(self) -> frozenset[str]:
@@ -201,4 +215,4 @@ def adhoc_profile(urls: list[str]) -> SiteProfile:
     bad = [u for u in urls if not is_web_url(u)]
     if bad:
         raise ProfileError(f"not an http(s) URL: {bad[0]}")
-    return SiteProfile(name=host_of(urls[0]), start_urls=tuple(urls))
+    return SiteProfile(name=host_of(urls[0]), start_urls=tuple(urls), labelled=False)

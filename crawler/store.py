@@ -11,6 +11,7 @@ No other crawl component opens an engine.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -74,15 +75,16 @@ class CrawlStore:
                                           revisits=self.revisits.policy)
         return self._repository
 
-    def frontier(self, site: str, refresh_after: float) -> Frontier | None:
-        """The site's stored articles and the revisit policy (storage.frontier, the crawl's
-        RevisitOptions); None, with a warning, when they cannot be read (the crawl goes on,
-        fetching every page)."""
+    def frontier(self, site: str, refresh_after: float,
+                 hosts: Iterable[str] = ()) -> Frontier | None:
+        """The stored articles of the site (its label or host) and of its profile's hosts,
+        and the revisit policy (storage.frontier, the crawl's RevisitOptions); None, with a
+        warning, when they cannot be read (the crawl goes on, fetching every page)."""
         frontier = Frontier(refresh_after, now=self.revisits.clock(), mode=self.revisits.mode)
         try:
-            for url, known in known_articles(self.engine, site):
+            for url, known in known_articles(self.engine, site, hosts):
                 frontier.add(url, known)
-            for alias, url in known_aliases(self.engine, site):
+            for alias, url in known_aliases(self.engine, site, hosts):
                 frontier.add_alias(alias, url)
         except StorageError as exc:
             logger.warning("not incremental: %s", str(exc).splitlines()[0])

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from cleaners.postclean import normalise_line
 
 from .models import Article, Site
+from .sites import site_condition
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,11 @@ def recurring_blocks(texts: list[str], rule: BoilerplateRule) -> frozenset[str]:
 
 def learn_boilerplate(engine: Engine, site_name: str,
                       rule: BoilerplateRule | None = None) -> frozenset[str]:
-    """The recurring blocks of a site's most recently fetched articles (empty if too few)."""
+    """The recurring blocks of a site's most recently fetched articles (empty if too few);
+    site_name: a label or a host (storage.sites.site_condition)."""
     rule = rule or BoilerplateRule()
     query = (select(Article.text).join(Site, Site.id == Article.site_id)
-             .where(Site.name == site_name)
+             .where(site_condition(site_name))
              .order_by(Article.last_fetched_at.desc()).limit(rule.sample))
     with engine.connect() as connection:
         texts = [t for (t,) in connection.execute(query) if t]

@@ -23,6 +23,7 @@ from cleaners.minhash import SCHEME, estimated_jaccard, from_bytes
 
 from .dedup import CopyRole
 from .models import Article, ArticleMinHash, Site
+from .sites import normal_host
 from .sqlhelp import chunks
 
 COLUMNS = ("group", "kind", "role", "copy_of", "jaccard", "article_id", "site",
@@ -88,7 +89,7 @@ def duplicate_groups(engine: Engine, site: str | None = None,
         if len(members) < 2:
             continue
         members.sort(key=lambda m: m.order)
-        if site and not any(site in (m.site, m.host) for m in members):
+        if site and not any(site == m.site or normal_host(site) == m.host for m in members):
             continue
         if since and not any(m.first_seen_at >= since for m in members):
             continue

@@ -13,13 +13,15 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import ColumnElement, and_, or_
 
 from .errors import QueryError
-from .models import Article, Site
+from .models import Article
+from .sites import site_condition
 from .sqlhelp import aware_utc
 
 
 @dataclass(frozen=True)
 class ArticleFilter:
-    """Which articles: by site name (or host), language, published_at range, not duplicate.
+    """Which articles: by site label (every host a profile labelled) or host, language,
+    published_at range, not duplicate.
 
     since is inclusive, until exclusive; articles without a published date are left out
     whenever a range is given.
@@ -62,7 +64,7 @@ def conditions(flt: ArticleFilter) -> list[ColumnElement[bool]]:
     """WHERE conditions for flt on Article (the caller joins Site when flt.site is set)."""
     where: list[ColumnElement[bool]] = []
     if flt.site:
-        where.append(or_(Site.name == flt.site, Site.host == flt.site))
+        where.append(site_condition(flt.site))
     if flt.language:
         where.append(Article.language == flt.language)
     if flt.since is not None:

@@ -8,7 +8,7 @@ transaction that records its fetch row.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +20,7 @@ from .engine import error_line
 from .errors import StorageError
 from .models import Article, ArticleUrl, Site
 from .revisits import RevisitPolicy
+from .sites import site_condition
 from .sqlhelp import chunks
 
 NOT_MODIFIED = Outcome.NOT_MODIFIED  # fetches.outcome of a 304 answer to a conditional GET
@@ -36,14 +37,16 @@ class KnownArticle:
     next_due_at: datetime | None = None  # None: never scheduled (due now)
 
 
-def known_articles(engine: Engine, site: str) -> Iterator[tuple[str, KnownArticle]]:
-    """(url, KnownArticle) for every stored article of the site, streamed from one query."""
+def known_articles(engine: Engine, site: str,
+                   hosts: Iterable[str] = ()) -> Iterator[tuple[str, KnownArticle]]:
+    """(url, KnownArticle) for every stored article of the site (its label or host, and its
+    profile's hosts: storage.sites.site_condition), streamed from one query."""
     table, sites = Article.__table__, Site.__table__
     query = (
         select(table.c.url, table.c.last_fetched_at, table.c.first_seen_at, table.c.http_etag,
                table.c.http_last_modified, table.c.next_due_at)
         .join(sites, sites.c.id == table.c.site_id)
-        .where(sites.c.name == site)
+        .where(site_condition(site, hosts))
     )
     try:
         with engine.connect() as connection:
@@ -54,7 +57,8 @@ def known_articles(engine: Engine, site: str) -> Iterator[tuple[str, KnownArticl
         raise StorageError(f"could not read the known articles: {error_line(exc)}") from exc
 
 
-def known_aliases(engine: Engine, site: str) -> Iterator[tuple[str, str]]:
+def known_aliases(engine: Engine, site: str,
+                  hosts: Iterable[str] = ()) -> Iterator[tuple[str, str]]:
     """(other url, stored url) for every redirect, canonical or variant URL that led to a
     stored article of the site (article_urls), streamed from one query."""
     aliases, table, sites = ArticleUrl.__table__, Article.__table__, Site.__table__
@@ -62,7 +66,7 @@ def known_aliases(engine: Engine, site: str) -> Iterator[tuple[str, str]]:
         select(aliases.c.url, table.c.url)
         .join(table, table.c.id == aliases.c.article_id)
         .join(sites, sites.c.id == table.c.site_id)
-        .where(sites.c.name == site, aliases.c.url != table.c.url)
+        .where(site_condition(site, hosts), aliases.c.url != table.c.url)
     )
     try:
         with engine.connect() as connection:

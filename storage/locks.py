@@ -21,6 +21,7 @@ from sqlalchemy import exc as sa_exc
 from .engine import error_line, write_connection
 from .errors import StorageError
 from .models import CrawlLock, CrawlRun, Site
+from .sites import site_condition
 from .sqlhelp import dialect_insert
 
 KILLED = "killed"  # crawl_runs.outcome of a run whose process died without finishing it
@@ -149,7 +150,7 @@ def mark_killed_runs(engine: Engine, site: str) -> int:
     with write_connection(engine) as connection:
         running = connection.execute(
             select(runs.c.id, runs.c.arguments).join(sites, sites.c.id == runs.c.site_id)
-            .where(and_(sites.c.name == site, runs.c.outcome == "running"))).all()
+            .where(and_(site_condition(site), runs.c.outcome == "running"))).all()
         dead = [run_id for run_id, arguments in running
                 if isinstance(arguments, dict) and arguments.get("host") == host
                 and isinstance(arguments.get("pid"), int) and arguments["pid"] != os.getpid()

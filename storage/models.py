@@ -80,11 +80,14 @@ class Base(DeclarativeBase):
 
 
 class Site(Base):
+    """One row per host (normalised, unique: see storage/sites.py); name is its label, the
+    profile that crawls it (several hosts of one profile share it), else the host itself."""
+
     __tablename__ = "sites"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    host: Mapped[str] = mapped_column(String(255), index=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    host: Mapped[str] = mapped_column(String(255), unique=True, index=True)
 
 
 class CrawlRun(Base):

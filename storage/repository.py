@@ -41,8 +41,9 @@ from .dedup import (
 from .engine import error_line, redact_text, session_factory, write_connection
 from .errors import RunNotFoundError, StorageError, WriteError
 from .frontier import touch_not_modified
-from .models import URL_LENGTH, Article, CrawlRun, Fetch, Site
+from .models import URL_LENGTH, Article, CrawlRun, Fetch
 from .revisits import RevisitPolicy
+from .sites import adopt_hosts, label_of, normal_host, site_row_id
 from .sqlhelp import aware_utc, chunks, dialect_insert
 from .versions import archive_changed
 
@@ -81,6 +82,8 @@ class PageRecord:
 
     page: CleanPage
     fetch: FetchRecord
+    # the site is the row of site_host (storage/sites.py); site_name labels it, unless it is
+    # the host itself (a crawl by URL: the row keeps the label a profile gave it)
     site_name: str
     site_host: str
     etag: str | None = None
@@ -289,7 +292,7 @@ class Repository:
         self.clock = clock  # when runs start and finish (tests inject simulated days)
         self.revisits = revisits or RevisitPolicy()  # next-due times of stored articles
         self._dedup = Deduplicator(near_dup_threshold)
-        self._site_ids: dict[str, int] = {}
+        self._site_ids: dict[tuple[str, str | None], int] = {}
         self._sessions = session_factory(engine)
 
     # --- runs ---------------------------------------------------------------
@@ -300,13 +303,22 @@ class Repository:
         arguments: dict[str, Any],
         site_name: str | None = None,
         site_host: str | None = None,
+        site_hosts: Sequence[str] = (),
     ) -> int:
-        """Record the start of a run; arguments are stored with passwords redacted."""
-        created: dict[str, int] = {}
+        """Record the start of a run; arguments are stored with passwords redacted.
+
+        The run belongs to the row of site_host (else of site_name taken as a host); a
+        site_name other than the host labels it and the existing rows of site_hosts (a
+        profile adopting hosts crawled by URL before, see storage/sites.py)."""
+        created: dict[tuple[str, str | None], int] = {}
         with self._writing(f"could not start {command} run") as connection:
             site_id = None
-            if site_name:
-                site_id = self._site_id(connection, site_name, site_host or "", created)
+            if site_name or site_host:
+                host = normal_host(site_host or site_name or "")
+                label = label_of(site_name, host)
+                if label and site_hosts:
+                    adopt_hosts(connection, site_hosts, label)
+                site_id = self._site_id(connection, site_name, host, created)
             row = _fit(
                 CrawlRun.__table__,
                 {
@@ -372,7 +384,7 @@ class Repository:
         read). Raises WriteError; nothing is written then.
         """
         outcomes: list[str] = []
-        created: dict[str, int] = {}
+        created: dict[tuple[str, str | None], int] = {}
         with self._writing(f"could not store a batch of {len(pages)} pages") as connection:
             pages = self._dedup.resolve_urls(connection, pages)  # URL variants -> one row
             known = self._known_articles(connection, [r.page.url for r in pages])
@@ -430,7 +442,7 @@ class Repository:
         known: dict[str, _Known],
         article_rows: dict[str, dict[str, Any]],
         first_seen: dict[str, datetime],
-        created: dict[str, int],
+        created: dict[tuple[str, str | None], int],
     ) -> tuple[str, str | None]:
         """Decide one page's outcome and queue its article row; returns (outcome, error)."""
         url = record.page.url
@@ -538,22 +550,19 @@ class Repository:
         connection.execute(stmt, list(unique.values()))
 
     def _site_id(
-        self, connection: Connection, name: str, host: str, created: dict[str, int]
+        self, connection: Connection, name: str | None, host: str,
+        created: dict[tuple[str, str | None], int],
     ) -> int:
-        """Get-or-create the site; ids made in this transaction go to the cache only on commit."""
-        site_id = self._site_ids.get(name) or created.get(name)
-        if site_id is not None:
-            return site_id
-        table = Site.__table__
-        row = _fit(table, {"name": name, "host": host})
-        connection.execute(
-            self._insert(table).values(**row).on_conflict_do_nothing(index_elements=["name"])
-        )
-        site_id = connection.scalar(select(table.c.id).where(table.c.name == row["name"]))
-        if site_id is None:  # pragma: no cover - just inserted or already there
-            raise WriteError(f"site {name!r} vanished while being stored")
-        created[name] = site_id
-        return site_id
+        """The id of host's row, made or labelled as needed (storage/sites.py); ids made in
+        this transaction go to the cache only on commit."""
+        key = normal_host(host or name or "")
+        label = label_of(name, key)
+        cached = self._site_ids.get((key, label)) or created.get((key, label))
+        if cached is not None:
+            return cached
+        found = site_row_id(connection, key, label)
+        created[(key, label)] = found
+        return found
 
     def _insert(self, table: Table) -> SQLiteInsert:
         return dialect_insert(self.engine, table)

@@ -1,13 +1,14 @@
 """`cleanwire stats`: one health row per site, so a broken site template shows at a glance.
 
-Per site: articles, top languages, first/last published, the last crawl and its
-outcome, the fetch failure rate by reason (fetches joined to their crawl run's site),
-and extraction health: median word count, share of articles under 150 words, share
-without a published date, share without an author. Possible losses: the share of the
-non-article pages of its crawls that declared themselves articles (crawl_runs.counts
-declared_non_articles), and articles over HUGE_WORDS words (an archive stored as one
-article). Duplicates: exact copies and near copies, as storage.dedup.CopyRole names them.
-flags() names what looks wrong.
+A site is a sites.name: a profile's label, covering every host row it labelled, or the host
+of a site crawled by URL only (storage/sites.py). Per site: articles, top languages,
+first/last published, the last crawl and its outcome, the fetch failure rate by reason
+(fetches joined to their crawl run's site), and extraction health: median word count,
+share of articles under 150 words, share without a published date, share without an
+author. Possible losses: the share of the non-article pages of its crawls that declared
+themselves articles (crawl_runs.counts declared_non_articles), and articles over
+HUGE_WORDS words (an archive stored as one article). Duplicates: exact copies and near
+copies, as storage.dedup.CopyRole names them. flags() names what looks wrong.
 Portable SQL (SQLite and PostgreSQL); the median is found with ORDER BY/OFFSET per site.
 """
 
@@ -26,6 +27,7 @@ from .dedup import is_exact_copy, is_near_copy
 from .engine import error_line
 from .errors import QueryError
 from .models import Article, CrawlRun, Fetch, Site
+from .sites import site_condition
 
 SHORT_WORDS = 150
 TOP_LANGUAGES = 3
@@ -43,6 +45,8 @@ class SiteStats:
     """Health numbers of one site."""
 
     site: str
+    hosts: list[str] = field(default_factory=list)  # its sites rows' hosts, sorted
+    site_ids: list[int] = field(default_factory=list)  # its sites rows
     articles: int = 0
     languages: list[tuple[str, float]] = field(default_factory=list)  # (language, share)
     first_published: datetime | None = None
@@ -91,11 +95,11 @@ class SiteStats:
 
 
 def site_stats(engine: Engine, site: str | None = None) -> list[SiteStats]:
-    """SiteStats for every site (or the one named / with that host), by site name."""
+    """SiteStats for every site, by site name; site: only the rows labelled so, or that host's
+    row (storage.sites.site_condition)."""
     try:
         with engine.connect() as connection:
-            sites = _sites(connection, site)
-            result = {site_id: SiteStats(name) for site_id, name in sites}
+            result = _sites(connection, site)
             _article_numbers(connection, result)
             _languages(connection, result)
             _medians(connection, result)
@@ -104,14 +108,22 @@ def site_stats(engine: Engine, site: str | None = None) -> list[SiteStats]:
             _failures(connection, result)
     except sa_exc.SQLAlchemyError as exc:
         raise QueryError(f"stats failed: {error_line(exc)}") from exc
-    return sorted(result.values(), key=lambda s: s.site)
+    return sorted({id(s): s for s in result.values()}.values(), key=lambda s: s.site)
 
 
-def _sites(connection: Connection, site: str | None) -> list[tuple[int, str]]:
-    statement = select(Site.id, Site.name)
+def _sites(connection: Connection, site: str | None) -> dict[int, SiteStats]:
+    """site_id -> the SiteStats of its name (rows sharing a label share one)."""
+    statement = select(Site.id, Site.name, Site.host).order_by(Site.host)
     if site is not None:
-        statement = statement.where((Site.name == site) | (Site.host == site))
-    return [(r.id, r.name) for r in connection.execute(statement)]
+        statement = statement.where(site_condition(site))
+    by_name: dict[str, SiteStats] = {}
+    result: dict[int, SiteStats] = {}
+    for row in connection.execute(statement):
+        stats = by_name.setdefault(row.name, SiteStats(row.name))
+        stats.hosts.append(row.host)
+        stats.site_ids.append(row.id)
+        result[row.id] = stats
+    return result
 
 
 def _no_author(connection: Connection):  # type: ignore[no-untyped-def]
@@ -136,29 +148,47 @@ def _article_numbers(connection: Connection, result: dict[int, SiteStats]) -> No
         func.sum(case((is_exact_copy(Article.__table__), 1), else_=0)).label("exact"),
         func.sum(case((is_near_copy(Article.__table__), 1), else_=0)).label("near"),
     ).group_by(Article.site_id)
+    sums: dict[int, Counter[str]] = defaultdict(Counter)  # id(SiteStats) -> totals
     for row in connection.execute(statement):
         stats = result.get(row.site_id)
         if stats is None:
             continue
-        stats.articles = row.n
-        stats.first_published, stats.last_published = row.first, row.last
-        stats.short_share = row.short / row.n
-        stats.no_date_share = row.no_date / row.n
-        stats.no_author_share = row.no_author / row.n
-        stats.huge_articles = row.huge or 0
-        stats.exact_copies, stats.near_copies = row.exact or 0, row.near or 0
+        stats.articles += row.n
+        stats.first_published = _earliest(stats.first_published, row.first)
+        stats.last_published = _latest(stats.last_published, row.last)
+        sums[id(stats)].update(short=row.short or 0, no_date=row.no_date or 0,
+                               no_author=row.no_author or 0)
+        stats.huge_articles += row.huge or 0
+        stats.exact_copies += row.exact or 0
+        stats.near_copies += row.near or 0
+    for stats in result.values():
+        if stats.articles:
+            total = sums[id(stats)]
+            stats.short_share = total["short"] / stats.articles
+            stats.no_date_share = total["no_date"] / stats.articles
+            stats.no_author_share = total["no_author"] / stats.articles
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else max(a, b)
 
 
 def _languages(connection: Connection, result: dict[int, SiteStats]) -> None:
     statement = select(Article.site_id, Article.language, func.count().label("n")).group_by(
         Article.site_id, Article.language
     )
-    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    counts: dict[int, Counter[str]] = defaultdict(Counter)  # id(SiteStats) -> languages
     for row in connection.execute(statement):
-        counts[row.site_id][row.language or "?"] += row.n
-    for site_id, counter in counts.items():
-        stats = result.get(site_id)
-        if stats is None or not stats.articles:
+        stats = result.get(row.site_id)
+        if stats is not None:
+            counts[id(stats)][row.language or "?"] += row.n
+    for stats in {id(s): s for s in result.values()}.values():
+        counter = counts.get(id(stats))
+        if counter is None or not stats.articles:
             continue
         stats.languages = [
             (language, n / stats.articles) for language, n in counter.most_common(TOP_LANGUAGES)
@@ -166,14 +196,14 @@ def _languages(connection: Connection, result: dict[int, SiteStats]) -> None:
 
 
 def _medians(connection: Connection, result: dict[int, SiteStats]) -> None:
-    for site_id, stats in result.items():
+    for stats in {id(s): s for s in result.values()}.values():
         if not stats.articles:
             continue
         middle = [(stats.articles - 1) // 2, stats.articles // 2]
         values = [
             connection.execute(
                 select(Article.word_count)
-                .where(Article.site_id == site_id)
+                .where(Article.site_id.in_(stats.site_ids))
                 .order_by(Article.word_count)
                 .offset(offset)
                 .limit(1)
@@ -189,9 +219,10 @@ def _last_crawls(connection: Connection, result: dict[int, SiteStats]) -> None:
         .group_by(CrawlRun.site_id)
         .subquery()
     )
-    statement = select(CrawlRun.site_id, CrawlRun.started_at, CrawlRun.finished_at,
-                       CrawlRun.outcome).join(latest, latest.c.run_id == CrawlRun.id)
-    for row in connection.execute(statement):
+    statement = select(CrawlRun.id, CrawlRun.site_id, CrawlRun.started_at,
+                       CrawlRun.finished_at, CrawlRun.outcome).join(
+        latest, latest.c.run_id == CrawlRun.id).order_by(CrawlRun.id)
+    for row in connection.execute(statement):  # a site's latest run comes last
         stats = result.get(row.site_id)
         if stats is not None:
             stats.last_crawl = row.finished_at or row.started_at

@@ -47,7 +47,7 @@ def register(sub: Any) -> None:
 
 
 def _add_filter_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--site", help="only this site (name or host)")
+    parser.add_argument("--site", help="only this site: a profile name (all its hosts) or a host")
     parser.add_argument("--lang", help="only this language (e.g. en)")
     parser.add_argument("--since", help="published on or after DATE (YYYY-MM-DD or ISO time)")
     parser.add_argument("--until", help="published on or before DATE (a date includes the day)")
@@ -295,14 +295,14 @@ def _signals_cancel(cancel: Any) -> Iterator[None]:
 def _register_stats(sub: Any) -> None:
     parser = sub.add_parser("stats", help="per-site health: articles, crawls, failures, "
                             "extraction quality")
-    parser.add_argument("--site", help="only this site (name or host)")
+    parser.add_argument("--site", help="only this site: a profile name (all its hosts) or a host")
     _add_format_flag(parser)
     add_db_flag(parser)
     parser.set_defaults(func=cmd_stats)
 
 
 STATS_COLUMNS = [
-    "site", "articles", "languages", "first_published", "last_published", "last_crawl",
+    "site", "hosts", "articles", "languages", "first_published", "last_published", "last_crawl",
     "last_outcome", "fetch_failure_rate", "failures_by_reason", "median_words",
     "under_150_words", "no_date", "no_author", "exact_copies", "near_copies", "flags",
 ]
@@ -337,6 +337,7 @@ def _stats_row(s: Any, structured: bool) -> list[Any]:
         rate, short = _share(s.failure_rate), _share(s.short_share)
         no_date, no_author = _share(s.no_date_share), _share(s.no_author_share)
         flags = " ".join(s.flags())
-    return [s.site, s.articles, languages, _time(s.first_published), _time(s.last_published),
+    hosts: Any = list(s.hosts) if structured else " ".join(s.hosts)
+    return [s.site, hosts, s.articles, languages, _time(s.first_published), _time(s.last_published),
             _time(s.last_crawl), s.last_outcome, rate, failures, s.median_words, short,
             no_date, no_author, s.exact_copies, s.near_copies, flags]

@@ -128,7 +128,8 @@ class StorePipeline:
         self._writer.start()
         self.run_id = self.repository.start_run(
             self.crawler.settings.get("CLEANWIRE_COMMAND"), arguments,
-            site_name=profile.name, site_host=next(iter(sorted(profile.all_hosts)), None))
+            site_name=profile.site_label(profile.primary_host), site_host=profile.primary_host,
+            site_hosts=sorted(profile.all_hosts) if profile.labelled else ())
         self.crawler.stats.set_value(Counter.RUN_ID, self.run_id)
         from twisted.internet import reactor
 
@@ -167,7 +168,8 @@ class StorePipeline:
                                               revisit))
         else:
             self.pages.append(PageRecord(
-                page=page, fetch=_fetch_record(item, None, None, revisit), site_name=item.site,
+                page=page, fetch=_fetch_record(item, None, None, revisit),
+                site_name=self.crawler.spider.profile.site_label(item.site_host),
                 site_host=item.site_host, etag=item.etag, last_modified=item.last_modified,
                 aliases=item.aliases, signature=item.signature))
 

@@ -182,7 +182,7 @@ class NewsSpider(scrapy.Spider):
         store = CrawlStore.of(self.crawler)
         if store is None:
             return None
-        frontier = store.frontier(self.profile.name, refresh)
+        frontier = store.frontier(self.profile.name, refresh, self.profile.all_hosts)
         if frontier is None:
             return None
         self.crawler.stats.set_value(Counter.KNOWN_ARTICLES, len(frontier))
