@@ -19,7 +19,6 @@ from storage.duplicates import COLUMNS, Member, duplicate_groups, jaccard_to_cop
 from storage.duplicates import group_rows as duplicate_rows
 from storage.engine import open_engine, resolve_database_url
 from storage.repository import parse_timestamp
-from storage.sites import normal_host
 
 OUTPUT_FORMATS = ("table", "json", "csv")
 
