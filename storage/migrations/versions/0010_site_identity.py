@@ -5,9 +5,10 @@ profile (name = the profile's) made two rows for one host, the articles moving t
 Rows that share a host (normalised: lower-case, no leading "www.") are merged into the one
 with the lowest id: articles.site_id, crawl_runs.site_id and captures.site_id (the only
 references to sites) are re-pointed, the others deleted. The merged row keeps the
-profile's name as its label (of several profiles, the one that crawled last), else the host. A row without a host takes
-its name as the host. Rows are not split: a profile's row of before, holding the articles of
-all its hosts, stays one row (keyed by the host it was recorded with).
+profile's name as its label (of several profiles, the one that crawled last), else the
+host. A row without a host takes its name as the host. Rows are not split: a profile's row
+of before, holding the articles of all its hosts, stays one row (keyed by the host it was
+recorded with).
 
 SQLite cannot drop the UNIQUE(name) constraint in place; sites is rebuilt under the same
 name with foreign key checks deferred to the commit, by when every article and crawl run
