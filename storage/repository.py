@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -122,6 +122,11 @@ class RunCounts:
     def copy(self) -> RunCounts:
         return replace(self, failures_by_reason=dict(self.failures_by_reason),
                        extra=dict(self.extra))
+
+    def take(self, other: RunCounts) -> None:
+        """Become a copy of other (in place: the caller's object holds the new totals)."""
+        for name in (f.name for f in fields(self)):
+            setattr(self, name, getattr(other, name))
 
     def columns(self) -> dict[str, Any]:
         """The crawl_runs columns holding these totals (counts: the JSON one)."""
@@ -331,7 +336,7 @@ class Repository:
                 self._write_counts(connection, run_id, totals)
         self._site_ids.update(created)
         if totals is not None and counts is not None:  # committed: the caller's totals move
-            counts.__dict__.update(totals.__dict__)
+            counts.take(totals)
         return outcomes
 
     @staticmethod
