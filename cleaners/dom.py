@@ -2,14 +2,16 @@
 helpers the pruning stages share (text length, attached, drop).
 
 libxml2 stops at 256 levels of nesting and silently drops everything after
-the deepest point, and checks duplicate attributes in quadratic time; both are
-defused here before parsing. Feeds, sitemaps, SVG and binary junk served as
+the deepest point (the nesting is flattened, innermost structure kept), gives up at a
+comment over 10 MB (long comments are cut out first), and checks duplicate attributes in
+quadratic time; all are defused here before parsing. Feeds, sitemaps, SVG and binary junk served as
 text/html are refused with NotHTMLError.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
@@ -55,6 +57,8 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
                    "param", "source", "track", "wbr", "frame", "keygen"})
 LIBXML_DEPTH_LIMIT = 256
 FLATTEN_DEPTH = 120  # open elements kept when flattening; implied ones (tbody...) add a few
+KEEP_OUTER = 8  # outermost levels (html, body, the layout) always kept when flattening
+LONG_COMMENT = 1_000_000  # characters: longer comments are cut before parsing
 
 
 def parse_html(text: str, max_nodes: int = 200_000, max_depth: int = 400) -> lxml_html.HtmlElement:
@@ -71,7 +75,7 @@ def parse_html(text: str, max_nodes: int = 200_000, max_depth: int = 400) -> lxm
     text = _NOT_XML_CHARS.sub("", text).replace("\x0c", " ")
     if not text.strip():
         raise NotHTMLError("empty document")
-    text = _cap_attributes(text)
+    text = _cap_attributes(strip_long_comments(text))
     tree = _parse(text)
     if _hit_depth_limit():
         tree = _parse(flatten_nesting(text, FLATTEN_DEPTH))
@@ -119,38 +123,86 @@ def _cap_attributes(text: str) -> str:
     return _LONG_TAG.sub(cap, text)
 
 
-def flatten_nesting(text: str, limit: int) -> str:
-    """Drop the tags (never the text) that would open an element deeper than limit.
+def flatten_nesting(text: str, limit: int, keep_outer: int = KEEP_OUTER) -> str:
+    """Drop tags (never text) so that no element opens deeper than limit, keeping the
+    innermost structure: when an element would open past limit, the outermost open element
+    below the first keep_outer levels loses its tags instead (its text joins its parent).
+    An article wrapped in 100,000 <div>s keeps its own paragraphs, headings and the noise
+    around it, which the later stages need to tell the text from the rest.
 
     A rough tree builder over the tag stream: end tags close up to the nearest
     open element of their name, unknown end tags are ignored, and the end tag of
     a dropped element is dropped with it. It over-counts depth (unclosed <p>,
     <li>), which only flattens a little more of an already pathological page.
+    Linear in the tags: each open element is on one stack and in one list per name.
     """
-    stack: list[str] = []
-    dropped: dict[str, int] = {}
+    stack: list[_Open] = []  # every open element, kept or not, outermost first
+    by_name: dict[str, list[int]] = {}  # tag name -> positions in stack, innermost last
+    kept: list[_Open] = []  # the open elements whose tags stay, outermost first
     out: list[str] = []
     last = 0
     for match in _TAG.finditer(text):
         closing, name = match.group(1), match.group(2).lower()
-        keep = True
+        out.append(text[last:match.start()])
+        last = match.end()
         if closing:
-            if dropped.get(name):
-                dropped[name] -= 1
-                keep = False
-            elif name in stack:
-                del stack[len(stack) - 1 - stack[::-1].index(name):]
-        elif name not in _VOID and not match.group(0).endswith("/>"):
-            if len(stack) >= limit:
-                dropped[name] = dropped.get(name, 0) + 1
-                keep = False
-            else:
-                stack.append(name)
-        if not keep:
-            out.append(text[last:match.start()])
-            last = match.end()
+            positions = by_name.get(name)
+            if not positions:
+                out.append(match.group(0))
+                continue
+            target = positions[-1]
+            while len(stack) > target:
+                element = stack.pop()
+                by_name[element.name].pop()
+                if element.kept:
+                    kept.pop()
+            out.append(match.group(0) if element.kept else "")
+        elif name in _VOID or match.group(0).endswith("/>"):
+            out.append(match.group(0))
+        else:
+            element = _Open(name, len(out))
+            by_name.setdefault(name, []).append(len(stack))
+            stack.append(element)
+            kept.append(element)
+            out.append(match.group(0))
+            if len(kept) > limit:
+                victim = kept.pop(min(keep_outer, limit - 1))
+                victim.kept = False
+                out[victim.index] = ""
     out.append(text[last:])
     return "".join(out)
+
+
+@dataclass(slots=True)
+class _Open:
+    """An element flatten_nesting saw open: its name, where its start tag is in the output,
+    and whether its tags are kept."""
+
+    name: str
+    index: int
+    kept: bool = True
+
+
+def strip_long_comments(text: str, longest: int = LONG_COMMENT) -> str:
+    """text without its comments longer than longest characters (the parser drops every
+    comment anyway; libxml2 gives up on one over 10 MB and loses the rest of the page).
+    Shorter comments and an unterminated one stay as they are, for the parser to read."""
+    if len(text) <= longest:
+        return text
+    parts: list[str] = []
+    last = start = 0
+    while (start := text.find("<!--", start)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        if end - start > longest:
+            parts.append(text[last:start])
+            last = end + 3
+        start = end + 3
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 _NODES = etree.XPath("count(//*)")

@@ -12,6 +12,12 @@ article URL it meets, Frontier.decide() says (the policy: storage/revisits.py):
   forced   `--revisit all`: every stored article, conditionally
   skip     stored and not due, or settled (first seen refresh_after ago or earlier):
            not fetched ("known, not fetched" in the summary)
+  recent   not stored, but fetched by a crawl of the site within the recent-fetch window
+           (CLEANWIRE_RECENT_FETCH_WINDOW, 1 h: a killed run's failures, non-articles...):
+           not fetched again, unless `--revisit all` ("fetched lately" in the summary).
+           Like Scrapy's JOBDIR, a killed run's rerun does not fetch again what it fetched;
+           unlike it, the killed run's queue is not kept: start pages, feeds, sitemaps and
+           listings are read again for their links (storage.frontier.REREAD_OUTCOMES)
 
 The reason of each re-fetch is remembered for the crawl (revisit_of: fetches.revisit).
 refresh_after = 0 means "never re-fetch a stored article" (unless a lastmod says it
@@ -35,7 +41,7 @@ from storage.frontier import KnownArticle
 from storage.repository import parse_timestamp
 from storage.revisits import RevisitMode, RevisitPolicy, revisit_reason
 
-Decision = Literal["fetch", "skip"] | Revisit
+Decision = Literal["fetch", "skip", "recent"] | Revisit
 
 _SETTLED = float("-inf")  # first_seen of an article outside the refresh window
 
@@ -63,6 +69,7 @@ class Frontier:
         self._known: dict[str, float | _Fresh] = {}
         self._revisits: dict[str, Revisit] = {}  # url_key -> why it is fetched again
         self._articles = 0  # stored articles (the other keys are their aliases)
+        self._recent: set[str] = set()  # url_keys fetched within the recent-fetch window
 
     def __len__(self) -> int:
         return self._articles
@@ -85,10 +92,17 @@ class Frontier:
         if known is not None:
             self._known.setdefault(url_key(alias), known)
 
+    def add_recent(self, url: str) -> None:
+        """A URL some crawl of the site fetched within the recent-fetch window."""
+        self._recent.add(url_key(url))
+
     def decide(self, url: str, lastmod: str | None = None) -> tuple[Decision, dict[str, str]]:
         """(decision, request headers) for an article URL."""
-        known = self._known.get(url_key(url))
+        key = url_key(url)
+        known = self._known.get(key)
         if known is None:
+            if key in self._recent and self.mode is not RevisitMode.ALL:
+                return "recent", {}
             return "fetch", {}
         changed = parse_timestamp(lastmod) if lastmod else None
         if isinstance(known, _Fresh):
@@ -127,6 +141,7 @@ class RevisitOptions:
     mode: RevisitMode = RevisitMode.DUE
     policy: RevisitPolicy = field(default_factory=RevisitPolicy)
     now: datetime | None = None
+    recent_window: float = 3600.0  # seconds: pages fetched this recently are not again (0: off)
 
     def clock(self) -> datetime:
         return self.now or datetime.now(UTC)
@@ -151,7 +166,12 @@ def revisit_options(get: Callable[[str], Any]) -> RevisitOptions:
     now = parse_timestamp(raw_now) if raw_now else None
     if raw_now and now is None:
         raise ConfigError(f"CLEANWIRE_REVISIT_NOW={raw_now!r}: expected an ISO 8601 time")
-    return RevisitOptions(mode, policy, now)
+    raw_window = str(get("CLEANWIRE_RECENT_FETCH_WINDOW") or "1h").strip()
+    try:
+        window = parse_duration(raw_window)
+    except ValueError as exc:
+        raise ConfigError(f"CLEANWIRE_RECENT_FETCH_WINDOW={raw_window!r}: {exc}") from None
+    return RevisitOptions(mode, policy, now, window)
 
 
 def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:

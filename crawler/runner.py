@@ -134,6 +134,8 @@ def summary_table(result: CrawlResult) -> str:
         ("duplicate content", f"{exact + near}  (exact copies {exact}, near copies {near})"),
         ("duplicate URLs", f"{c(Counter.DUPLICATE_URLS)}  (seen again, not fetched)"),
         ("known, not fetched", f"{c(Counter.KNOWN_SKIPPED)}  (stored before, not due)"),
+        ("fetched lately", f"{c(Counter.RECENT_SKIPPED)}  (by a crawl within "
+                           "CLEANWIRE_RECENT_FETCH_WINDOW, not again)"),
         ("revisited", f"{sum(c(k) for k in REFETCH_COUNTERS.values())}  " + _reasons(
             {str(r): c(k) for r, k in REFETCH_COUNTERS.items() if c(k)})),
         ("not modified", f"{c(Counter.NOT_MODIFIED)}  (304 to a conditional GET, not "

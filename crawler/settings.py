@@ -103,6 +103,10 @@ CLEANWIRE_REFRESH_AFTER = ""  # duration overriding every profile's refresh_afte
 CLEANWIRE_REVISIT = "due"  # due | all | none (`crawl --revisit`)
 CLEANWIRE_REVISIT_INTERVALS = "1h,3h,9h,1d,2d"  # grown on no change, reset on a change
 CLEANWIRE_REVISIT_NOW = ""  # ISO 8601 time the crawl decides what is due at ("": the clock)
+# a page fetched by any crawl of the site this recently (a killed run's, say: any outcome but
+# feeds, sitemaps, robots.txt and listings) is not fetched again unless due or
+# `--revisit all` (crawler/incremental.py); a duration, "0": off
+CLEANWIRE_RECENT_FETCH_WINDOW = "1h"
 CLEANWIRE_LOCK_STALE_AFTER = 600.0  # seconds without heartbeat before a crawl lock is stale
 CLEANWIRE_LOCK_HEARTBEAT = 30.0  # seconds between heartbeats of a held crawl lock
 CLEANWIRE_LOCKED_SITES = ""  # set by `cleanwire crawl`: sites whose lock this process holds

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -21,7 +22,7 @@ from crawler.incremental import Frontier, RevisitOptions, revisit_options
 from storage.boilerplate import BoilerplateRule, learn_boilerplate
 from storage.engine import absolute_database_url, open_engine, resolve_database_url
 from storage.errors import StorageError
-from storage.frontier import known_aliases, known_articles
+from storage.frontier import known_aliases, known_articles, recently_fetched
 from storage.locks import heartbeat
 from storage.repository import Repository
 
@@ -78,14 +79,20 @@ class CrawlStore:
     def frontier(self, site: str, refresh_after: float,
                  hosts: Iterable[str] = ()) -> Frontier | None:
         """The stored articles of the site (its label or host) and of its profile's hosts,
-        and the revisit policy (storage.frontier, the crawl's RevisitOptions); None, with a
-        warning, when they cannot be read (the crawl goes on, fetching every page)."""
-        frontier = Frontier(refresh_after, now=self.revisits.clock(), mode=self.revisits.mode)
+        the pages fetched within the recent-fetch window, and the revisit policy
+        (storage.frontier, the crawl's RevisitOptions); None, with a warning, when they
+        cannot be read (the crawl goes on, fetching every page)."""
+        now = self.revisits.clock()
+        frontier = Frontier(refresh_after, now=now, mode=self.revisits.mode)
         try:
             for url, known in known_articles(self.engine, site, hosts):
                 frontier.add(url, known)
             for alias, url in known_aliases(self.engine, site, hosts):
                 frontier.add_alias(alias, url)
+            if self.revisits.recent_window > 0:
+                since = now - timedelta(seconds=self.revisits.recent_window)
+                for url in recently_fetched(self.engine, site, since, hosts):
+                    frontier.add_recent(url)
         except StorageError as exc:
             logger.warning("not incremental: %s", str(exc).splitlines()[0])
             return None

@@ -178,6 +178,9 @@ class Counter(StrEnum):
     OVER_BUDGET = "cleanwire/over_budget"  # not queued: --max-pages reached (shared crawls)
     KNOWN_ARTICLES = "cleanwire/known_articles"  # stored before this crawl (incremental)
     KNOWN_SKIPPED = "cleanwire/known_skipped"  # stored, not due (or left alone): not fetched
+    # fetched by a crawl of the site within CLEANWIRE_RECENT_FETCH_WINDOW (any outcome but
+    # a discovery document or a listing), not stored as an article: not fetched again
+    RECENT_SKIPPED = "cleanwire/recent_skipped"
     NOT_MODIFIED = "cleanwire/not_modified"
     REFETCH_DUE = "cleanwire/refetch_due"  # re-fetches by Revisit (fetches.revisit)
     REFETCH_LASTMOD = "cleanwire/refetch_lastmod"
@@ -222,7 +225,7 @@ REFETCH_COUNTERS: Mapping[Revisit, Counter] = {
 }
 #: counters kept in crawl_runs.counts beside failures_by_reason (when not zero)
 RUN_COUNTERS: tuple[Counter, ...] = (
-    Counter.KNOWN_ARTICLES, Counter.KNOWN_SKIPPED, Counter.NOT_MODIFIED,
+    Counter.KNOWN_ARTICLES, Counter.KNOWN_SKIPPED, Counter.RECENT_SKIPPED, Counter.NOT_MODIFIED,
     Counter.REFETCH_DUE, Counter.REFETCH_LASTMOD, Counter.REFETCH_FORCED,
     Counter.REQUEUED_FROM_DEAD_WORKERS, Counter.REQUEUED_ON_CLOSE, Counter.ORPHANS_RETURNED,
     Counter.ROBOTS_UNREACHABLE, Counter.DROPPED_URLS,

@@ -1,7 +1,8 @@
 """Known-URL lookups for incremental crawls: what a site already has stored, in one query.
 
-The crawler asks once at the start of a crawl (known_articles) and decides per URL
-whether to fetch it again (storage/revisits.py); a 304 answer bumps last_fetched_at and
+The crawler asks once at the start of a crawl (known_articles, and the pages fetched lately:
+recently_fetched) and decides per URL whether to fetch it again (storage/revisits.py);
+a 304 answer bumps last_fetched_at and
 moves the article to its next longer revisit interval (touch_not_modified) in the batch
 transaction that records its fetch row.
 """
@@ -12,13 +13,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, bindparam, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, func, or_, select, update
 from sqlalchemy import exc as sa_exc
 
-from .contract import Outcome
+from .contract import DISCOVERY_OUTCOMES, Outcome, Reason
 from .engine import error_line
 from .errors import StorageError
-from .models import Article, ArticleUrl, Site
+from .models import Article, ArticleUrl, CrawlRun, Fetch, Site
 from .revisits import RevisitPolicy
 from .sites import site_condition
 from .sqlhelp import chunks
@@ -74,6 +75,39 @@ def known_aliases(engine: Engine, site: str,
             yield from ((alias, url) for alias, url in result)
     except sa_exc.SQLAlchemyError as exc:
         raise StorageError(f"could not read the known article URLs: {error_line(exc)}") from exc
+
+
+#: fetch outcomes a recent fetch does not hold back: discovery documents and listings are
+#: read again for their links (a killed run's queue is not kept: its links are found anew)
+REREAD_OUTCOMES: frozenset[str] = frozenset({*DISCOVERY_OUTCOMES, Outcome.LISTING})
+
+
+def recently_fetched(engine: Engine, site: str, since: datetime,
+                     hosts: Iterable[str] = ()) -> Iterator[str]:
+    """URLs fetched for site (its label or host, and its profile's hosts) by any run at or
+    after since (any outcome but REREAD_OUTCOMES, and but the requests a stopped crawl
+    abandoned unfetched), streamed from one query: the runs of the site that were open
+    since then, their fetch rows since then."""
+    runs, fetches, sites = CrawlRun.__table__, Fetch.__table__, Site.__table__
+    open_runs = (
+        select(runs.c.id).join(sites, sites.c.id == runs.c.site_id)
+        .where(site_condition(site, hosts), or_(runs.c.finished_at.is_(None),
+                                         runs.c.finished_at >= since))
+    )
+    abandoned = and_(fetches.c.outcome == Outcome.SKIPPED,
+                     func.coalesce(fetches.c.error, "") == Reason.INTERRUPTED)
+    query = (
+        select(fetches.c.url).distinct()
+        .where(fetches.c.crawl_run_id.in_(open_runs), fetches.c.fetched_at >= since,
+               or_(fetches.c.outcome.is_(None), fetches.c.outcome.not_in(REREAD_OUTCOMES)),
+               ~abandoned.self_group())
+    )
+    try:
+        with engine.connect() as connection:
+            result = connection.execution_options(yield_per=10_000).execute(query)
+            yield from (url for (url,) in result)
+    except sa_exc.SQLAlchemyError as exc:
+        raise StorageError(f"could not read the recent fetches: {error_line(exc)}") from exc
 
 
 def touch_not_modified(connection: Connection, fetched: Sequence[tuple[str, datetime]],

@@ -3,7 +3,10 @@
 store() writes one batch (clean pages + their fetches + extra fetch rows) in a
 single transaction with dialect upserts (INSERT ... ON CONFLICT on SQLite and
 PostgreSQL): it is all-or-nothing and idempotent, so a crash mid-batch leaves
-nothing half-written and re-storing the same batch duplicates nothing.
+nothing half-written and re-storing the same batch duplicates nothing. Given the run's
+totals so far, it adds the batch's fetch rows to them and writes them to the run's
+crawl_runs row in that same transaction (last: the run's own row, locked by no other
+writer), so a run killed at any moment has counters that match its committed fetch rows.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -151,6 +154,28 @@ class RunCounts:
 
     def counts_json(self) -> dict[str, Any]:
         return {**self.extra, "failures_by_reason": dict(self.failures_by_reason)}
+
+    def copy(self) -> RunCounts:
+        return replace(self, failures_by_reason=dict(self.failures_by_reason),
+                       extra=dict(self.extra))
+
+    def take(self, other: RunCounts) -> None:
+        """Become a copy of other (in place: the caller's object holds the new totals)."""
+        for name in (f.name for f in fields(self)):
+            setattr(self, name, getattr(other, name))
+
+    def columns(self) -> dict[str, Any]:
+        """The crawl_runs columns holding these totals (counts: the JSON one)."""
+        return {
+            "pages_fetched": self.pages_fetched,
+            "articles_new": self.articles_new,
+            "articles_updated": self.articles_updated,
+            "articles_unchanged": self.articles_unchanged,
+            "non_articles": self.non_articles,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "counts": redact_arguments(self.counts_json()),
+        }
 
 
 def parse_timestamp(value: str | datetime | date | None) -> datetime | None:
@@ -337,18 +362,7 @@ class Repository:
 
     def finish_run(self, run_id: int, outcome: str, counts: RunCounts) -> None:
         """Record the end of a run with its outcome ("ok", "failed", "interrupted", ...)."""
-        values = {
-            "finished_at": self.clock(),
-            "outcome": outcome,
-            "pages_fetched": counts.pages_fetched,
-            "articles_new": counts.articles_new,
-            "articles_updated": counts.articles_updated,
-            "articles_unchanged": counts.articles_unchanged,
-            "non_articles": counts.non_articles,
-            "skipped": counts.skipped,
-            "failed": counts.failed,
-            "counts": redact_arguments(counts.counts_json()),
-        }
+        values = {"finished_at": self.clock(), "outcome": outcome, **counts.columns()}
         with self._writing(f"could not finish run {run_id}") as connection:
             result = connection.execute(
                 update(CrawlRun.__table__)
@@ -367,6 +381,7 @@ class Repository:
         fetches: Sequence[FetchRecord] = (),
         captures: Sequence[SiteCapture] = (),
         after: Callable[[Connection], None] | None = None,
+        counts: RunCounts | None = None,
     ) -> list[str]:
         """Write a batch in one transaction; returns per page "new" | "updated" | "unchanged".
 
@@ -379,9 +394,12 @@ class Repository:
         whose url is longer than the column is not stored and reports "skipped".
         Each page's fetch row is written with that outcome, then the extra
         fetches (failures, listings). The pages' captures and the extra captures are
-        registered (storage/captures.py) and each article row points at its page's; after,
-        when given, runs last in the same transaction (import-warc records how far it has
-        read). Raises WriteError; nothing is written then.
+        registered (storage/captures.py) and each article row points at its page's.
+        counts: the run's totals before this batch (with run_id): the batch's fetch rows are
+        added (RunCounts.add) and the totals written to the run's crawl_runs row in the same
+        transaction; counts is updated in place once the batch has committed. after, when
+        given, runs last in the same transaction (import-warc records how far it has read).
+        Raises WriteError; nothing is written (nor counted) then.
         """
         outcomes: list[str] = []
         created: dict[tuple[str, str | None], int] = {}
@@ -407,10 +425,19 @@ class Repository:
             self._register_captures(connection, pages, captures, article_rows, created)
             self._upsert_articles(connection, list(article_rows.values()))
             self._dedup.after_upsert(connection, pages, outcomes)  # aliases, duplicates
-            self._insert_fetches(connection, fetch_rows)
+            written = self._insert_fetches(connection, fetch_rows)
+            totals = None
+            if counts is not None and run_id is not None:
+                totals = counts.copy()
+                for row in written:
+                    if row["outcome"]:  # None only where a caller left it to the store
+                        totals.add(row["outcome"], row["error"])
+                self._write_counts(connection, run_id, totals)
             if after is not None:
                 after(connection)
         self._site_ids.update(created)
+        if totals is not None and counts is not None:  # committed: the caller's totals move
+            counts.take(totals)
         return outcomes
 
     def _register_captures(
@@ -433,6 +460,13 @@ class Repository:
         for (_, _, _, url), capture_id in zip(wanted, ids, strict=True):
             if url is not None and url in article_rows:
                 article_rows[url]["capture_id"] = capture_id
+
+    @staticmethod
+    def _write_counts(connection: Connection, run_id: int, totals: RunCounts) -> None:
+        """The run's totals so far, written to its crawl_runs row (outcome left alone)."""
+        connection.execute(update(CrawlRun.__table__)
+                           .where(CrawlRun.__table__.c.id == run_id)
+                           .values(**_fit(CrawlRun.__table__, totals.columns())))
 
     def _stage_page(
         self,
@@ -538,16 +572,19 @@ class Repository:
         )
         connection.execute(stmt, rows)
 
-    def _insert_fetches(self, connection: Connection, rows: list[dict[str, Any]]) -> None:
+    def _insert_fetches(self, connection: Connection,
+                        rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Insert the fetch rows (one per url and time); returns the rows meant to be written."""
         unique: dict[tuple[str, Any], dict[str, Any]] = {}
         for row in rows:
             unique.setdefault((row["url"], row["fetched_at"]), row)
         if not unique:
-            return
+            return []
         stmt = self._insert(Fetch.__table__).on_conflict_do_nothing(
             index_elements=["url", "fetched_at"]
         )
         connection.execute(stmt, list(unique.values()))
+        return list(unique.values())
 
     def _site_id(
         self, connection: Connection, name: str | None, host: str,

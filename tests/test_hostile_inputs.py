@@ -117,8 +117,12 @@ def test_many_attributes_are_capped_on_parse():
 
 
 def test_flatten_nesting_drops_tags_not_text():
+    # the innermost structure stays: the outermost wrappers below keep_outer levels go
     flat = flatten_nesting("<div><div><div><b>x</b></div></div></div><p>y</p>", 2)
-    assert flat == "<div><div>x</div></div><p>y</p>"
+    assert flat == "<div><b>x</b></div><p>y</p>"
+    flat = flatten_nesting("<main><div>a<div>b<div>c<b>x</b></div></div></div></main>", 3,
+                           keep_outer=1)
+    assert flat == "<main>ab<div>c<b>x</b></div></main>"
 
 
 # ---- cleanwire clean -------------------------------------------------------------------

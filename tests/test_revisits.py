@@ -246,3 +246,51 @@ def test_articles_stored_before_0006_are_due_once_then_scheduled(db_url: str) ->
         assert _schedule(engine, url) == (3600, t1 + timedelta(hours=1))
     finally:
         engine.dispose()
+
+
+# ---- pages fetched lately (a killed run's) --------------------------------------------------
+
+def test_recently_fetched_holds_back_any_outcome_but_discovery_and_listings(
+        engine: Engine) -> None:
+    from storage.frontier import recently_fetched
+
+    repo = Repository(engine)
+    run = repo.start_run("crawl", {}, "site", "site.example")
+    other = repo.start_run("crawl", {}, "elsewhere", "elsewhere.example")
+    base = "https://site.example"
+    rows = [("/timeout", Outcome.FAILED, "timeout"), ("/paywalled", Outcome.PAYWALLED, None),
+            ("/file.pdf", Outcome.SKIPPED, "not html"), ("/other", Outcome.OTHER, None),
+            ("/section/", Outcome.LISTING, None), ("/feed.xml", Outcome.FEED, None),
+            ("/sitemap.xml", Outcome.SITEMAP, None), ("/robots.txt", Outcome.ROBOTS, None),
+            ("/abandoned", Outcome.SKIPPED, "interrupted")]
+    repo.store(run, [], [FetchRecord(base + path, 200, error, outcome, fetched_at=T0)
+                         for path, outcome, error in rows])
+    repo.store(run, [], [FetchRecord(base + "/old", 500, "http 500", Outcome.FAILED,
+                                     fetched_at=T0 - timedelta(hours=2))])
+    repo.store(other, [], [FetchRecord("https://elsewhere.example/x", 404, "http 404",
+                                       Outcome.FAILED, fetched_at=T0)])
+    recent = set(recently_fetched(engine, "site", T0 - timedelta(hours=1)))
+    assert recent == {base + p for p in ("/timeout", "/paywalled", "/file.pdf", "/other")}
+
+
+def test_frontier_holds_back_recent_urls_unless_revisit_all() -> None:
+    url = "https://site.example/failed-lately"
+    for mode, expected in ((RevisitMode.DUE, "recent"), (RevisitMode.NONE, "recent"),
+                           (RevisitMode.ALL, "fetch")):
+        frontier = Frontier(2 * DAY, now=T0, mode=mode)
+        frontier.add_recent(url)
+        assert frontier.decide(url + "?utm_source=x")[0] == expected  # by its URL key
+        assert frontier.decide("https://site.example/new")[0] == "fetch"
+    # a stored article fetched lately is decided by its schedule, as before
+    due = Frontier(2 * DAY, now=T0 + timedelta(hours=2))
+    due.add(url, _known(T0, T0, T0 + timedelta(hours=1)))
+    due.add_recent(url)
+    assert due.decide(url)[0] == Revisit.DUE
+
+
+def test_recent_fetch_window_setting() -> None:
+    assert revisit_options({}.get).recent_window == 3600.0
+    assert revisit_options({"CLEANWIRE_RECENT_FETCH_WINDOW": "0"}.get).recent_window == 0.0
+    assert revisit_options({"CLEANWIRE_RECENT_FETCH_WINDOW": "90m"}.get).recent_window == 5400
+    with pytest.raises(ConfigError, match="CLEANWIRE_RECENT_FETCH_WINDOW"):
+        revisit_options({"CLEANWIRE_RECENT_FETCH_WINDOW": "soon"}.get)

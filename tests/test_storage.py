@@ -417,3 +417,42 @@ def test_run_with_unknown_site_host(repo: Repository) -> None:
     assert run is not None and run.site_id is not None
     assert repo.get_run(run_id + 999) is None
     assert isinstance(repo.get_run(run_id), CrawlRun)
+
+
+# --- a run's counters, written with each batch ---------------------------------------------
+
+
+def _run_row(engine: Engine, run_id: int) -> tuple[object, ...]:
+    table = CrawlRun.__table__
+    with engine.connect() as conn:
+        return tuple(conn.execute(
+            select(table.c.pages_fetched, table.c.articles_new, table.c.non_articles,
+                   table.c.failed, table.c.counts, table.c.outcome)
+            .where(table.c.id == run_id)).one())
+
+
+def test_each_batch_writes_the_runs_counters_in_its_transaction(
+        repo: Repository, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_id = repo.start_run("crawl", {}, "example", "news.example")
+    totals = RunCounts(extra={"known_skipped": 2})
+    fetches = [FetchRecord("https://news.example/x", 404, "http 404", "failed", fetched_at=T0),
+               FetchRecord("https://news.example/l", 200, None, "listing", fetched_at=T0)]
+    assert repo.store(run_id, [make_record(make_page())], fetches, totals) == ["new"]
+    assert (totals.pages_fetched, totals.articles_new, totals.failed) == (3, 1, 1)
+    assert _run_row(engine, run_id) == (3, 1, 1, 1, {"known_skipped": 2, "failures_by_reason": {
+        "failed: http 404": 1}}, "running")
+
+    second = [make_record(make_page("https://news.example/b"), T0 + timedelta(seconds=1))]
+    repo.store(run_id, second, [], totals)
+    assert _run_row(engine, run_id)[:2] == (4, 2)
+
+    def boom(*_args: object) -> None:
+        raise RuntimeError("crash in the batch")
+
+    monkeypatch.setattr(repo, "_insert_fetches", boom)
+    third = [make_record(make_page("https://news.example/c"), T0 + timedelta(seconds=2))]
+    with pytest.raises(RuntimeError):
+        repo.store(run_id, third, [], totals)
+    # rolled back: neither the row nor the counters moved, in the database or in memory
+    assert _run_row(engine, run_id)[:2] == (4, 2) and totals.pages_fetched == 4
+    assert count(engine, Fetch) == 4

@@ -163,7 +163,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             print(f"cleanwire: {line}", file=sys.stderr)
     if stopped is not None:
         return stopped
-    if not any(r.stored or r.count(Counter.KNOWN_SKIPPED) for r in results):
+    if not any(r.stored or r.count(Counter.KNOWN_SKIPPED) or r.count(Counter.RECENT_SKIPPED)
+               for r in results):
         print("cleanwire: nothing could be stored (see the failures in the summary)",
               file=sys.stderr)
         return EXIT_FAILED

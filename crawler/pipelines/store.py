@@ -1,13 +1,16 @@
 """The store pipeline: cleaned pages and fetch records written in batches, the run recorded.
 
 StorePipeline (800) writes articles, non-article pages and failed fetches in one
-transaction per batch and records the crawl run. Batches are committed by one writer
-thread, in the order they were cut, so a commit never stalls the reactor: each batch is
-announced when it is cut (signals.batch_cut) and when it is durable (batch_stored, or
-batch_failed), always on the reactor thread; the shared queue acks a request only after
-the batch holding its items has committed. When MAX_PENDING batches wait for the writer,
-the pipeline holds the next item until one is written (a slow database slows the crawl
-instead of filling memory). Closing waits for every batch, then records the run.
+transaction per batch and records the crawl run; each batch's transaction also writes the
+run's counters so far (crawl_runs.counts and columns, totalled from the fetch rows written),
+so a run killed at any moment (SIGKILL) keeps counters that match its fetch rows.
+Batches are committed by one writer thread, in the order they were cut, so a commit never
+stalls the reactor: each batch is announced when it is cut (signals.batch_cut) and when it
+is durable (batch_stored, or batch_failed), always on the reactor thread; the shared queue
+acks a request only after the batch holding its items has committed. When MAX_PENDING
+batches wait for the writer, the pipeline holds the next item until one is written (a slow
+database slows the crawl instead of filling memory). Closing waits for every batch, then
+records the run.
 """
 
 from __future__ import annotations
@@ -95,6 +98,8 @@ class StorePipeline:
         self._batches = 0  # batches cut so far: each one's number names it in the signals
         self._pending = 0  # cut, not yet committed (or failed)
         self._last: Deferred[None] = succeed(None)  # fires when the newest batch is done
+        # the run's totals over the batches committed so far (touched by the writer thread only)
+        self._committed = RunCounts()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -188,8 +193,9 @@ class StorePipeline:
         from twisted.internet import reactor
 
         if pages or fetches:
-            job = deferToThreadPool(reactor, self._writer, self.repository.store, self.run_id,
-                                    pages, fetches)
+            extra = run_counts(self.crawler.stats.get_stats()).extra  # RUN_COUNTERS, as of now
+            job = deferToThreadPool(reactor, self._writer, self._store_batch, self.repository,
+                                    pages, fetches, extra)
         else:
             job = deferToThreadPool(reactor, self._writer, list)  # after the writes before it
         self._pending += 1
@@ -197,6 +203,12 @@ class StorePipeline:
                          errbackArgs=(batch, pages, len(fetches)))
         self._last = job
         return job
+
+    def _store_batch(self, repository: Repository, pages: list[PageRecord],
+                     fetches: list[FetchRecord], extra: dict[str, Any]) -> list[str]:
+        """On the writer thread: one batch, and the run's counters with it (one transaction)."""
+        self._committed.extra = extra
+        return repository.store(self.run_id, pages, fetches, self._committed)
 
     def _not_stored(self, failure: Failure, batch: int, pages: list[PageRecord],
                     fetches: int) -> None:
@@ -252,7 +264,8 @@ class StorePipeline:
         stats.set_value(Counter.DUPLICATES_EXACT, exact)
         stats.set_value(Counter.DUPLICATES_NEAR, near)
         counts = run_counts(stats.get_stats())
-        known = count(stats.get_stats(), Counter.KNOWN_SKIPPED)
+        known = (count(stats.get_stats(), Counter.KNOWN_SKIPPED)
+                 + count(stats.get_stats(), Counter.RECENT_SKIPPED))
         shared = bool(self.crawler.settings.get("CLEANWIRE_REDIS_CRAWL_ID"))
         outcome = run_outcome(reason, counts, known, shared)
         self.crawler.stats.set_value(Counter.OUTCOME, outcome)

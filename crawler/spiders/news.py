@@ -307,6 +307,9 @@ class NewsSpider(scrapy.Spider):
             if decision == "skip":
                 self._pass_known(url)
                 continue
+            if decision == "recent":  # fetched lately (a killed run's page, say)
+                self._pass_known(url, Counter.RECENT_SKIPPED)
+                continue
             if decision != "fetch" and self.frontier is not None:  # a stored article, asked
                 url = self.frontier.stored_url(url)  # for by its own URL (not a redirect to it)
             if self._claim(url):
@@ -351,12 +354,13 @@ class NewsSpider(scrapy.Spider):
             self.crawler.engine.crawl(request)
         raise DontCloseSpider
 
-    def _pass_known(self, url: str) -> None:
-        """A stored article not fetched again (counted once per crawl)."""
+    def _pass_known(self, url: str, counter: Counter = Counter.KNOWN_SKIPPED) -> None:
+        """A stored article (or a page fetched lately: RECENT_SKIPPED) not fetched again,
+        counted once per crawl."""
         key = url_key(url)
         if key not in self.seen and key not in self.known_passed:
             self.known_passed.add(key)
-            self.crawler.stats.inc_value(Counter.KNOWN_SKIPPED)
+            self.crawler.stats.inc_value(counter)
 
     # ---- callbacks ------------------------------------------------------------------------
 
