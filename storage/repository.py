@@ -379,6 +379,7 @@ class Repository:
         run_id: int | None,
         pages: Sequence[PageRecord],
         fetches: Sequence[FetchRecord] = (),
+        *,
         captures: Sequence[SiteCapture] = (),
         after: Callable[[Connection], None] | None = None,
         counts: RunCounts | None = None,

@@ -378,7 +378,7 @@ def test_store_registers_captures_and_the_file_progress_in_one_transaction(
         raise WriteError("progress could not be written")
 
     with pytest.raises(WriteError):
-        repo.store(None, [page], [], [listing], fail)
+        repo.store(None, [page], [], captures=[listing], after=fail)
     with repo.engine.connect() as connection:
         assert file_progress(connection, "/data/x.warc.gz") == FileProgress(0, 0, False)
         assert connection.scalar(sa.select(sa.func.count()).select_from(Capture)) == 0
@@ -387,7 +387,7 @@ def test_store_registers_captures_and_the_file_progress_in_one_transaction(
     def progress(connection: sa.Connection) -> None:
         mark_read(connection, "/data/x.warc.gz", 200, 2, None)
 
-    assert repo.store(None, [page], [], [listing], progress) == ["new"]
+    assert repo.store(None, [page], [], captures=[listing], after=progress) == ["new"]
     with repo.engine.connect() as connection:
         assert file_progress(connection, "/data/x.warc.gz") == FileProgress(200, 2, False)
         captured = dict(connection.execute(sa.select(Capture.url, Capture.id)).all())

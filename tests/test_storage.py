@@ -437,13 +437,13 @@ def test_each_batch_writes_the_runs_counters_in_its_transaction(
     totals = RunCounts(extra={"known_skipped": 2})
     fetches = [FetchRecord("https://news.example/x", 404, "http 404", "failed", fetched_at=T0),
                FetchRecord("https://news.example/l", 200, None, "listing", fetched_at=T0)]
-    assert repo.store(run_id, [make_record(make_page())], fetches, totals) == ["new"]
+    assert repo.store(run_id, [make_record(make_page())], fetches, counts=totals) == ["new"]
     assert (totals.pages_fetched, totals.articles_new, totals.failed) == (3, 1, 1)
     assert _run_row(engine, run_id) == (3, 1, 1, 1, {"known_skipped": 2, "failures_by_reason": {
         "failed: http 404": 1}}, "running")
 
     second = [make_record(make_page("https://news.example/b"), T0 + timedelta(seconds=1))]
-    repo.store(run_id, second, [], totals)
+    repo.store(run_id, second, [], counts=totals)
     assert _run_row(engine, run_id)[:2] == (4, 2)
 
     def boom(*_args: object) -> None:
@@ -452,7 +452,7 @@ def test_each_batch_writes_the_runs_counters_in_its_transaction(
     monkeypatch.setattr(repo, "_insert_fetches", boom)
     third = [make_record(make_page("https://news.example/c"), T0 + timedelta(seconds=2))]
     with pytest.raises(RuntimeError):
-        repo.store(run_id, third, [], totals)
+        repo.store(run_id, third, [], counts=totals)
     # rolled back: neither the row nor the counters moved, in the database or in memory
     assert _run_row(engine, run_id)[:2] == (4, 2) and totals.pages_fetched == 4
     assert count(engine, Fetch) == 4

@@ -208,7 +208,7 @@ class StorePipeline:
                      fetches: list[FetchRecord], extra: dict[str, Any]) -> list[str]:
         """On the writer thread: one batch, and the run's counters with it (one transaction)."""
         self._committed.extra = extra
-        return repository.store(self.run_id, pages, fetches, self._committed)
+        return repository.store(self.run_id, pages, fetches, counts=self._committed)
 
     def _not_stored(self, failure: Failure, batch: int, pages: list[PageRecord],
                     fetches: int) -> None:

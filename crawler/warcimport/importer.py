@@ -343,7 +343,8 @@ class WarcImporter:
             mark_read(connection, source, offset, records, run_id, finished)
 
         job = self._writer.submit(self.repository.store, run_id, list(batch.pages),
-                                  list(batch.fetches), list(batch.captures), progress)
+                                  list(batch.fetches), captures=list(batch.captures),
+                                  after=progress)
         self._commits.append((job, batch))
 
     async def _drain_commits(self, keep: int) -> None:
