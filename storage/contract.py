@@ -188,6 +188,9 @@ class Counter(StrEnum):
     ROBOTS_UNREACHABLE = "cleanwire/robots_unreachable"  # hosts whose robots.txt gave a 5xx
     DROPPED_URLS = "cleanwire/dropped_urls"  # canonical/image URLs not http(s), not stored
     RETRY_WAIT_S = "cleanwire/retry_wait_s"
+    CAPTURES = "cleanwire/captures"  # pages written to WARC (crawler/capture/)
+    CAPTURE_BYTES = "cleanwire/capture_bytes"  # their response records' bytes on disk
+    CAPTURE_ERRORS = "cleanwire/capture_errors"  # pages not captured: the write failed
     RUN_ID = "cleanwire/run_id"
     OUTCOME = "cleanwire/outcome"
 
@@ -217,6 +220,7 @@ RUN_COUNTERS: tuple[Counter, ...] = (
     Counter.REQUEUED_FROM_DEAD_WORKERS, Counter.REQUEUED_ON_CLOSE, Counter.ORPHANS_RETURNED,
     Counter.ROBOTS_UNREACHABLE, Counter.DROPPED_URLS,
     Counter.SITEMAPS_TOO_DEEP, Counter.SITEMAPS_OVER_CAP, Counter.DECLARED_NON_ARTICLES,
+    Counter.CAPTURES, Counter.CAPTURE_BYTES, Counter.CAPTURE_ERRORS,
 )
 
 

@@ -15,17 +15,18 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Table, func, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, func, select, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 from sqlalchemy.types import String
 
+from .captures import CaptureRecord, record_captures
 from .contract import DISCOVERY_OUTCOMES, PAGE_TYPE_OUTCOMES, Outcome, Reason
 from .dedup import DEFAULT_NEAR_DUP_THRESHOLD, Deduplicator, find_article_id
 from .engine import error_line, redact_text, session_factory, write_connection
 from .errors import RunNotFoundError, StorageError, WriteError
 from .frontier import touch_not_modified
-from .models import URL_LENGTH, Article, CrawlRun, Fetch, Site
+from .models import URL_LENGTH, Article, Capture, CrawlRun, Fetch, Site
 from .revisits import RevisitPolicy
 from .sqlhelp import aware_utc, chunks, dialect_insert
 from .versions import archive_changed
@@ -55,6 +56,10 @@ class FetchRecord:
     elapsed_ms: float | None = None
     fetched_at: datetime = field(default_factory=utcnow)  # aware UTC, keep the microseconds
     revisit: str | None = None  # why a stored article was fetched again (contract.Revisit)
+    # where the response lies in a WARC file (storage/captures.py): registered in the batch's
+    # transaction, pointed at by the fetch's capture row and by the article cleaned from it
+    capture: CaptureRecord | None = None
+    capture_id: int | None = None  # set by Repository.store once the capture row exists
 
 
 @dataclass
@@ -289,6 +294,9 @@ class Repository:
         created: dict[str, int] = {}
         with self._writing(f"could not store a batch of {len(pages)} pages") as connection:
             pages = self._dedup.resolve_urls(connection, pages)  # URL variants -> one row
+            # captures first: new rows of this process's own files (no lock shared with
+            # another batch), whose ids the article rows and fetch rows then carry
+            pages, fetches = self._record_captures(connection, run_id, pages, fetches, created)
             known = self._known_articles(connection, [r.page.url for r in pages])
             article_rows: dict[str, dict[str, Any]] = {}
             first_seen: dict[str, datetime] = {}
@@ -309,8 +317,48 @@ class Repository:
             self._upsert_articles(connection, list(article_rows.values()))
             self._dedup.after_upsert(connection, pages, outcomes)  # aliases, duplicates
             self._insert_fetches(connection, fetch_rows)
+            self._link_captures(connection, [*(r.fetch for r in pages), *fetches])
         self._site_ids.update(created)
         return outcomes
+
+    def _record_captures(
+        self, connection: Connection, run_id: int | None, pages: Sequence[PageRecord],
+        fetches: Sequence[FetchRecord], created: dict[str, int],
+    ) -> tuple[Sequence[PageRecord], Sequence[FetchRecord]]:
+        """Register the batch's captures (storage.captures.record_captures); the records
+        come back with their capture_id set. A capture's site is its page's, or for a
+        non-article page the crawl run's."""
+        if not any(r.fetch.capture for r in pages) and not any(f.capture for f in fetches):
+            return pages, fetches
+        run_site = (connection.scalar(select(CrawlRun.site_id).where(CrawlRun.id == run_id))
+                    if run_id is not None else None)
+
+        def register(fetch: FetchRecord, site_id: int | None) -> FetchRecord:
+            if fetch.capture is None:
+                return fetch
+            capture = replace(fetch.capture, site_id=site_id)
+            (capture_id,) = record_captures(connection, [capture])
+            return replace(fetch, capture_id=capture_id)
+
+        pages = [replace(r, fetch=register(r.fetch, self._site_id(
+                     connection, r.site_name, r.site_host, created))) if r.fetch.capture else r
+                 for r in pages]
+        return pages, [register(f, run_site) for f in fetches]
+
+    @staticmethod
+    def _link_captures(connection: Connection, fetches: Sequence[FetchRecord]) -> None:
+        """captures.fetch_id of the batch's captures: the fetch row of the same url and time."""
+        fetch = Fetch.__table__
+        rows = [{"c_id": f.capture_id, "f_url": f.url, "f_at": aware_utc(f.fetched_at)}
+                for f in fetches if f.capture_id is not None]
+        if not rows:
+            return
+        fetch_id = (select(fetch.c.id).where(fetch.c.url == bindparam("f_url"),
+                                             fetch.c.fetched_at == bindparam("f_at"))
+                    .scalar_subquery())
+        connection.execute(update(Capture.__table__)
+                           .where(Capture.__table__.c.id == bindparam("c_id"))
+                           .values(fetch_id=fetch_id), rows)
 
     def _stage_page(
         self,
@@ -373,6 +421,7 @@ class Repository:
                 "content_hash": page.content_hash,
                 "http_etag": record.etag,
                 "http_last_modified": record.last_modified,
+                "capture_id": record.fetch.capture_id,
                 "first_seen_at": fetched,
                 "last_fetched_at": fetched,
                 "crawl_run_id": run_id,

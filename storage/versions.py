@@ -44,10 +44,11 @@ def archive_changed(connection: Connection, urls: Sequence[str]) -> None:
     for chunk in chunks(wanted):
         old = select(articles.c.id, articles.c.version, articles.c.title, articles.c.text,
                      articles.c.content_hash, articles.c.modified_at,
-                     articles.c.last_fetched_at).where(articles.c.url.in_(chunk))
+                     articles.c.last_fetched_at, articles.c.capture_id
+                     ).where(articles.c.url.in_(chunk))
         connection.execute(insert(versions).from_select(
             ["article_id", "version", "title", "text", "content_hash", "modified_at",
-             "fetched_at"], old))
+             "fetched_at", "capture_id"], old))
         connection.execute(update(articles).where(articles.c.url.in_(chunk))
                            .values(version=articles.c.version + 1))
 
