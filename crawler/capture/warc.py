@@ -1,8 +1,10 @@
 """The WARC file writer of a crawl: request and response records, gzip per record, rotated.
 
 Each fetched page becomes a response record (status line, headers and body as received,
-Content-Encoding'd bodies kept encoded) followed by its request record (WARC-Concurrent-To
-the response), written through warcio's WARCWriter, each record its own gzip member.
+Content-Encoding'd bodies kept encoded; Twisted keeps no connection-level header, so a
+chunked body comes de-chunked, without its Transfer-Encoding header, bounded by its
+record) followed by its request record (WARC-Concurrent-To the response), written through
+warcio's WARCWriter, each record its own gzip member.
 Records go straight to their final file name (never renamed, so the captures table's
 paths stay right) and every record is flushed to the operating system as it is written:
 a process killed mid-write leaves every earlier record whole, and at most a truncated
@@ -90,18 +92,6 @@ def _reason(status: int) -> str:
         return ""
 
 
-def _payload(exchange: Exchange) -> bytes:
-    """The body as a WARC response holds it. Twisted hands over a chunked body de-chunked,
-    its framing gone: it is written back as one chunk, so the record stays a valid HTTP
-    message with the Transfer-Encoding header it was received with."""
-    chunked = any(name.lower() == b"transfer-encoding" and b"chunked" in value.lower()
-                  for name, value in exchange.headers)
-    if not chunked:
-        return exchange.body
-    body = exchange.body
-    return (f"{len(body):x}\r\n".encode() + body + b"\r\n" if body else b"") + b"0\r\n\r\n"
-
-
 def _warc_date(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -138,7 +128,7 @@ class WarcFileWriter:
         warc_headers = {"WARC-Date": date}
         if exchange.ip_address:
             warc_headers["WARC-IP-Address"] = exchange.ip_address
-        payload = _payload(exchange)
+        payload = exchange.body
         http = _ExactHeaders(f"{exchange.status} {_reason(exchange.status)}".rstrip(),
                              [(_text(k), _text(v)) for k, v in exchange.headers],
                              protocol=exchange.protocol or "HTTP/1.1")

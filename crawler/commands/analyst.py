@@ -117,7 +117,9 @@ def _register_export(sub: Any) -> None:
     from storage.export import FIELDS, FORMATS
 
     parser = sub.add_parser("export", help="write articles to JSON Lines, CSV or Parquet")
-    parser.add_argument("--format", choices=FORMATS, required=True, help="file format")
+    parser.add_argument("--format", choices=(*FORMATS, "warc"), required=True,
+                        help="file format (warc: the stored captures of the articles, "
+                             "storage/warc_export.py)")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="FILE",
                         help="the file to write (replaced atomically at the end)")
     _add_filter_flags(parser)
@@ -138,6 +140,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     request = ExportRequest(path=args.output, fmt=args.format, fields=fields,
                             flt=_filter(args), overwrite=args.force)
     progress = _ProgressLine() if sys.stderr.isatty() else None
+    if args.format == "warc":
+        return _export_warc(args, request, progress)
     with _reader(args) as engine, _terminate_as_interrupt():
         try:
             result = export(engine, request, progress)
@@ -146,6 +150,21 @@ def cmd_export(args: argparse.Namespace) -> int:
                 progress.end()
     rate = result.rows / result.seconds if result.seconds > 0 else 0.0
     print(f"{result.rows} rows written to {result.path} ({rate:,.0f} rows/s)")
+    return EXIT_OK
+
+
+def _export_warc(args: argparse.Namespace, request: Any, progress: _ProgressLine | None) -> int:
+    from storage.warc_export import export_warc
+
+    with _reader(args) as engine, _terminate_as_interrupt():
+        try:
+            result = export_warc(engine, request, progress)
+        finally:
+            if progress is not None:
+                progress.end()
+    print(f"{result.rows} captures written to {result.path}"
+          + (f" ({result.missing} selected articles have no readable capture)"
+             if result.missing else ""))
     return EXIT_OK
 
 
