@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from cli_helpers import ROOT, cleanwire, cli_env, rows
 from fixture_site import FEED_PATH, FixtureServer
+from sqlalchemy import Engine, select
+from test_storage import T0, make_page, make_record
 from warcio.archiveiterator import ArchiveIterator
 
 from cleaners import CleanOptions
@@ -28,6 +30,8 @@ from crawler.capture.component import captures_dir
 from crawler.capture.warc import Exchange, WarcFileWriter
 from storage.captures import CaptureRecord, read_capture, scan_warc
 from storage.contract import CaptureSource
+from storage.models import Article, ArticleVersion, Capture, Fetch
+from storage.repository import FetchRecord, Repository
 
 pytestmark = pytest.mark.slow
 
@@ -365,3 +369,51 @@ def test_writer_names_files_apart_and_rotates(tmp_path: Path) -> None:
     for capture in written:
         assert read_capture(capture).body == b"<html>x</html>"
         assert str(os.getpid()) in Path(capture.warc_path).name
+
+
+# ---- the store: capture rows in the batch's transaction, on SQLite and PostgreSQL --------------
+
+def _capture_at(url: str, offset: int, at: datetime) -> CaptureRecord:
+    return CaptureRecord(url=url, warc_path="/captures/x.warc.gz", offset=offset, length=100,
+                         fetched_at=at, source=CaptureSource.CRAWL, record_id=f"<urn:{offset}>",
+                         status=200, content_type="text/html")
+
+
+def test_store_registers_captures_with_their_fetch_and_article(
+        repo: Repository, engine: Engine) -> None:
+    run_id = repo.start_run("crawl", {}, "example", "news.example")
+    url = "https://news.example/a"
+    first = make_record(make_page(url, text="old words"), T0,
+                        capture=_capture_at(url, 10, T0))
+    listing_at = T0.replace(minute=5)
+    listing = FetchRecord("https://news.example/", 200, None, "listing", fetched_at=listing_at,
+                          capture=_capture_at("https://news.example/", 200, listing_at))
+    assert repo.store(run_id, [first], [listing]) == ["new"]
+    later = T0.replace(hour=T0.hour + 1)
+    second = make_record(make_page(url, text="new words entirely"), later,
+                         capture=_capture_at(url, 400, later))
+    assert repo.store(run_id, [second]) == ["updated"]
+    uncaptured = make_record(make_page("https://news.example/b"), T0)
+    assert repo.store(run_id, [uncaptured]) == ["new"]
+
+    with engine.connect() as conn:
+        captures = {row.offset: row for row in conn.execute(select(Capture))}
+        fetches = {row.id: row for row in conn.execute(select(Fetch))}
+        articles = {row.url: row for row in conn.execute(select(Article))}
+        versions = list(conn.execute(select(ArticleVersion)))
+    assert sorted(captures) == [10, 200, 400]
+    site_id = articles[url].site_id
+    for offset, capture in captures.items():
+        fetch = fetches[capture.fetch_id]  # the fetch row of the same page and time
+        assert fetch.url == capture.url and fetch.fetched_at == capture.fetched_at
+        assert capture.site_id == site_id  # the listing's from the crawl run
+        assert capture.source == "crawl" and capture.record_id == f"<urn:{offset}>"
+    assert fetches[captures[200].fetch_id].outcome == "listing"
+    # the article points at the capture of its current text, the archived version at its own
+    assert articles[url].capture_id == captures[400].id
+    assert [(v.version, v.capture_id) for v in versions] == [(1, captures[10].id)]
+    assert articles["https://news.example/b"].capture_id is None
+    # storing the same batch again registers nothing twice
+    repo.store(run_id, [second])
+    with engine.connect() as conn:
+        assert len(list(conn.execute(select(Capture)))) == 3
