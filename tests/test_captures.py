@@ -81,6 +81,8 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FixtureS
     db = tmp_path_factory.mktemp("captured") / "news.db"
     proc = cleanwire("crawl", server.url("/"), "--db", str(db), *BOUNDS)
     assert proc.returncode == 0, proc.stderr
+    captured = rows(db, "select count(*), sum(length) from captures")[0]
+    assert f"captured            {captured[0]}  ({captured[1] / 1e3:.0f} kB of WARC" in proc.stdout
     try:
         yield server, db
     finally:
@@ -190,6 +192,7 @@ def test_captures_none_writes_nothing(fixture_site: FixtureServer, tmp_path: Pat
     proc = cleanwire("crawl", fixture_site.url("/"), "--db", str(db), *BOUNDS,
                      "--max-pages", "8", "--captures", "none")
     assert proc.returncode == 0, proc.stderr
+    assert "captured" not in proc.stdout
     assert rows(db, "select count(*) from articles")[0][0] > 0
     assert not (tmp_path / "captures").exists()
     assert not list(tmp_path.rglob("*.warc*"))
