@@ -338,20 +338,28 @@ def captures_compare(pages: int, workers: int, politeness: list[str]) -> None:
     order = [True, False, False, True]
     runs = [(on, run_crawl(pages, workers, politeness, captures=on)) for on in order]
     print(f"\n{'captures':>8} {'fetched':>8} {'stored':>7} {'elapsed s':>10} {'pages/s':>8} "
-          f"{'crawl ms':>8} {'captured':>8} {'WARC MB':>8} {'bytes/page':>10}")
+          f"{'crawl ms':>8} {'workers ms':>10} {'captured':>8} {'WARC MB':>8} {'bytes/page':>10}")
     for on, run in runs:
         fetched = max(1, run["fetched"])
         per_page = run["warc_bytes"] / run["captured"] if run["captured"] else 0
         print(f"{'on' if on else 'none':>8} {run['fetched']:>8} {run['stored']:>7} "
               f"{run['elapsed']:>10.1f} {run['pages_s']:>8.1f} "
-              f"{run['cpu_s'] * 1000 / fetched:>8.2f} {run['captured']:>8} "
+              f"{run['cpu_s'] * 1000 / fetched:>8.2f} "
+              f"{run['workers_cpu_s'] * 1000 / fetched:>10.2f} {run['captured']:>8} "
               f"{run['warc_bytes'] / 1e6:>8.1f} {per_page:>10.0f}")
     rate = {flag: sum(r["pages_s"] for on, r in runs if on is flag) / 2 for flag in (True, False)}
     cpu = {flag: sum(r["cpu_s"] / max(1, r["fetched"]) for on, r in runs if on is flag) * 500
            for flag in (True, False)}
+    total = {flag: cpu[flag] + sum(r["workers_cpu_s"] / max(1, r["fetched"])
+                                   for on, r in runs if on is flag) * 500
+             for flag in (True, False)}
     print(f"mean pages/s: captures on {rate[True]:.1f}, none {rate[False]:.1f}: "
-          f"{100 * (1 - rate[True] / rate[False]):+.1f}% slower with captures; crawl process "
-          f"CPU {cpu[True]:.2f} vs {cpu[False]:.2f} ms/page")
+          f"{100 * (1 - rate[True] / rate[False]):+.1f}% slower with captures (wall clock: "
+          f"only meaningful on a quiet machine)")
+    print(f"CPU ms per fetched page: crawl process {cpu[True]:.2f} on vs {cpu[False]:.2f} none "
+          f"({cpu[True] - cpu[False]:+.2f}); crawl + cleaning workers {total[True]:.2f} vs "
+          f"{total[False]:.2f}: a crawl bound by its cores is "
+          f"{100 * (total[True] / total[False] - 1):+.1f}% slower with captures")
 
 
 def main() -> None:
