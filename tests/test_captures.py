@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from cli_helpers import ROOT, cleanwire, cli_env, rows
+from cli_helpers import ROOT, assert_one_line_error, cleanwire, cli_env, rows
 from fixture_site import FEED_PATH, FixtureServer
 from sqlalchemy import Engine, select
 from test_storage import T0, make_page, make_record
@@ -346,6 +346,14 @@ def test_scrape_captures_header_values_as_received_and_a_chunked_body(tmp_path: 
     (capture,) = capture_rows(db)
     assert read_capture(capture).body == RAW_HTML
     assert rows(db, "select count(*) from articles where capture_id is not null") == [(1,)]
+
+
+def test_a_captures_folder_that_cannot_be_made_is_a_usage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    proc = cleanwire("crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "news.db"),
+                     "--captures", str(blocker / "captures"))
+    assert_one_line_error(proc, 2, f"--captures {blocker / 'captures'}: Not a directory")
 
 
 # ---- units -------------------------------------------------------------------------------------

@@ -109,6 +109,11 @@ def crawl_overrides(args: argparse.Namespace, command: str, store: bool = True) 
         open_engine(database).dispose()  # fail fast, and migrate once before crawling
     captures = captures_dir(getattr(args, "captures", None) or setting("CLEANWIRE_CAPTURES"),
                             database)
+    if captures is not None and store:
+        try:  # a folder that cannot be made fails here, in one line, before any fetch
+            captures.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--captures {captures}: {exc.strerror or exc}") from None
     return {
         "CLEANWIRE_DATABASE_URL": database,
         "CLEANWIRE_STORE": store,
