@@ -36,6 +36,7 @@ from storage.repository import FetchRecord, Repository
 pytestmark = pytest.mark.slow
 
 BOUNDS = ["--timeout", "1", "--max-page-bytes", "1000000", "--workers", "1"]
+DEFAULT = {"CLEANWIRE_CAPTURES": ""}  # the tests' environment turns captures off
 
 
 def warc_files(folder: Path) -> list[Path]:
@@ -79,7 +80,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FixtureS
     that only read what it left."""
     server = FixtureServer(slow_seconds=3).start()
     db = tmp_path_factory.mktemp("captured") / "news.db"
-    proc = cleanwire("crawl", server.url("/"), "--db", str(db), *BOUNDS)
+    proc = cleanwire("crawl", server.url("/"), "--db", str(db), *BOUNDS, env=DEFAULT)
     assert proc.returncode == 0, proc.stderr
     captured = rows(db, "select count(*), sum(length) from captures")[0]
     assert f"captured            {captured[0]}  ({captured[1] / 1e3:.0f} kB of WARC" in proc.stdout
@@ -190,7 +191,7 @@ def test_captures_none_writes_nothing(fixture_site: FixtureServer, tmp_path: Pat
     fixture_site.slow_seconds = 3
     db = tmp_path / "news.db"
     proc = cleanwire("crawl", fixture_site.url("/"), "--db", str(db), *BOUNDS,
-                     "--max-pages", "8", "--captures", "none")
+                     "--max-pages", "8", "--captures", "none", env=DEFAULT)
     assert proc.returncode == 0, proc.stderr
     assert "captured" not in proc.stdout
     assert rows(db, "select count(*) from articles")[0][0] > 0
@@ -254,7 +255,7 @@ def test_a_sigkilled_crawl_leaves_readable_captures(
     killed = subprocess.Popen(
         [sys.executable, "-m", "crawler", "crawl", "fixture", "--sites", str(sites),
          "--db", str(db), "--workers", "1"], cwd=ROOT,
-        env=cli_env({"CLEANWIRE_BATCH_SECONDS": "0.3"}),
+        env=cli_env({"CLEANWIRE_BATCH_SECONDS": "0.3", **DEFAULT}),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and killed.poll() is None:
@@ -330,7 +331,7 @@ def test_scrape_captures_header_values_as_received_and_a_chunked_body(tmp_path: 
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/cafe"
     db = tmp_path / "news.db"
     try:
-        proc = cleanwire("scrape", url, "--db", str(db), *BOUNDS)
+        proc = cleanwire("scrape", url, "--db", str(db), *BOUNDS, env=DEFAULT)
     finally:
         listener.close()
     assert proc.returncode == 0, proc.stderr
@@ -352,7 +353,7 @@ def test_a_captures_folder_that_cannot_be_made_is_a_usage_error(tmp_path: Path) 
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     proc = cleanwire("crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "news.db"),
-                     "--captures", str(blocker / "captures"))
+                     "--captures", str(blocker / "captures"), env=DEFAULT)
     assert_one_line_error(proc, 2, f"--captures {blocker / 'captures'}: Not a directory")
 
 
