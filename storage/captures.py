@@ -72,20 +72,32 @@ def record_captures(session: Session | Connection,
 
     Runs inside the caller's transaction: a capture row commits with the fetch and
     article rows that point at it, or not at all. A record already registered (same
-    file and offset, e.g. a resumed import) keeps its row and id.
+    file and offset, e.g. a resumed import) keeps its row and id. Two statements a call
+    (a look for registered ones, one multi-row INSERT ... RETURNING), however many records.
     """
-    ids: list[int] = []
+    if not records:
+        return []
+    table = Capture.__table__
+    known: dict[tuple[str, int], int] = {}
+    by_path: dict[str, list[int]] = {}
     for record in records:
-        existing = session.scalar(select(Capture.id).where(
-            Capture.warc_path == record.warc_path, Capture.offset == record.offset))
-        if existing is not None:
-            ids.append(existing)
-            continue
-        values = {field: getattr(record, field) for field in CaptureRecord.__slots__}
-        values["source"] = str(record.source)
-        ids.append(session.execute(insert(Capture).values(**values)
-                                   .returning(Capture.id)).scalar_one())
-    return ids
+        by_path.setdefault(record.warc_path, []).append(record.offset)
+    for path, offsets in by_path.items():
+        rows = session.execute(select(table.c.id, table.c.offset).where(
+            table.c.warc_path == path, table.c.offset.between(min(offsets), max(offsets))))
+        known.update({(path, offset): row_id for row_id, offset in rows})
+    fresh: dict[tuple[str, int], dict[str, object]] = {}
+    for record in records:
+        key = (record.warc_path, record.offset)
+        if key not in known and key not in fresh:
+            values = {field: getattr(record, field) for field in CaptureRecord.__slots__}
+            values["source"] = str(record.source)
+            fresh[key] = values
+    if fresh:
+        ids = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                              list(fresh.values())).scalars().all()
+        known.update(zip(fresh, ids, strict=True))
+    return [known[(record.warc_path, record.offset)] for record in records]
 
 
 def captures_for(session: Session, ids: Iterable[int]) -> dict[int, CaptureRecord]:

@@ -332,18 +332,16 @@ class Repository:
             return pages, fetches
         run_site = (connection.scalar(select(CrawlRun.site_id).where(CrawlRun.id == run_id))
                     if run_id is not None else None)
-
-        def register(fetch: FetchRecord, site_id: int | None) -> FetchRecord:
-            if fetch.capture is None:
-                return fetch
-            capture = replace(fetch.capture, site_id=site_id)
-            (capture_id,) = record_captures(connection, [capture])
-            return replace(fetch, capture_id=capture_id)
-
-        pages = [replace(r, fetch=register(r.fetch, self._site_id(
-                     connection, r.site_name, r.site_host, created))) if r.fetch.capture else r
-                 for r in pages]
-        return pages, [register(f, run_site) for f in fetches]
+        page_captures = [replace(r.fetch.capture, site_id=self._site_id(
+                             connection, r.site_name, r.site_host, created))
+                         for r in pages if r.fetch.capture is not None]
+        other_captures = [replace(f.capture, site_id=run_site)
+                          for f in fetches if f.capture is not None]
+        ids = iter(record_captures(connection, [*page_captures, *other_captures]))
+        pages = [replace(r, fetch=replace(r.fetch, capture_id=next(ids)))
+                 if r.fetch.capture is not None else r for r in pages]
+        return pages, [replace(f, capture_id=next(ids)) if f.capture is not None else f
+                       for f in fetches]
 
     @staticmethod
     def _link_captures(connection: Connection, fetches: Sequence[FetchRecord]) -> None:

@@ -34,7 +34,9 @@ from storage.captures import CaptureRecord
 from storage.contract import CaptureSource
 
 DEFAULT_MAX_BYTES = 1024 ** 3  # a file is rotated once it holds this many bytes
-GZIP_LEVEL = 6  # zlib's default: level 9 (warcio's) costs twice the CPU for ~1% smaller files
+# zlib level 3: on an HTML page 0.28 ms for 27% of its size, where 6 takes 0.66 ms for 28%
+# (and warcio's 9 more); a body the server gzip'd costs ~0.15 ms at any level
+GZIP_LEVEL = 3
 SUFFIX = ".warc.gz"
 
 
