@@ -1,6 +1,7 @@
 """End-to-end crawl benchmark: a local 5,000-page news site, `cleanwire crawl` into a fresh SQLite.
 
     python bench/crawl.py [--pages 5000] [--also 50000] [--workers 0] [--politeness K=V ...]
+    python bench/crawl.py --pages 2000 --captures-compare   # WARC captures on vs --captures none
 
 Renders bench/sitegen.py's site (gzipped, on every core) before the crawl and serves it
 from memory with an asyncio server in a separate process, as a CDN would: its CPU per
@@ -269,7 +270,8 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICK
 
 
-def run_crawl(pages: int, workers: int, politeness: list[str]) -> dict[str, float]:
+def run_crawl(pages: int, workers: int, politeness: list[str],
+              captures: bool = True) -> dict[str, float]:
     context = multiprocessing.get_context("fork")  # the server inherits the rendered site
     queue = context.Queue()
     server = context.Process(target=_server_main,
@@ -290,6 +292,8 @@ def run_crawl(pages: int, workers: int, politeness: list[str]) -> dict[str, floa
                "--db", str(db), "--timeout", "30"]
         if workers:
             cmd += ["--workers", str(workers)]
+        if not captures:
+            cmd += ["--captures", "none"]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         crawl = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -301,6 +305,13 @@ def run_crawl(pages: int, workers: int, politeness: list[str]) -> dict[str, floa
         monitor.done.set()
         monitor.join()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        warc_bytes = sum(p.stat().st_size for p in (Path(tmp) / "captures").glob("*.warc.gz"))
+        captured = 0
+        if db.exists():
+            import sqlite3
+
+            with contextlib.closing(sqlite3.connect(db)) as conn:
+                captured = conn.execute("select count(*) from captures").fetchone()[0]
     server_cpu = _cpu_seconds(server.pid) - server_before  # type: ignore[arg-type]
     server.terminate()
     server.join()
@@ -317,7 +328,38 @@ def run_crawl(pages: int, workers: int, politeness: list[str]) -> dict[str, floa
         "server_cpu_s": server_cpu,
         "peak_rss_mb": monitor.peak_rss_mb,  # not ru_maxrss: that is any reaped child's
         "tree_pss_mb": monitor.peak_pss_mb,
+        "captured": captured, "warc_bytes": warc_bytes,
     }
+
+
+def captures_compare(pages: int, workers: int, politeness: list[str]) -> None:
+    """Crawls of the same site with WARC captures on and off, in both orders (on, off,
+    off, on: a drift of the shared cores over the minutes hits both alike)."""
+    order = [True, False, False, True]
+    runs = [(on, run_crawl(pages, workers, politeness, captures=on)) for on in order]
+    print(f"\n{'captures':>8} {'fetched':>8} {'stored':>7} {'elapsed s':>10} {'pages/s':>8} "
+          f"{'crawl ms':>8} {'workers ms':>10} {'captured':>8} {'WARC MB':>8} {'bytes/page':>10}")
+    for on, run in runs:
+        fetched = max(1, run["fetched"])
+        per_page = run["warc_bytes"] / run["captured"] if run["captured"] else 0
+        print(f"{'on' if on else 'none':>8} {run['fetched']:>8} {run['stored']:>7} "
+              f"{run['elapsed']:>10.1f} {run['pages_s']:>8.1f} "
+              f"{run['cpu_s'] * 1000 / fetched:>8.2f} "
+              f"{run['workers_cpu_s'] * 1000 / fetched:>10.2f} {run['captured']:>8} "
+              f"{run['warc_bytes'] / 1e6:>8.1f} {per_page:>10.0f}")
+    rate = {flag: sum(r["pages_s"] for on, r in runs if on is flag) / 2 for flag in (True, False)}
+    cpu = {flag: sum(r["cpu_s"] / max(1, r["fetched"]) for on, r in runs if on is flag) * 500
+           for flag in (True, False)}
+    total = {flag: cpu[flag] + sum(r["workers_cpu_s"] / max(1, r["fetched"])
+                                   for on, r in runs if on is flag) * 500
+             for flag in (True, False)}
+    print(f"mean pages/s: captures on {rate[True]:.1f}, none {rate[False]:.1f}: "
+          f"{100 * (1 - rate[True] / rate[False]):+.1f}% slower with captures (wall clock: "
+          f"only meaningful on a quiet machine)")
+    print(f"CPU ms per fetched page: crawl process {cpu[True]:.2f} on vs {cpu[False]:.2f} none "
+          f"({cpu[True] - cpu[False]:+.2f}); crawl + cleaning workers {total[True]:.2f} vs "
+          f"{total[False]:.2f}: a crawl bound by its cores is "
+          f"{100 * (total[True] / total[False] - 1):+.1f}% slower with captures")
 
 
 def main() -> None:
@@ -330,8 +372,13 @@ def main() -> None:
     parser.add_argument("--politeness", action="append", default=[], metavar="KEY=VALUE",
                         help="crawl through a site profile with this politeness setting "
                              "(sites.example.toml), e.g. autothrottle=false")
+    parser.add_argument("--captures-compare", action="store_true",
+                        help="only crawls with WARC captures on and off (both orders)")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
+    if args.captures_compare:
+        captures_compare(args.pages, args.workers, args.politeness)
+        return
 
     costs = stage_costs(Site(args.pages, base="http://127.0.0.1:1"), args.sample)
     clean_cost = costs["clean_page"] + costs["sign"]  # both run in the cleaning workers

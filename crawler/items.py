@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cleaners.model import CleanPage
+from storage.captures import CaptureRecord
 
 
 @dataclass
@@ -28,6 +29,7 @@ class PageItem:
     clean: CleanPage | None = None
     error: str | None = None  # set by the cleaner stage: why it has no clean page
     signature: bytes | None = None  # set by the cleaner stage: cleaners.minhash.text_signature
+    capture: CaptureRecord | None = None  # its WARC record as received (crawler/capture/)
 
 
 @dataclass

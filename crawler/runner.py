@@ -140,6 +140,7 @@ def summary_table(result: CrawlResult) -> str:
             {str(r): c(k) for r, k in REFETCH_COUNTERS.items() if c(k)})),
         ("not modified", f"{c(Counter.NOT_MODIFIED)}  (304 to a conditional GET, not "
                          "re-cleaned)"),
+        *_captured(result),
         ("elapsed", f"{result.elapsed:.1f} s"),
         ("pages/s", f"{fetched / result.elapsed if result.elapsed else 0:.1f}"),
     ]
@@ -148,6 +149,18 @@ def summary_table(result: CrawlResult) -> str:
         f" (run {run_id})" if run_id else "")
     width = max(len(k) for k, _ in rows)
     return "\n".join([head] + [f"  {k:<{width}}  {v.rstrip()}" for k, v in rows])
+
+
+def _captured(result: CrawlResult) -> list[tuple[str, str]]:
+    """The pages kept as WARC captures (crawler/capture/); no row when captures are off."""
+    pages, errors = result.count(Counter.CAPTURES), result.count(Counter.CAPTURE_ERRORS)
+    if not pages and not errors:
+        return []
+    size = result.count(Counter.CAPTURE_BYTES)
+    shown = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
+    return [("captured", f"{pages}  ({shown} of WARC records"
+                         + (f"; {errors} pages not captured: the write failed" if errors else "")
+                         + ")")]
 
 
 def _declared(result: CrawlResult) -> list[tuple[str, str]]:

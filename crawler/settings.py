@@ -28,6 +28,7 @@ EXTENSIONS = {
     "crawler.extensions.heartbeat.LockHeartbeat": 510,
     "crawler.extensions.memory.TrimMemory": 530,
     "crawler.extensions.memory.QuietGc": 540,
+    "crawler.capture.component.CaptureWriter": 2,  # WARC captures of the pages cleaned
 }
 
 # USER_AGENT is built from CLEANWIRE_CONTACT_URL below.
@@ -86,6 +87,10 @@ CLEANWIRE_STOP_GRACE = 2.0  # seconds a stopping crawl gives the pages being cle
 CLEANWIRE_TRIM_MEMORY_INTERVAL = 10.0  # seconds between giving freed memory back (0: never)
 CLEANWIRE_GC_THRESHOLD = 10_000  # objects between young garbage collections (0: Python's)
 CLEANWIRE_SITES = None  # path of sites.toml
+# raw captures (crawler/capture/): "" a captures/ folder beside the database (a SQLite file's
+# folder, else the working directory), "none" off, else that folder (`--captures DIR`)
+CLEANWIRE_CAPTURES = ""
+CLEANWIRE_CAPTURE_MAX_BYTES = 1024 ** 3  # a WARC file is rotated past this size
 CLEANWIRE_COMMAND = "scrapy crawl"
 CLEANWIRE_ONE_LINE_LOGS = False  # the CLI turns this on unless -v
 CLEANWIRE_ROBOTS_MAX_BYTES = 500 * 1024  # robots.txt parsed up to here (RFC 9309), page cap aside
@@ -137,6 +142,9 @@ DOWNLOADER_MIDDLEWARES = {
     # robots.txt for its rules: up to CLEANWIRE_ROBOTS_MAX_BYTES, inflated within them (above
     # HttpCompressionMiddleware's 590)
     "crawler.middlewares.robots_fetch.RobotsRulesFetch": 595,
+    # page responses kept as received, for the WARC captures: after RedirectMiddleware (600)
+    # has followed 3xx, before HttpCompressionMiddleware (590) inflates the body
+    "crawler.capture.component.RawResponses": 592,
     "crawler.middlewares.destinations.SafeDestinationMiddleware": 650,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     # Scrapy's, skipped without "refresh"

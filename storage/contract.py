@@ -201,6 +201,9 @@ class Counter(StrEnum):
     WARC_FILES = "cleanwire/warc_files"  # import-warc: files read (to their end or resumed)
     WARC_RECORDS = "cleanwire/warc_records"  # import-warc: WARC records read, of every type
     WARC_FILTERED = "cleanwire/warc_filtered"  # import-warc: left out by --site/--lang/--since
+    CAPTURES = "cleanwire/captures"  # pages written to WARC (crawler/capture/)
+    CAPTURE_BYTES = "cleanwire/capture_bytes"  # their response records' bytes on disk
+    CAPTURE_ERRORS = "cleanwire/capture_errors"  # pages not captured: the write failed
     RUN_ID = "cleanwire/run_id"
     OUTCOME = "cleanwire/outcome"
 
@@ -231,6 +234,7 @@ RUN_COUNTERS: tuple[Counter, ...] = (
     Counter.ROBOTS_UNREACHABLE, Counter.DROPPED_URLS,
     Counter.SITEMAPS_TOO_DEEP, Counter.SITEMAPS_OVER_CAP, Counter.DECLARED_NON_ARTICLES,
     Counter.WARC_FILES, Counter.WARC_RECORDS, Counter.WARC_FILTERED,
+    Counter.CAPTURES, Counter.CAPTURE_BYTES, Counter.CAPTURE_ERRORS,
 )
 
 

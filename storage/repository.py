@@ -44,7 +44,7 @@ from .dedup import (
 from .engine import error_line, redact_text, session_factory, write_connection
 from .errors import RunNotFoundError, StorageError, WriteError
 from .frontier import touch_not_modified
-from .models import URL_LENGTH, Article, CrawlRun, Fetch
+from .models import URL_LENGTH, Article, Capture, CrawlRun, Fetch
 from .revisits import RevisitPolicy
 from .sites import adopt_hosts, label_of, normal_host, site_row_id
 from .sqlhelp import aware_utc, chunks, dialect_insert
@@ -77,6 +77,10 @@ class FetchRecord:
     elapsed_ms: float | None = None
     fetched_at: datetime = field(default_factory=utcnow)  # aware UTC, keep the microseconds
     revisit: str | None = None  # why a stored article was fetched again (contract.Revisit)
+    # where the response lies in a WARC file (storage/captures.py): registered in the batch's
+    # transaction, pointed at by the fetch's capture row and by the article cleaned from it
+    capture: CaptureRecord | None = None
+    capture_id: int | None = None  # set by Repository.store once the capture row exists
 
 
 @dataclass
@@ -406,6 +410,9 @@ class Repository:
         created: dict[tuple[str, str | None], int] = {}
         with self._writing(f"could not store a batch of {len(pages)} pages") as connection:
             pages = self._dedup.resolve_urls(connection, pages)  # URL variants -> one row
+            # captures first: new rows of this process's own files (no lock shared with
+            # another batch), whose ids the article rows and fetch rows then carry
+            pages, fetches = self._record_captures(connection, run_id, pages, fetches, created)
             known = self._known_articles(connection, [r.page.url for r in pages])
             article_rows: dict[str, dict[str, Any]] = {}
             first_seen: dict[str, datetime] = {}
@@ -427,6 +434,7 @@ class Repository:
             self._upsert_articles(connection, list(article_rows.values()))
             self._dedup.after_upsert(connection, pages, outcomes)  # aliases, duplicates
             written = self._insert_fetches(connection, fetch_rows)
+            self._link_captures(connection, [*(r.fetch for r in pages), *fetches])
             totals = None
             if counts is not None and run_id is not None:
                 totals = counts.copy()
@@ -468,6 +476,43 @@ class Repository:
         connection.execute(update(CrawlRun.__table__)
                            .where(CrawlRun.__table__.c.id == run_id)
                            .values(**_fit(CrawlRun.__table__, totals.columns())))
+
+    def _record_captures(
+        self, connection: Connection, run_id: int | None, pages: Sequence[PageRecord],
+        fetches: Sequence[FetchRecord], created: dict[str, int],
+    ) -> tuple[Sequence[PageRecord], Sequence[FetchRecord]]:
+        """Register the batch's captures (storage.captures.record_captures); the records
+        come back with their capture_id set. A capture's site is its page's, or for a
+        non-article page the crawl run's."""
+        if not any(r.fetch.capture for r in pages) and not any(f.capture for f in fetches):
+            return pages, fetches
+        run_site = (connection.scalar(select(CrawlRun.site_id).where(CrawlRun.id == run_id))
+                    if run_id is not None else None)
+        page_captures = [replace(r.fetch.capture, site_id=self._site_id(
+                             connection, r.site_name, r.site_host, created))
+                         for r in pages if r.fetch.capture is not None]
+        other_captures = [replace(f.capture, site_id=run_site)
+                          for f in fetches if f.capture is not None]
+        ids = iter(record_captures(connection, [*page_captures, *other_captures]))
+        pages = [replace(r, fetch=replace(r.fetch, capture_id=next(ids)))
+                 if r.fetch.capture is not None else r for r in pages]
+        return pages, [replace(f, capture_id=next(ids)) if f.capture is not None else f
+                       for f in fetches]
+
+    @staticmethod
+    def _link_captures(connection: Connection, fetches: Sequence[FetchRecord]) -> None:
+        """captures.fetch_id of the batch's captures: the fetch row of the same url and time."""
+        fetch = Fetch.__table__
+        rows = [{"c_id": f.capture_id, "f_url": f.url, "f_at": aware_utc(f.fetched_at)}
+                for f in fetches if f.capture_id is not None]
+        if not rows:
+            return
+        fetch_id = (select(fetch.c.id).where(fetch.c.url == bindparam("f_url"),
+                                             fetch.c.fetched_at == bindparam("f_at"))
+                    .scalar_subquery())
+        connection.execute(update(Capture.__table__)
+                           .where(Capture.__table__.c.id == bindparam("c_id"))
+                           .values(fetch_id=fetch_id), rows)
 
     def _stage_page(
         self,
@@ -517,11 +562,13 @@ class Repository:
                 **cleaned_columns(page),
                 "http_etag": record.etag,
                 "http_last_modified": record.last_modified,
+                # the crawl's capture (FetchRecord.capture, registered first); import-warc's
+                # (PageRecord.capture) is set by _register_captures after this row is made
+                "capture_id": record.fetch.capture_id,
                 "first_seen_at": fetched,
                 "last_fetched_at": fetched,
                 "crawl_run_id": run_id,
                 **provenance(page, record.cleaner_version),
-                "capture_id": None,  # set by _register_captures when the page has one
             },
         )
 

@@ -19,6 +19,9 @@ TEST_ENV = {
     "CLEANWIRE_CLEAN_WORKERS": "2",
     "CLEANWIRE_BATCH_SECONDS": "0.5",
     "CLEANWIRE_PROGRESS_INTERVAL": "0",
+    # no WARC captures unless a test asks for them (tests/test_captures.py): a crawl into
+    # PostgreSQL would write them to the working directory, the repository
+    "CLEANWIRE_CAPTURES": "none",
 }
 
 

@@ -123,10 +123,13 @@ def cmd_search(args: argparse.Namespace) -> int:
 def _register_export(sub: Any) -> None:
     from storage.export import FIELDS, FORMATS
 
-    parser = sub.add_parser("export", help="write articles to JSON Lines, JSON, CSV or Parquet")
-    parser.add_argument("--format", choices=FORMATS, default=None,
+    parser = sub.add_parser("export", help="write articles to JSON Lines, JSON, CSV or Parquet, "
+                            "or their captures to WARC")
+    parser.add_argument("--format", choices=(*FORMATS, "warc"), default=None,
                         help="file format (default: from FILE's name: .jsonl, .json, .csv, "
-                             ".parquet, + .gz or .zst for the text formats; jsonl for -)")
+                             ".parquet, + .gz or .zst for the text formats, .warc.gz; jsonl "
+                             "for -; warc: the stored captures of the articles, "
+                             "storage/warc_export.py)")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="FILE",
                         help="the file to write (written to a temporary file, moved into "
                              "place at the end); - for standard output; a pipe, FIFO or "
@@ -148,10 +151,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     # a refused target fails before the database opens
     stream = target_kind(args.output, args.force) == "stream"
+    progress = _ProgressLine() if sys.stderr.isatty() else None
+    if args.format == "warc" or (args.format is None and str(args.output).lower().endswith(
+            (".warc", ".warc.gz"))):
+        if stream:
+            raise UsageError("a WARC export is written to a file: give -o FILE.warc.gz")
+        request = ExportRequest(path=args.output, fmt="warc", fields=fields, flt=_filter(args),
+                                overwrite=args.force)
+        return _export_warc(args, request, progress)
     fmt, compression = infer_format(args.output, args.format, stream)
     request = ExportRequest(path=args.output, fmt=fmt, fields=fields, flt=_filter(args),
                             overwrite=args.force, compression=compression)
-    progress = _ProgressLine() if sys.stderr.isatty() else None
     with _reader(args) as engine, _terminate_as_interrupt():
         try:
             result = export(engine, request, progress)
@@ -163,6 +173,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     # a stream target may be this very stdout: the summary goes to stderr then
     print(f"{result.rows} rows written to {where} ({rate:,.0f} rows/s)",
           file=sys.stderr if result.streamed else sys.stdout)
+    return EXIT_OK
+
+
+def _export_warc(args: argparse.Namespace, request: Any, progress: _ProgressLine | None) -> int:
+    from storage.warc_export import export_warc
+
+    with _reader(args) as engine, _terminate_as_interrupt():
+        try:
+            result = export_warc(engine, request, progress)
+        finally:
+            if progress is not None:
+                progress.end()
+    print(f"{result.rows} captures written to {result.path}"
+          + (f" ({result.missing} selected articles have no readable capture)"
+             if result.missing else ""))
     return EXIT_OK
 
 

@@ -12,6 +12,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cleaners.urlkeys import url_key
+from crawler.capture.component import OFF as CAPTURES_OFF
+from crawler.capture.component import captures_dir
 from crawler.commands.base import (
     EXIT_FAILED,
     EXIT_OK,
@@ -65,6 +67,10 @@ def common_crawl_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=None, help="download timeout, seconds")
     parser.add_argument("--max-page-bytes", type=int, default=None,
                         help="largest page body accepted, after decompression")
+    parser.add_argument("--captures", metavar="DIR|none", default=None,
+                        help="write each cleaned page as received to WARC files in DIR "
+                             "(default $CLEANWIRE_CAPTURES, else captures/ beside the "
+                             "database); none: keep no captures")
 
 
 # ---- crawl / scrape ----------------------------------------------------------------------
@@ -102,6 +108,13 @@ def crawl_overrides(args: argparse.Namespace, command: str, store: bool = True) 
     sites = getattr(args, "sites", None)
     if store:
         open_engine(database).dispose()  # fail fast, and migrate once before crawling
+    captures = captures_dir(getattr(args, "captures", None) or setting("CLEANWIRE_CAPTURES"),
+                            database)
+    if captures is not None and store:
+        try:  # a folder that cannot be made fails here, in one line, before any fetch
+            captures.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--captures {captures}: {exc.strerror or exc}") from None
     return {
         "CLEANWIRE_DATABASE_URL": database,
         "CLEANWIRE_STORE": store,
@@ -111,6 +124,7 @@ def crawl_overrides(args: argparse.Namespace, command: str, store: bool = True) 
         "CLEANWIRE_CLEAN_WORKERS": args.workers,
         "CLEANWIRE_SITES": str(sites_path(sites)) if sites else None,
         "CLEANWIRE_REVISIT": getattr(args, "revisit", None),
+        "CLEANWIRE_CAPTURES": str(captures) if captures is not None else CAPTURES_OFF,
         "DOWNLOAD_TIMEOUT": args.timeout,
         "DOWNLOAD_MAXSIZE": args.max_page_bytes,
         "LOG_LEVEL": "INFO" if args.verbose else "ERROR",

@@ -74,6 +74,7 @@ def _fetch_record(item: FetchItem | PageItem, outcome: str | None,
         url=item.url, status=item.status, error=error, outcome=outcome,
         content_type=item.content_type or None, bytes=item.bytes or None,
         elapsed_ms=item.elapsed_ms, fetched_at=item.fetched_at, revisit=revisit,
+        capture=item.capture if isinstance(item, PageItem) else None,
     )
 
 

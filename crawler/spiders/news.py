@@ -31,6 +31,7 @@ from cleaners.errors import CleanError
 from cleaners.links import page_links
 from cleaners.urlkeys import clean_url, host_of, url_key
 from crawler import settings as default_settings
+from crawler.capture.component import CaptureWriter
 from crawler.config import environment_settings
 from crawler.failures import failure_reason
 from crawler.incremental import Frontier
@@ -131,6 +132,7 @@ class NewsSpider(scrapy.Spider):
         # the crawl's cleaning service (None: the crawl cleans nothing, and the spider reads
         # each page's links itself); found when the spider starts
         self.cleaner: CleaningService | None = None
+        self.captures: CaptureWriter | None = None  # WARC captures (None: off)
         # sitemap pages claimed but not yet handed to Scrapy: (url, depth, headers), released
         # as the scheduler drains (a 50,000-URL sitemap is 50,000 Request objects otherwise)
         self.backlog: deque[tuple[str, int, dict[str, str] | None]] = deque()
@@ -163,6 +165,7 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request | FetchItem]:
         self.cleaner = CleaningService.of(self.crawler)
+        self.captures = CaptureWriter.of(self.crawler)
         if self.cleaner is not None:
             self.cleaner.open(self.profile, listing_text=self.mode == "scrape")
         self.frontier = self._load_frontier()
@@ -454,6 +457,8 @@ class NewsSpider(scrapy.Spider):
                 return
             self.seen.add(key)
         item = self._page_item(response, final_url)
+        if self.captures is not None:
+            item.capture = self.captures.capture(response)
         depth = response.meta.get("cw_depth", 0) + 1
         follow = isinstance(response, TextResponse) and self._follows(depth)
         links: tuple[str, ...] = ()
