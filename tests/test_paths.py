@@ -2,14 +2,18 @@
 against the directory cleanwire was started in, before any subprocess starts: for
 `schedule` (whose crawls are subprocesses), `schedule --once`, `crawl --all`, a worker of
 a shared crawl and `scrapy crawl news`, each run from a temporary directory, with the code
-imported from the checkout or from a copy laid out as an installed package."""
+imported from the checkout or from a regular (non-editable) `pip install` of it in a fresh
+virtualenv."""
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -115,25 +119,115 @@ def test_a_worker_writes_where_it_was_started(workdir, fixture_site):
     assert stored(workdir / "w.db") > 0
 
 
-def installed_copy(target: Path) -> Path:
-    """The packages laid out as `pip install .` puts them in site-packages (the
-    [tool.setuptools] packages and their migrations), away from the checkout."""
-    for package in ("crawler", "cleaners", "storage"):
-        shutil.copytree(ROOT / package, target / package,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    return target
+INSTALL_IGNORE = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.pyc", "build",
+                                        "*.egg-info", "*.db", "*.db-*", ".*_cache", ".hypothesis",
+                                        "out", "state")
 
 
-def test_schedule_with_the_code_installed_elsewhere_writes_where_it_was_started(
-        workdir, tmp_path):
-    """The crawl subprocesses import the same copy as the scheduler, and none of them writes
-    beside the code (a regular install's site-packages) or in the checkout."""
-    site_packages = installed_copy(tmp_path / "site-packages")
-    proc = run_in(workdir, "schedule", "--once", "--sites", "sites.toml", "--db", "inst.db",
-                  "--workers", "1", python_path=site_packages)
+@dataclass(frozen=True)
+class Installed:
+    """A virtualenv holding a regular (non-editable) `pip install` of this checkout."""
+
+    venv: Path
+    site_packages: Path
+
+    def run(self, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        """The installed `cleanwire` console script started in cwd, without PYTHONPATH."""
+        env = {k: v for k, v in cli_env().items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+        return subprocess.run([str(self.venv / "bin" / "cleanwire"), *args], cwd=cwd,
+                              capture_output=True, text=True, timeout=240, env=env)
+
+    def files(self) -> set[tuple[str, int]]:
+        """Every file of site-packages but bytecode, with its size."""
+        return {(str(p.relative_to(self.site_packages)), p.stat().st_size)
+                for p in self.site_packages.rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts}
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Installed:
+    """`pip install --no-deps` of a copy of the checkout (setuptools builds in the source
+    tree) into a fresh venv of this interpreter, without pip of its own; the dependencies
+    come from this interpreter's site-packages, appended by a .pth line, whose own .pth
+    files (an editable cleanwire's finder) are not run."""
+    base = tmp_path_factory.mktemp("install")
+    source = base / "source"
+    shutil.copytree(ROOT, source, ignore=INSTALL_IGNORE)
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site_packages = Path(subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        check=True, capture_output=True, text=True).stdout.strip())
+    ours = [p for p in map(Path, sys.path) if p.name == "site-packages" and p.is_dir()]
+    (site_packages / "zz_cleanwire_test_deps.pth").write_text(
+        "".join(f"{p}\n" for p in ours), encoding="utf-8")
+    # with `wheel` here setuptools builds offline; else pip fetches setuptools and wheel
+    isolation = ["--no-build-isolation"] if importlib.util.find_spec("wheel") else []
+    proc = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
+                           "--no-deps", "--no-cache-dir", "--disable-pip-version-check",
+                           *isolation, str(source)],
+                          capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        if not isolation and any(word in proc.stderr for word in (
+                "NewConnectionError", "No matching distribution found")):
+            pytest.skip("pip install . needs setuptools and wheel from the package index "
+                        "(unreachable) or `wheel` installed here")
+        pytest.fail(f"pip install failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
+    return Installed(venv, site_packages)
+
+
+def test_the_installed_copy_is_what_runs(installed, tmp_path):
+    """cleanwire, its packages and their migrations come from the venv's site-packages (not
+    the checkout), as a regular install: no editable finder, direct_url not editable."""
+    probe = ("import json, importlib.metadata as m, cleaners, cleanwire, crawler, storage\n"
+             "from storage.engine import MIGRATIONS_DIR\n"
+             "d = m.distribution('cleanwire')\n"
+             "print(json.dumps({'files': [cleaners.__file__, cleanwire.__file__, "
+             "crawler.__file__, storage.__file__, str(MIGRATIONS_DIR)], "
+             "'dist': str(d.locate_file('')), 'direct_url': d.read_text('direct_url.json')}))")
+    env = {k: v for k, v in cli_env().items() if k != "PYTHONPATH"}
+    proc = subprocess.run([str(installed.venv / "bin" / "python"), "-c", probe], cwd=tmp_path,
+                          capture_output=True, text=True, check=True, env=env)
+    found = json.loads(proc.stdout)
+    for path in found["files"]:
+        assert Path(path).is_relative_to(installed.site_packages), path
+    assert Path(found["dist"]) == installed.site_packages
+    assert '"editable": true' not in found["direct_url"]
+    migrations = installed.site_packages / "storage" / "migrations"
+    shipped = {p.name for p in migrations.rglob("*") if p.is_file()}
+    assert {"alembic.ini", "script.py.mako", "env.py"} <= shipped
+    assert ({p.name for p in (ROOT / "storage/migrations/versions").glob("0*.py")}
+            <= shipped)  # every migration of the checkout
+    assert not (installed.site_packages.parent / "metadata.yml").exists()  # not in the wheel
+    db = installed.run(tmp_path, "db", "upgrade", "--db", "fresh.db")
+    assert db.returncode == 0, db.stderr
+    assert rows(tmp_path / "fresh.db", "select count(*) from alembic_version")[0][0] == 1
+
+
+def test_installed_schedule_and_crawl_all_write_where_they_were_started(installed, workdir):
+    """From a directory outside the checkout, the installed `cleanwire` (and the crawl
+    subprocesses of `schedule`) write the databases named relatively there, and nothing
+    beside the code or in the checkout."""
+    before, checkout = installed.files(), sorted(ROOT.iterdir())
+    proc = installed.run(workdir, "schedule", "--once", "--sites", "sites.toml", "--db",
+                         "rel.db", "--workers", "1")
     assert proc.returncode == 0, proc.stderr
-    assert stored(workdir / "inst.db") > 0
-    assert not (site_packages / "inst.db").exists() and not (ROOT / "inst.db").exists()
+    assert "fixture: crawl ended (ok)" in proc.stdout
+    assert stored(workdir / "rel.db") > 0
+    proc = installed.run(workdir, "crawl", "--all", "--sites", "sites.toml", "--db", "rel2.db",
+                         "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert f"database: sqlite:///{workdir / 'rel2.db'}" in proc.stdout
+    assert stored(workdir / "rel2.db") > 0
+    assert installed.files() == before
+    assert not list(installed.venv.rglob("*.db"))
+    assert sorted(ROOT.iterdir()) == checkout
+    assert not (ROOT / "rel.db").exists() and not (ROOT / "rel2.db").exists()
+    if importlib.util.find_spec("datasette"):  # no metadata.yml in a wheel: generated queries
+        page = installed.run(workdir, "datasette", "rel.db", "--get", "/rel.json")
+        assert page.returncode == 0, page.stderr
+        assert '"report_articles_per_day"' in page.stdout, page.stdout[:2000]
 
 
 def test_crawl_subprocesses_import_the_schedulers_cleanwire(monkeypatch, tmp_path):
