@@ -71,6 +71,7 @@ def _robots_obeyed(crawled: Crawled) -> str:
 def _robots_5xx(crawled: Crawled) -> str:
     assert crawled.returncode == 1  # nothing could be stored
     assert set(crawled.requests) == {"/robots.txt"}
+    assert crawled.requests["/robots.txt"] == 3  # retried twice
     assert crawled.fetched["/"] == ("skipped", "robots")
     assert crawled.fetched["/robots.txt"] == ("failed", "http 503")
     return "disallow-all: only /robots.txt requested (3 tries), / skipped (robots)"
