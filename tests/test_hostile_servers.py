@@ -10,6 +10,8 @@ while it runs).
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -44,7 +46,11 @@ def _crawl(server: EndlessServer, tmp_path: Path, *args: str, start: tuple[str, 
                      "concurrent_requests_per_domain = 8\n", encoding="utf-8")
     proc = cleanwire_process("crawl", "endless", "--sites", str(sites), "--db", str(db),
                              "--timeout", "20", *args, env=env)
+    started = time.monotonic()
     watched = watch(proc, LIVENESS_S)
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
+    print(f"\n{test}: {time.monotonic() - started:.1f} s, "
+          f"peak tree PSS {watched.peak_pss_mib:.0f} MB")  # the closing note's figures
     assert watched.returncode is not None, f"the crawl did not end in {LIVENESS_S} s"
     assert "Traceback" not in watched.stdout + watched.stderr, watched.stderr[-3000:]
     fetched = {url: (outcome, error) for url, outcome, error in rows(
@@ -139,6 +145,7 @@ def test_a_sitemap_past_the_sitemap_cap_fails_too_large(tmp_path: Path):
     assert fetched[server.url("/sitemaps/big.xml")] == ("failed", "too large")
     assert BIG_SITEMAP_LAST not in fetched
     assert server.requested("/news/") == 0
+    assert watched.peak_pss_mib < MEMORY_BOUND_MIB, watched.peak_pss_mib
 
 
 def test_a_url_that_never_answers_costs_two_timeouts_not_three(tmp_path: Path):
@@ -148,3 +155,4 @@ def test_a_url_that_never_answers_costs_two_timeouts_not_three(tmp_path: Path):
     assert fetched[server.url(SILENT)] == ("failed", "timeout")
     assert server.requests[SILENT] == 2  # retried once (CLEANWIRE_TIMEOUT_RETRIES), not twice
     assert fetched[server.url(ARTICLE_PATH)] == ("new", None)
+    assert watched.peak_pss_mib < MEMORY_BOUND_MIB, watched.peak_pss_mib

@@ -2,24 +2,19 @@
 parsed up to 500 KiB (not dropped, which turned robots off), a 5xx disallows the whole host
 for the crawl, a 4xx allows everything whatever its body says.
 
-Each crawl is the real CLI in a subprocess against RobotsServer on 127.0.0.1; the tests
-read the SQLite file and what the server saw requested.
+Each crawl is the real CLI in a subprocess against the hostile server on 127.0.0.1
+(tests/bad_inputs/server.py, see robots_site); the tests read the SQLite file and what the
+server saw requested.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
-import threading
-from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
-from urllib.parse import urlsplit
 
 import pytest
-from bad_inputs.server import gzip_bomb
+from bad_inputs.server import Answer, HostileServer, gzip_bomb
 from cli_helpers import cleanwire, rows
 
 from crawler.middlewares.robots import DISALLOW_ALL, rules_body
@@ -48,89 +43,22 @@ def padded_robots(size: int) -> bytes:
     return RULES + line * ((size - len(RULES)) // len(line) + 1)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"
-    timeout = 10
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-    def do_GET(self) -> None:
-        site = self.server.site
-        path = urlsplit(self.path).path
-        site.requests[path] += 1
-        try:
-            if path == "/robots.txt":
-                status, body, headers = site.robots
-                self._send(status, body, "text/plain", headers)
-            elif path == "/":
-                links = "".join(f'<li><a href="{p}">{p}</a></li>' for p in (SECRET_PATH,
-                                                                             PUBLIC_PATH))
-                self._send(200, f"<html><body><ul>{links}</ul></body></html>".encode(),
-                           "text/html; charset=utf-8")
-            elif path in (SECRET_PATH, PUBLIC_PATH):
-                self._send(200, _article(f"Story at {path}"), "text/html; charset=utf-8")
-            else:
-                self._send(404, b"<html><body>not found</body></html>", "text/html")
-        except OSError:
-            self.close_connection = True  # the crawler hung up on a large robots.txt
-
-    def _send(self, status: int, body: bytes, content_type: str,
-              headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+def robots_site(status: int, body: bytes, headers: dict[str, str] | None = None
+                ) -> HostileServer:
+    """The hostile server with only "/" (linking to SECRET_PATH and PUBLIC_PATH), those two
+    articles, and a robots.txt answering (status, body, headers) as told."""
+    pages = {path: Answer(body=_article(f"Story at {path}")) for path in (SECRET_PATH,
+                                                                          PUBLIC_PATH)}
+    return HostileServer(names=(), robots=Answer(status, body, "text/plain", headers or {}),
+                         routes=pages, home_links=(SECRET_PATH, PUBLIC_PATH))
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    site: RobotsServer
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        return
-
-
-class RobotsServer:
-    """A site on 127.0.0.1 whose robots.txt answers (status, body, headers) as told."""
-
-    def __init__(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-        self.robots = (status, body, headers or {})
-        self.requests: Counter[str] = Counter()
-        self.base_url = ""
-        self._httpd: _Server | None = None
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
-
-    def __enter__(self) -> RobotsServer:
-        httpd = _Server(("127.0.0.1", 0), _Handler)
-        httpd.site = self
-        self.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
-        self._httpd = httpd
-        threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True).start()
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        if self._httpd is not None:
-            with contextlib.suppress(OSError):
-                self._httpd.shutdown()
-                self._httpd.server_close()
-
-
-def _crawl(server: RobotsServer, db: Path):
+def _crawl(server: HostileServer, db: Path):
     return cleanwire("crawl", server.url("/"), "--db", str(db), "--timeout", "10",
                      "--max-page-bytes", "1000000")
 
 
-def _fetches(db: Path, server: RobotsServer) -> dict[str, tuple[str, str | None]]:
+def _fetches(db: Path, server: HostileServer) -> dict[str, tuple[str, str | None]]:
     return {url.removeprefix(server.base_url): (outcome, error) for url, outcome, error in
             rows(db, "select url, outcome, error from fetches")}
 
@@ -180,7 +108,7 @@ def test_a_10_mb_robots_txt_is_obeyed_from_its_first_500_kib(tmp_path: Path, kin
     being fetched."""
     db = tmp_path / "news.db"
     body, headers = _robots_file(kind)
-    with RobotsServer(200, body, headers) as server:
+    with robots_site(200, body, headers) as server:
         proc = _crawl(server, db)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert server.requests[SECRET_PATH] == 0
@@ -196,7 +124,7 @@ def test_a_10_mb_robots_txt_is_obeyed_from_its_first_500_kib(tmp_path: Path, kin
 @pytest.mark.parametrize("status", [503, 500])
 def test_a_robots_txt_answering_5xx_disallows_the_whole_host(tmp_path: Path, status: int):
     db = tmp_path / "news.db"
-    with RobotsServer(status, b"User-agent: *\nAllow: /\n", {"Retry-After": "0"}) as server:
+    with robots_site(status, b"User-agent: *\nAllow: /\n", {"Retry-After": "0"}) as server:
         proc = _crawl(server, db)
     assert proc.returncode == 1, proc.stderr[-2000:]  # nothing could be stored
     assert set(server.requests) == {"/robots.txt"}  # nothing else of the host was fetched
@@ -212,7 +140,7 @@ def test_a_robots_txt_answering_5xx_disallows_the_whole_host(tmp_path: Path, sta
 @pytest.mark.slow
 def test_a_robots_txt_answering_4xx_allows_everything_whatever_its_body(tmp_path: Path):
     db = tmp_path / "news.db"
-    with RobotsServer(404, b"User-agent: *\nDisallow: /\n") as server:
+    with robots_site(404, b"User-agent: *\nDisallow: /\n") as server:
         proc = _crawl(server, db)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert server.requests[SECRET_PATH] == 1 and server.requests[PUBLIC_PATH] == 1

@@ -5,7 +5,12 @@
 
 "/" links to every corpus page (/bad/NAME/), one normal article (/article/)
 and the traps under /trap/ (see TRAPS); robots.txt answers 404 so no sitemap
-of another site is discovered.
+of another site is discovered. A test may change what robots.txt answers, add routes
+(an Answer each: a page, a body that never comes, or one that trickles) and choose what
+"/" links to:
+
+    HostileServer(names=(), robots=Answer(503), routes={"/slow/": Answer(mode=SILENT)},
+                  home_links=("/slow/",))
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import gzip
 import threading
+import time
 from collections import Counter
+from dataclasses import dataclass, field
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -62,6 +69,23 @@ TRAPS: dict[str, tuple[str, str]] = {
 }
 
 
+ANSWER = "answer"  # the whole answer at once
+SILENT = "silent"  # the request is read, then nothing is sent until the client hangs up
+TRICKLE = "trickle"  # status and headers, then one body byte a second, never all of it
+NEVER_ENDS_S = 120  # a silent or trickling answer gives up here (a test bound)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a route sends (mode ANSWER), or how it stalls (SILENT, TRICKLE)."""
+
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    mode: str = ANSWER
+
+
 @cache
 def gzip_bomb(gigabytes: int) -> bytes:
     """About gigabytes MB of gzip members, each inflating to 1 MiB of zeros."""
@@ -97,7 +121,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, path: str) -> None:
         hostile = self.server.hostile
-        if path == "/":
+        if path in hostile.routes:
+            self._answer(hostile.routes[path])
+        elif path == "/robots.txt" and hostile.robots is not None:
+            self._answer(hostile.robots)
+        elif path == "/":
             self._send(200, hostile.index().encode(), "text/html; charset=utf-8")
         elif path == ARTICLE_PATH:
             self._send(200, ARTICLE_HTML.encode(), "text/html; charset=utf-8")
@@ -115,6 +143,24 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, b"<html><body>not found</body></html>", "text/html")
 
+    def _answer(self, answer: Answer) -> None:
+        if answer.mode == ANSWER:
+            self._send(answer.status, answer.body, answer.content_type, answer.headers)
+            return
+        stopping = self.server.hostile.stopping
+        if answer.mode == SILENT:
+            stopping.wait(NEVER_ENDS_S)
+        else:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", answer.content_type)
+            self.send_header("Content-Length", str(NEVER_ENDS_S * 1000))
+            self.end_headers()
+            deadline = time.monotonic() + NEVER_ENDS_S
+            while not stopping.wait(1) and time.monotonic() < deadline:
+                self.wfile.write(b" ")  # OSError once the client has hung up
+                self.wfile.flush()
+        self.close_connection = True
+
     def _send(self, status: int, body: bytes, content_type: str,
               headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
@@ -129,10 +175,18 @@ class _Handler(BaseHTTPRequestHandler):
 class HostileServer:
     """The hostile site on http://127.0.0.1:<ephemeral port>."""
 
-    def __init__(self, names: tuple[str, ...] | None = None) -> None:
-        """names: the corpus pages to serve (default all; () for the article and traps only)."""
+    def __init__(self, names: tuple[str, ...] | None = None, *, robots: Answer | None = None,
+                 routes: dict[str, Answer] | None = None,
+                 home_links: tuple[str, ...] | None = None) -> None:
+        """names: the corpus pages to serve (default all; () for the article and traps only);
+        robots: what /robots.txt answers (default 404); routes: more paths, served before
+        any other; home_links: what "/" links to (default: the corpus, article and traps)."""
         self.pages = {item.path: item for item in bad_inputs()
                       if names is None or item.name in names}
+        self.robots = robots
+        self.routes = dict(routes or {})
+        self.home_links = home_links
+        self.stopping = threading.Event()
         self.requests: Counter[str] = Counter()
         self.base_url = ""
         self.port = 0
@@ -143,7 +197,8 @@ class HostileServer:
         return self.base_url + path
 
     def index(self) -> str:
-        links = [*self.pages, ARTICLE_PATH, *TRAPS]
+        links = (self.home_links if self.home_links is not None
+                 else [*self.pages, ARTICLE_PATH, *TRAPS])
         return ("<!DOCTYPE html><html><head><title>The Hostile Herald</title></head><body><ul>"
                 + "".join(f'<li><a href="{p}">{p}</a></li>' for p in links) + "</ul></body></html>")
 
@@ -171,6 +226,7 @@ class HostileServer:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        self.stopping.set()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
