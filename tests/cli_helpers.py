@@ -8,6 +8,8 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,25 @@ def cleanwire_process(*args: str, env: dict[str, str] | None = None) -> subproce
     return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=cli_env(env))
+
+
+def kill_when(ready: Callable[[], bool], *args: str, env: dict[str, str] | None = None,
+              limit_s: float = 180) -> int:
+    """Start `cleanwire ARGS`, SIGKILL it once ready() holds (polled every 0.1 s) and return
+    its pid; fails the test when the process ends, or ready() never holds, before that."""
+    killed = subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=ROOT,
+                              env=cli_env(env), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + limit_s
+    try:
+        while not ready() and time.monotonic() < deadline and killed.poll() is None:
+            time.sleep(0.1)
+        assert killed.poll() is None, "the command finished before it could be killed"
+        assert ready(), f"not ready within {limit_s} s"
+    finally:
+        killed.kill()
+        killed.wait()
+    return killed.pid
 
 
 def rows(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:

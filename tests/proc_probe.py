@@ -86,3 +86,30 @@ def watch(proc: subprocess.Popen[str], limit_s: float, every_s: float = 0.2) -> 
         reader.join(timeout=60)
     return Watched(returncode, output.get("out", ""), output.get("err", ""), peak / 1024,
                    samples)
+
+
+# `cleanwire ARGS` in this interpreter, then its own peak RSS (VmHWM: the process's own, not
+# what a fork carried over, unlike ru_maxrss) as the last line of stderr
+_PEAK_RSS = (
+    "import re, sys\n"
+    "from crawler.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "with open('/proc/self/status') as status:\n"
+    "    hwm = re.search(r'VmHWM:\\s+(\\d+) kB', status.read()).group(1)\n"
+    "sys.stderr.write(f'peak_rss_kb {hwm}\\n')\n"
+    "sys.exit(code)\n"
+)
+
+
+def run_with_peak_rss(*args: str, **run: object) -> tuple[subprocess.CompletedProcess[str], int]:
+    """Run `cleanwire ARGS` (subprocess.run keywords pass through: cwd, env, stdout...) and
+    return the finished process and its peak RSS in kB (stderr keeps the command's own)."""
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _PEAK_RSS, *args], text=True,
+                          **run)  # type: ignore[call-overload]
+    output, _, peak = proc.stderr.rpartition("peak_rss_kb ")
+    assert peak, f"no peak line: {proc.stderr[-500:]}"
+    proc.stderr = output
+    return proc, int(peak)
+

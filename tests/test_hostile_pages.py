@@ -7,14 +7,13 @@ through the public API, and by `cleanwire clean` in a real process whose peak me
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from cli_helpers import ROOT, cli_env
+from proc_probe import run_with_peak_rss
 
 from cleaners import clean_page
 
@@ -84,15 +83,6 @@ def test_hostile_page_keeps_type_and_words(name: str, reference: tuple[str, int]
 
 # VmHWM, the high-water mark of this process image (ru_maxrss would carry the forked test
 # process's RSS across exec), as tests/test_sql_limits.py reads it
-_PEAK_RSS = (
-    "import re, sys\n"
-    "from crawler.cli import main\n"
-    "code = main(sys.argv[1:])\n"
-    "with open('/proc/self/status') as status:\n"
-    "    hwm = re.search(r'VmHWM:\\s+(\\d+) kB', status.read()).group(1)\n"
-    "sys.stderr.write(f'peak_rss_kb {hwm}\\n')\n"
-    "sys.exit(code)\n"
-)
 
 
 @pytest.mark.slow
@@ -102,14 +92,12 @@ def test_cli_clean_of_a_hostile_page_is_bounded(name: str, tmp_path: Path,
     path = tmp_path / f"{name}.html"
     path.write_bytes(HOSTILE[name]())
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-c", _PEAK_RSS, "clean", str(path), "--url", URL,
-                           "--format", "json"], cwd=ROOT, env=cli_env(), capture_output=True,
-                          text=True, timeout=120)
+    proc, peak = run_with_peak_rss("clean", str(path), "--url", URL, "--format", "json",
+                                   cwd=ROOT, env=cli_env(), capture_output=True, timeout=120)
     elapsed = time.monotonic() - started
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
     assert result["page_type"] == "article"
     assert abs(result["word_count"] - reference[1]) <= 0.05 * reference[1]
-    peak = int(proc.stderr.split("peak_rss_kb ")[1])
     print(f"{name}: {elapsed:.1f} s, peak RSS {peak // 1024} MB")  # the report's figures
     assert peak < PEAK_RSS_BOUND_KB, peak

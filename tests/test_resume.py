@@ -4,16 +4,11 @@ article"), so no article stored by the killed run may be requested again."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from cli_helpers import ROOT, TEST_ENV, cleanwire, rows
+from cli_helpers import cleanwire, kill_when, rows
 from fixture_site import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -47,24 +42,15 @@ def test_sigkilled_crawl_resumes_without_refetching_stored_articles(
     sites = tmp_path / "sites.toml"
     sites.write_text(SLOW_PROFILE.format(start=fixture_site.url("/")))
     db = tmp_path / "news.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CLEANWIRE_")}
-    env.update({**TEST_ENV, "CLEANWIRE_BATCH_SECONDS": "0.3"})
-    killed = subprocess.Popen(
-        [sys.executable, "-m", "crawler", "crawl", "fixture", "--sites", str(sites),
-         "--db", str(db), "--workers", "1"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 180
-    while count_articles(db) < 5 and time.monotonic() < deadline and killed.poll() is None:
-        time.sleep(0.1)
-    assert killed.poll() is None, "the crawl finished before it could be killed"
-    os.kill(killed.pid, signal.SIGKILL)
-    killed.wait()
+    killed = kill_when(lambda: count_articles(db) >= 5, "crawl", "fixture", "--sites",
+                       str(sites), "--db", str(db), "--workers", "1",
+                       env={"CLEANWIRE_BATCH_SECONDS": "0.3"})
 
     articles = fixture_site.site.articles
     stored_first = {u for (u,) in rows(db, "select url from articles")}
     assert 5 <= len(stored_first) < len(articles)
     assert rows(db, "select outcome from crawl_runs") == [("running",)]  # left as it was
-    assert rows(db, "select pid from crawl_locks") == [(killed.pid,)]  # a dead holder's lock
+    assert rows(db, "select pid from crawl_locks") == [(killed,)]  # a dead holder's lock
     first_requests = dict(fixture_site.requests)
     fixture_site.reset_counts()
 

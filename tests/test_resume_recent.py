@@ -7,17 +7,13 @@ for their links. A crawl with `--revisit all` fetches them all again."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from cli_helpers import ROOT, TEST_ENV, cleanwire, rows
+from cli_helpers import cleanwire, kill_when, rows
 from fixture_site import FixtureServer
 
 from storage.frontier import REREAD_OUTCOMES
@@ -89,18 +85,8 @@ def test_killed_run_keeps_its_counters_and_its_rerun_skips_what_it_fetched(
     sites = tmp_path / "sites.toml"
     sites.write_text(PROFILE.format(start=fixture_site.url("/")))
     db = tmp_path / "news.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CLEANWIRE_")}
-    env.update({**TEST_ENV, **ENV})
-    killed = subprocess.Popen(
-        [sys.executable, "-m", "crawler", "crawl", "fixture", "--sites", str(sites),
-         "--db", str(db), "--workers", "1"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 180
-    while _stored(db) < 6 and time.monotonic() < deadline and killed.poll() is None:
-        time.sleep(0.1)
-    assert killed.poll() is None, "the crawl finished before it could be killed"
-    os.kill(killed.pid, signal.SIGKILL)
-    killed.wait()
+    kill_when(lambda: _stored(db) >= 6, "crawl", "fixture", "--sites", str(sites), "--db", str(db),
+              "--workers", "1", env=ENV)
 
     # the killed run's counters are those of its committed fetch rows, batch by batch
     ((run_id,),) = rows(db, "select id from crawl_runs")

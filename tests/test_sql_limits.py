@@ -347,17 +347,9 @@ def test_postgresql_query_of_a_killed_client_does_not_run_on(pg: Pg) -> None:
 
 # --- memory -------------------------------------------------------------------------------
 
-# VmHWM, the high-water mark of this process image: ru_maxrss would carry over the RSS of the
-# forked test process across exec (a long pytest run holds over a gigabyte)
-_PEAK_RSS = (
-    "import re, sys\n"
-    "from crawler.cli import main\n"
-    "code = main(sys.argv[1:])\n"
-    "with open('/proc/self/status') as status:\n"
-    "    hwm = re.search(r'VmHWM:\\s+(\\d+) kB', status.read()).group(1)\n"
-    "sys.stderr.write(f'peak_rss_kb {hwm}\\n')\n"
-    "sys.exit(code)\n"
-)
+# proc_probe.run_with_peak_rss reads VmHWM, the high-water mark of this process image:
+# ru_maxrss would carry over the RSS of the forked test process across exec (a long pytest
+# run holds over a gigabyte)
 MILLIONS = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) "
             "SELECT x, 'some forty characters of text in each row' AS t FROM c")
 PEAK_RSS_BOUND_KB = 150 * 1024  # buffered, these 2,000,000 rows alone take more
@@ -366,18 +358,18 @@ PEAK_RSS_BOUND_KB = 150 * 1024  # buffered, these 2,000,000 rows alone take more
 def _peak_rss_kb(db: str, out: Path) -> int:
     """Peak RSS of a `cleanwire sql` process writing 2,000,000 rows as CSV to out."""
     import subprocess
-    import sys
 
     from cli_helpers import ROOT, cli_env
+    from proc_probe import run_with_peak_rss
 
     with out.open("w") as stdout:
-        proc = subprocess.run([sys.executable, "-c", _PEAK_RSS, "sql", MILLIONS, "--db", db,
-                               "--limit", "0", "--format", "csv"], cwd=ROOT, env=cli_env(),
-                              stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+        proc, peak = run_with_peak_rss("sql", MILLIONS, "--db", db, "--limit", "0",
+                                       "--format", "csv", cwd=ROOT, env=cli_env(),
+                                       stdout=stdout, stderr=subprocess.PIPE, timeout=120)
     assert proc.returncode == 0, proc.stderr
     with out.open("rb") as written:
         assert sum(1 for _ in written) == 2_000_001
-    return int(proc.stderr.split("peak_rss_kb ")[1])
+    return peak
 
 
 @pytest.mark.slow
