@@ -66,6 +66,28 @@ def kill_when(ready: Callable[[], bool], *args: str, env: dict[str, str] | None 
     return killed.pid
 
 
+# a fixture-site profile slow enough to be killed half-way (format with start=URL)
+POLITE_PROFILE = """[sites.fixture]
+start_urls = ["{start}"]
+[sites.fixture.politeness]
+download_timeout = 2
+max_page_bytes = 1000000
+autothrottle = false
+concurrent_requests_per_domain = 1
+download_delay = 0.3
+"""
+
+
+def count_articles(db: Path) -> int:
+    """The articles stored in db so far (0 before it or its schema exists)."""
+    if not db.exists():
+        return 0
+    try:
+        return rows(db, "select count(*) from articles")[0][0]
+    except sqlite3.OperationalError:
+        return 0
+
+
 def rows(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
     with sqlite3.connect(db) as conn:
         return conn.execute(sql, params).fetchall()

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from cli_helpers import ROOT, assert_one_line_error, cleanwire, cli_env, rows
+from cli_helpers import POLITE_PROFILE, ROOT, assert_one_line_error, cleanwire, cli_env, rows
 from fixture_site import FEED_PATH, FixtureServer
 from sqlalchemy import Engine, select
 from test_storage import T0, make_page, make_record
@@ -242,22 +242,13 @@ def test_rotation_at_a_size_limit_makes_several_readable_files(
         assert read_capture(capture).url == capture.url
 
 
-SLOW_PROFILE = """[sites.fixture]
-start_urls = ["{start}"]
-[sites.fixture.politeness]
-download_timeout = 2
-max_page_bytes = 1000000
-autothrottle = false
-concurrent_requests_per_domain = 1
-download_delay = 0.3
-"""
 
 
 def test_a_sigkilled_crawl_leaves_readable_captures(
         fixture_site: FixtureServer, tmp_path: Path) -> None:
     fixture_site.slow_seconds = 5
     sites = tmp_path / "sites.toml"
-    sites.write_text(SLOW_PROFILE.format(start=fixture_site.url("/")))
+    sites.write_text(POLITE_PROFILE.format(start=fixture_site.url("/")))
     db = tmp_path / "news.db"
     folder = tmp_path / "captures"
     killed = subprocess.Popen(

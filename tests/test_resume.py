@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from cli_helpers import cleanwire, kill_when, rows
+from cli_helpers import cleanwire, count_articles, kill_when, rows
 from fixture_site import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -23,17 +23,6 @@ autothrottle = false
 concurrent_requests_per_domain = 1
 download_delay = 0.4
 """
-
-
-def count_articles(db: Path) -> int:
-    import sqlite3
-
-    if not db.exists():
-        return 0
-    try:
-        return rows(db, "select count(*) from articles")[0][0]
-    except sqlite3.OperationalError:
-        return 0
 
 
 def test_sigkilled_crawl_resumes_without_refetching_stored_articles(

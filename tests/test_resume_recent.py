@@ -13,34 +13,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from cli_helpers import cleanwire, kill_when, rows
+from cli_helpers import POLITE_PROFILE, cleanwire, count_articles, kill_when, rows
 from fixture_site import FixtureServer
 
 from storage.frontier import REREAD_OUTCOMES
 
 pytestmark = pytest.mark.slow
 
-PROFILE = """[sites.fixture]
-start_urls = ["{start}"]
-[sites.fixture.politeness]
-download_timeout = 2
-max_page_bytes = 1000000
-autothrottle = false
-concurrent_requests_per_domain = 1
-download_delay = 0.3
-"""
 ENV = {"CLEANWIRE_BATCH_SECONDS": "0.3", "CLEANWIRE_BATCH_SIZE": "4"}
-
-
-def _stored(db: Path) -> int:
-    import sqlite3
-
-    if not db.exists():
-        return 0
-    try:
-        return rows(db, "select count(*) from articles")[0][0]
-    except sqlite3.OperationalError:
-        return 0
 
 
 def _counts_from_fetch_rows(db: Path, run_id: int) -> dict[str, object]:
@@ -83,10 +63,10 @@ def test_killed_run_keeps_its_counters_and_its_rerun_skips_what_it_fetched(
         fixture_site: FixtureServer, tmp_path: Path) -> None:
     fixture_site.slow_seconds = 5  # longer than download_timeout: /slow/ fails
     sites = tmp_path / "sites.toml"
-    sites.write_text(PROFILE.format(start=fixture_site.url("/")))
+    sites.write_text(POLITE_PROFILE.format(start=fixture_site.url("/")))
     db = tmp_path / "news.db"
-    kill_when(lambda: _stored(db) >= 6, "crawl", "fixture", "--sites", str(sites), "--db", str(db),
-              "--workers", "1", env=ENV)
+    kill_when(lambda: count_articles(db) >= 6, "crawl", "fixture", "--sites", str(sites),
+              "--db", str(db), "--workers", "1", env=ENV)
 
     # the killed run's counters are those of its committed fetch rows, batch by batch
     ((run_id,),) = rows(db, "select id from crawl_runs")
