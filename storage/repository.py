@@ -101,9 +101,6 @@ class PageRecord:
     signature: bytes | None = None
     # the cleaner that made page (articles.cleaner_version): this code's, unless said
     cleaner_version: str | None = CLEANER_VERSION
-    # the raw record the page was cleaned from: registered in the same transaction, and
-    # the article row points at it (articles.capture_id)
-    capture: CaptureRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -398,8 +395,9 @@ class Repository:
         copy (a late batch) changes nothing and counts as "unchanged". A page
         whose url is longer than the column is not stored and reports "skipped".
         Each page's fetch row is written with that outcome, then the extra
-        fetches (failures, listings). The pages' captures and the extra captures are
-        registered (storage/captures.py) and each article row points at its page's.
+        fetches (failures, listings). The captures (FetchRecord.capture of pages and
+        fetches, and the extra SiteCaptures) are registered first (storage/captures.py):
+        each article row points at its page's, each capture at its fetch row.
         counts: the run's totals before this batch (with run_id): the batch's fetch rows are
         added (RunCounts.add) and the totals written to the run's crawl_runs row in the same
         transaction; counts is updated in place once the batch has committed. after, when
@@ -412,7 +410,8 @@ class Repository:
             pages = self._dedup.resolve_urls(connection, pages)  # URL variants -> one row
             # captures first: new rows of this process's own files (no lock shared with
             # another batch), whose ids the article rows and fetch rows then carry
-            pages, fetches = self._record_captures(connection, run_id, pages, fetches, created)
+            pages, fetches, linked = self._record_captures(connection, run_id, pages, fetches,
+                                                           captures, created)
             known = self._known_articles(connection, [r.page.url for r in pages])
             article_rows: dict[str, dict[str, Any]] = {}
             first_seen: dict[str, datetime] = {}
@@ -430,11 +429,10 @@ class Repository:
             touch_not_modified(connection, [(f.url, aware_utc(f.fetched_at)) for f in fetches
                                             if f.outcome == Outcome.NOT_MODIFIED],
                                self.revisits)
-            self._register_captures(connection, pages, captures, article_rows, created)
             self._upsert_articles(connection, list(article_rows.values()))
             self._dedup.after_upsert(connection, pages, outcomes)  # aliases, duplicates
             written = self._insert_fetches(connection, fetch_rows)
-            self._link_captures(connection, [*(r.fetch for r in pages), *fetches])
+            self._link_captures(connection, linked)
             totals = None
             if counts is not None and run_id is not None:
                 totals = counts.copy()
@@ -449,27 +447,6 @@ class Repository:
             counts.take(totals)
         return outcomes
 
-    def _register_captures(
-        self,
-        connection: Connection,
-        pages: Sequence[PageRecord],
-        captures: Sequence[SiteCapture],
-        article_rows: dict[str, dict[str, Any]],
-        created: dict[str, int],
-    ) -> None:
-        """Insert the captures rows of a batch (with their site) and point each queued
-        article row at the capture of the page it was made from."""
-        wanted = [(r.capture, r.site_name, r.site_host, r.page.url) for r in pages if r.capture]
-        wanted += [(c.record, c.site_name, c.site_host, None) for c in captures]
-        if not wanted:
-            return
-        records = [replace(capture, site_id=capture.site_id or self._site_id(
-                       connection, name, host, created)) for capture, name, host, _ in wanted]
-        ids = record_captures(connection, records)  # type: ignore[arg-type]
-        for (_, _, _, url), capture_id in zip(wanted, ids, strict=True):
-            if url is not None and url in article_rows:
-                article_rows[url]["capture_id"] = capture_id
-
     @staticmethod
     def _write_counts(connection: Connection, run_id: int, totals: RunCounts) -> None:
         """The run's totals so far, written to its crawl_runs row (outcome left alone)."""
@@ -479,32 +456,47 @@ class Repository:
 
     def _record_captures(
         self, connection: Connection, run_id: int | None, pages: Sequence[PageRecord],
-        fetches: Sequence[FetchRecord], created: dict[str, int],
-    ) -> tuple[Sequence[PageRecord], Sequence[FetchRecord]]:
-        """Register the batch's captures (storage.captures.record_captures); the records
-        come back with their capture_id set. A capture's site is its page's, or for a
-        non-article page the crawl run's."""
-        if not any(r.fetch.capture for r in pages) and not any(f.capture for f in fetches):
-            return pages, fetches
+        fetches: Sequence[FetchRecord], captures: Sequence[SiteCapture],
+        created: dict[tuple[str, str | None], int],
+    ) -> tuple[Sequence[PageRecord], Sequence[FetchRecord], list[tuple[int, str, datetime]]]:
+        """Register the batch's captures (storage.captures.record_captures): the pages' and
+        the fetches' (FetchRecord.capture) and the extra ones (SiteCapture, import-warc's
+        non-article pages). The records come back with their capture_id set, with the
+        (capture id, url, fetched_at) of each for _link_captures. A capture's site is its
+        page's, a SiteCapture's own, or for another fetch the crawl run's."""
+        if (not captures and not any(r.fetch.capture for r in pages)
+                and not any(f.capture for f in fetches)):
+            return pages, fetches, []
         run_site = (connection.scalar(select(CrawlRun.site_id).where(CrawlRun.id == run_id))
                     if run_id is not None else None)
-        page_captures = [replace(r.fetch.capture, site_id=self._site_id(
-                             connection, r.site_name, r.site_host, created))
-                         for r in pages if r.fetch.capture is not None]
-        other_captures = [replace(f.capture, site_id=run_site)
-                          for f in fetches if f.capture is not None]
-        ids = iter(record_captures(connection, [*page_captures, *other_captures]))
-        pages = [replace(r, fetch=replace(r.fetch, capture_id=next(ids)))
+        records = [replace(r.fetch.capture, site_id=self._site_id(
+                       connection, r.site_name, r.site_host, created))
+                   for r in pages if r.fetch.capture is not None]
+        records += [replace(f.capture, site_id=run_site)
+                    for f in fetches if f.capture is not None]
+        records += [replace(c.record, site_id=c.record.site_id or self._site_id(
+                        connection, c.site_name, c.site_host, created)) for c in captures]
+        ids = record_captures(connection, records)
+        # a capture's fetch row: its fetch's url and time (a SiteCapture's own, which its
+        # caller gives the fetch row it stores beside it)
+        keys = [(f.url, f.fetched_at) for f in (*(r.fetch for r in pages), *fetches)
+                if f.capture is not None]
+        keys += [(c.record.url, c.record.fetched_at) for c in captures]
+        linked = [(capture_id, url, at) for capture_id, (url, at) in zip(ids, keys, strict=True)]
+        each = iter(ids)
+        pages = [replace(r, fetch=replace(r.fetch, capture_id=next(each)))
                  if r.fetch.capture is not None else r for r in pages]
-        return pages, [replace(f, capture_id=next(ids)) if f.capture is not None else f
-                       for f in fetches]
+        fetches = [replace(f, capture_id=next(each)) if f.capture is not None else f
+                   for f in fetches]
+        return pages, fetches, linked
 
     @staticmethod
-    def _link_captures(connection: Connection, fetches: Sequence[FetchRecord]) -> None:
+    def _link_captures(connection: Connection,
+                       linked: Sequence[tuple[int, str, datetime]]) -> None:
         """captures.fetch_id of the batch's captures: the fetch row of the same url and time."""
         fetch = Fetch.__table__
-        rows = [{"c_id": f.capture_id, "f_url": f.url, "f_at": aware_utc(f.fetched_at)}
-                for f in fetches if f.capture_id is not None]
+        rows = [{"c_id": capture_id, "f_url": url, "f_at": aware_utc(fetched_at)}
+                for capture_id, url, fetched_at in linked]
         if not rows:
             return
         fetch_id = (select(fetch.c.id).where(fetch.c.url == bindparam("f_url"),
@@ -562,9 +554,7 @@ class Repository:
                 **cleaned_columns(page),
                 "http_etag": record.etag,
                 "http_last_modified": record.last_modified,
-                # the crawl's capture (FetchRecord.capture, registered first); import-warc's
-                # (PageRecord.capture) is set by _register_captures after this row is made
-                "capture_id": record.fetch.capture_id,
+                "capture_id": record.fetch.capture_id,  # registered first in store()
                 "first_seen_at": fetched,
                 "last_fetched_at": fetched,
                 "crawl_run_id": run_id,

@@ -369,9 +369,9 @@ def test_store_registers_captures_and_the_file_progress_in_one_transaction(
                              fetched_at=fetched, source=CaptureSource.IMPORT, status=200)
 
     page = PageRecord(page=clean_page(_html(spec.path), url), site_name="imp.example",
-                      site_host="imp.example", fetch=FetchRecord(url=url, status=200,
-                                                                  fetched_at=fetched),
-                      capture=capture(0, url))
+                      site_host="imp.example",
+                      fetch=FetchRecord(url=url, status=200, fetched_at=fetched,
+                                        capture=capture(0, url)))
     listing = SiteCapture(capture(100, "https://imp.example/"), "imp.example", "imp.example")
 
     def fail(connection: object) -> None:
@@ -391,6 +391,11 @@ def test_store_registers_captures_and_the_file_progress_in_one_transaction(
     with repo.engine.connect() as connection:
         assert file_progress(connection, "/data/x.warc.gz") == FileProgress(200, 2, False)
         captured = dict(connection.execute(sa.select(Capture.url, Capture.id)).all())
+        # the page's capture points at the page's fetch row, as a crawl's does
+        linked = connection.scalar(sa.select(Capture.fetch_id).where(Capture.url == url))
+        fetch_url = connection.scalar(sa.text("SELECT url FROM fetches WHERE id = :i"),
+                                      {"i": linked})
+    assert fetch_url == url
     article = repo.get_article(url)
     assert article is not None and article.capture_id == captured[url]
     assert set(captured) == {url, "https://imp.example/"}

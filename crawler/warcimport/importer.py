@@ -316,9 +316,9 @@ class WarcImporter:
             self._inc(Counter.WARC_FILTERED)
             return
         else:
+            fetch.capture = capture
             batch.pages.append(PageRecord(page=page, fetch=fetch, site_name=site,
-                                          site_host=site, signature=cleaned.signature,
-                                          capture=capture))
+                                          site_host=site, signature=cleaned.signature))
             return
         batch.fetches.append(fetch)
         batch.captures.append(SiteCapture(capture, site, site))
