@@ -118,8 +118,14 @@ def test_scrapy_http11_handler_keeps_its_lenient_parser_protocol_and_pool_factor
     made = inspect.getsource(HTTPParser.connectionMade)
     for name in ("self.headers", "self.connHeaders", "self._partialHeader", "self.state"):
         assert name in made, _moved(f"HTTPParser.connectionMade's {name}", where)
-    for name in ("lineReceived", "lineLengthExceeded", "clearLineBuffer", "MAX_LENGTH"):
+    for name in ("lineReceived", "lineLengthExceeded", "clearLineBuffer", "MAX_LENGTH",
+                 "allHeadersReceived"):
         assert hasattr(HTTPClientParser, name), _moved(f"HTTPClientParser.{name}", where)
+    # the head kept for captures: the response made from the status line shares the
+    # parser's Headers object, so a header added before allHeadersReceived reaches it
+    status = inspect.getsource(HTTPClientParser.statusReceived)
+    assert "self.headers" in status and "self.response = Response" in status, _moved(
+        "HTTPClientParser.statusReceived's response on self.headers", where)
     # an exception out of the parser gives the connection up and fails the response
     from twisted.web._newclient import HTTP11ClientProtocol
 

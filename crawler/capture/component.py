@@ -4,16 +4,18 @@ CLEANWIRE_CAPTURES says where a crawl writes its WARC files: "" (the default) a 
 folder beside the database (a SQLite file's folder, else the working directory), "none"
 no captures, anything else that folder. RawResponses, a downloader middleware placed
 between RedirectMiddleware (600) and HttpCompressionMiddleware (590), keeps the response
-of each page request as received (body still Content-Encoding'd, headers as Twisted
-read them) in the request's meta; CaptureWriter, an extension built from_crawler
-(NotConfigured when captures are off or nothing is stored), writes it when the spider
-hands the page to the cleaner, on the reactor thread (~0.7 ms a page). Discovery
-documents (robots.txt, feeds, sitemaps), redirects, failures and non-HTML responses are
-not captured.
+of each page request as received (body still Content-Encoding'd; status line and header
+lines byte for byte, as crawler/download.py read them off the wire) in the request's
+meta; CaptureWriter, an extension built from_crawler (NotConfigured when captures are off
+or nothing is stored), writes it when the spider hands the page to the cleaner, on the
+reactor thread (~0.7 ms a page). Discovery documents (robots.txt, feeds, sitemaps),
+redirects, failures and non-HTML responses are not captured.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import os
 from datetime import UTC, datetime
@@ -26,6 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from crawler.capture.warc import Exchange, WarcFileWriter
+from crawler.download import RAW_HEAD_HEADER
 from storage.contract import Counter
 from storage.engine import resolve_database_url
 
@@ -67,6 +70,16 @@ def captures_dir(value: str | None, database_url: str | None,
     return (base / FOLDER).resolve()
 
 
+def _raw_head(values: list[bytes] | None) -> bytes | None:
+    """The status line and header lines as received (crawler.download.RAW_HEAD_HEADER)."""
+    if not values:
+        return None
+    try:
+        return base64.b64decode(values[-1], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
 def _header_list(headers: Any) -> list[tuple[bytes, bytes]]:
     return [(bytes(name), bytes(value)) for name, values in headers.items()
             for value in values]
@@ -83,6 +96,8 @@ class RawResponses:
 
     def process_response(self, request: Request, response: Response,
                          spider: Any = None) -> Response:
+        # the download handler's copy of the head as received leaves every response here
+        raw = response.headers.pop(RAW_HEAD_HEADER, None)
         if request.meta.get("cw_kind") in CAPTURED_KINDS and 200 <= response.status < 300:
             ip = getattr(response, "ip_address", None)
             request.meta[RAW] = Exchange(
@@ -91,7 +106,8 @@ class RawResponses:
                 protocol=getattr(response, "protocol", None) or "HTTP/1.1",
                 status=response.status, headers=_header_list(response.headers),
                 body=response.body, fetched_at=datetime.now(UTC),
-                ip_address=str(ip) if ip is not None else None)
+                ip_address=str(ip) if ip is not None else None,
+                raw_head=_raw_head(raw))
         return response
 
 

@@ -1,10 +1,11 @@
 """The WARC file writer of a crawl: request and response records, gzip per record, rotated.
 
-Each fetched page becomes a response record (status line, headers and body as received,
-Content-Encoding'd bodies kept encoded; Twisted keeps no connection-level header, so a
-chunked body comes de-chunked, without its Transfer-Encoding header, bounded by its
-record) followed by its request record (WARC-Concurrent-To the response), written through
-warcio's WARCWriter, each record its own gzip member.
+Each fetched page becomes a response record (status line, headers and body as received:
+the head byte for byte when the download handler kept it, Content-Encoding'd bodies kept
+encoded; Twisted de-chunks a chunked body, so it is stored decoded and its
+Transfer-Encoding line renamed KEPT_TRANSFER_ENCODING) followed by its request record
+(WARC-Concurrent-To the response), written through warcio's WARCWriter, each record its
+own gzip member.
 Records go straight to their final file name (never renamed, so the captures table's
 paths stay right) and every record is flushed to the operating system as it is written:
 a process killed mid-write leaves every earlier record whole, and at most a truncated
@@ -53,14 +54,34 @@ class Exchange:
     body: bytes  # as received: still gzip'd when the server sent Content-Encoding: gzip
     fetched_at: datetime
     ip_address: str | None = None
+    # the status line and header lines byte for byte, ending in the blank line (None: not
+    # kept; status and headers are written from the parsed values then)
+    raw_head: bytes | None = None
 
 
 class _ExactHeaders(StatusAndHeaders):  # type: ignore[misc]
     """warcio's headers written byte for byte: names and values are latin-1 texts of the
     bytes received (warcio would percent-encode anything outside ASCII)."""
 
+    raw_block: bytes | None = None  # the head as received, written instead when given
+
     def compute_headers_buffer(self, header_filter: object = None) -> None:
-        self.headers_buff = self.to_bytes(header_filter, "latin-1")
+        self.headers_buff = self.raw_block or self.to_bytes(header_filter, "latin-1")
+
+
+#: the name a received Transfer-Encoding line is kept under: the payload is stored decoded
+#: (Twisted de-chunks it), so the record must not announce a chunked body
+KEPT_TRANSFER_ENCODING = b"X-Cleanwire-Orig-Transfer-Encoding"
+
+
+def _head_as_received(raw: bytes) -> bytes:
+    """raw with each Transfer-Encoding line renamed (KEPT_TRANSFER_ENCODING), else as is."""
+    lines = raw.split(b"\n")
+    for index, line in enumerate(lines):
+        name, colon, rest = line.partition(b":")
+        if colon and name.strip().lower() == b"transfer-encoding":
+            lines[index] = KEPT_TRANSFER_ENCODING + b":" + rest
+    return b"\n".join(lines)
 
 
 class _GzipPerRecord:
@@ -134,6 +155,8 @@ class WarcFileWriter:
         http = _ExactHeaders(f"{exchange.status} {_reason(exchange.status)}".rstrip(),
                              [(_text(k), _text(v)) for k, v in exchange.headers],
                              protocol=exchange.protocol or "HTTP/1.1")
+        if exchange.raw_head:
+            http.raw_block = _head_as_received(exchange.raw_head)
         response = writer.create_warc_record(
             exchange.url, "response", payload=io.BytesIO(payload), length=len(payload),
             warc_headers_dict=warc_headers, http_headers=http)
