@@ -17,6 +17,7 @@ pandas and pyarrow are optional (the `analyst` extra).
 
 from __future__ import annotations
 
+import importlib
 import os
 import warnings
 from collections.abc import Iterator, Sequence
@@ -221,7 +222,7 @@ class Database:
             "no_date_share": s.no_date_share, "no_author_share": s.no_author_share,
             "non_articles": s.non_articles, "declared_non_articles": s.declared_non_articles,
             "declared_share": s.declared_share, "huge_articles": s.huge_articles,
-            "flags": s.flags(),
+            "exact_copies": s.exact_copies, "near_copies": s.near_copies, "flags": s.flags(),
         } for s in stats]
         frame_ = pd.DataFrame(rows, columns=_STATS_COLUMNS)
         return _with_times(pd, frame_, ("first_published", "last_published", "last_crawl"))
@@ -247,7 +248,7 @@ _STATS_COLUMNS = [
     "site", "articles", "languages", "first_published", "last_published", "last_crawl",
     "last_outcome", "fetches", "failures", "failure_rate", "median_words", "short_share",
     "no_date_share", "no_author_share", "non_articles", "declared_non_articles",
-    "declared_share", "huge_articles", "flags",
+    "declared_share", "huge_articles", "exact_copies", "near_copies", "flags",
 ]
 
 
@@ -255,21 +256,20 @@ _STATS_COLUMNS = [
 
 
 def _pandas(what: str) -> Any:
-    try:
-        import pandas
-    except ImportError as exc:
-        raise MissingDependency(f"{what} returns a pandas DataFrame: {INSTALL_HINT} "
-                                "(or use db.iter_articles())") from exc
-    return pandas
+    return _optional("pandas", what, "a pandas DataFrame")
 
 
 def _pyarrow(what: str) -> Any:
+    return _optional("pyarrow", what, "a pyarrow Table")
+
+
+def _optional(module: str, what: str, returns: str) -> Any:
+    """The optional module, or MissingDependency naming the install for what needs it."""
     try:
-        import pyarrow
+        return importlib.import_module(module)
     except ImportError as exc:
-        raise MissingDependency(f"{what} returns a pyarrow Table: {INSTALL_HINT} "
+        raise MissingDependency(f"{what} returns {returns}: {INSTALL_HINT} "
                                 "(or use db.iter_articles())") from exc
-    return pyarrow
 
 
 def _moment(value: Moment, *, end: bool) -> datetime | None:

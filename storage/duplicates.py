@@ -85,11 +85,12 @@ def duplicate_groups(engine: Engine, site: str | None = None,
             member = Member(*row)
             grouped.setdefault(member.group, []).append(member)
     out = []
+    host = normal_host(site) if site else None
     for members in grouped.values():
         if len(members) < 2:
             continue
         members.sort(key=lambda m: m.order)
-        if site and not any(site == m.site or normal_host(site) == m.host for m in members):
+        if site and not any(site == m.site or host == m.host for m in members):
             continue
         if since and not any(m.first_seen_at >= since for m in members):
             continue

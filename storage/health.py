@@ -27,6 +27,7 @@ from .contract import ARTICLE_OUTCOMES, DISCOVERY_OUTCOMES, PAGE_TYPE_OUTCOMES, 
 from .engine import error_line
 from .errors import QueryError
 from .models import Article, CrawlRun, Fetch, Site
+from .sites import site_condition
 
 NO_SITE = "(no site)"
 BLOCKED_PREFIX = "blocked:"  # Reason.blocked(403|429) and Reason.BLOCKED_CHALLENGE
@@ -213,7 +214,7 @@ def load_history(engine: Engine, since: datetime, until: datetime,
 def _site_names(connection: Connection, site: str | None) -> dict[int | None, str]:
     statement = select(Site.id, Site.name)
     if site is not None:
-        statement = statement.where((Site.name == site) | (Site.host == site))
+        statement = statement.where(site_condition(site))
     names: dict[int | None, str] = {r.id: r.name for r in connection.execute(statement)}
     if site is None:
         names[None] = NO_SITE

@@ -174,8 +174,8 @@ class Repository:
             pages = self._dedup.resolve_urls(connection, pages)  # URL variants -> one row
             # captures first: new rows of this process's own files (no lock shared with
             # another batch), whose ids the article rows and fetch rows then carry
-            pages, fetches, linked = self._record_captures(connection, run_id, pages, fetches,
-                                                           captures, created)
+            pages, linked = self._record_captures(connection, run_id, pages, fetches, captures,
+                                                  created)
             known = self._known_articles(connection, [r.page.url for r in pages])
             article_rows: dict[str, dict[str, Any]] = {}
             first_seen: dict[str, datetime] = {}
@@ -222,15 +222,15 @@ class Repository:
         self, connection: Connection, run_id: int | None, pages: Sequence[PageRecord],
         fetches: Sequence[FetchRecord], captures: Sequence[SiteCapture],
         created: dict[tuple[str, str | None], int],
-    ) -> tuple[Sequence[PageRecord], Sequence[FetchRecord], list[tuple[int, str, datetime]]]:
+    ) -> tuple[Sequence[PageRecord], list[tuple[int, str, datetime]]]:
         """Register the batch's captures (storage.captures.record_captures): the pages' and
         the fetches' (FetchRecord.capture) and the extra ones (SiteCapture, import-warc's
-        non-article pages). The records come back with their capture_id set, with the
-        (capture id, url, fetched_at) of each for _link_captures. A capture's site is its
+        non-article pages). The pages come back with their capture_id set, with the
+        (capture id, url, fetched_at) of every capture for _link_captures. A capture's site is its
         page's, a SiteCapture's own, or for another fetch the crawl run's."""
         if (not captures and not any(r.fetch.capture for r in pages)
                 and not any(f.capture for f in fetches)):
-            return pages, fetches, []
+            return pages, []
         run_site = (connection.scalar(select(CrawlRun.site_id).where(CrawlRun.id == run_id))
                     if run_id is not None else None)
         records = [replace(r.fetch.capture, site_id=self._site_id(
@@ -247,12 +247,10 @@ class Repository:
                 if f.capture is not None]
         keys += [(c.record.url, c.record.fetched_at) for c in captures]
         linked = [(capture_id, url, at) for capture_id, (url, at) in zip(ids, keys, strict=True)]
-        each = iter(ids)
+        each = iter(ids)  # the pages' come first: their article rows point at them
         pages = [replace(r, fetch=replace(r.fetch, capture_id=next(each)))
                  if r.fetch.capture is not None else r for r in pages]
-        fetches = [replace(f, capture_id=next(each)) if f.capture is not None else f
-                   for f in fetches]
-        return pages, fetches, linked
+        return pages, linked
 
     @staticmethod
     def _link_captures(connection: Connection,

@@ -23,7 +23,7 @@ from .captures import CaptureReadError, CaptureRecord, read_capture
 from .contract import CaptureSource
 from .engine import error_line
 from .errors import QueryError
-from .export import ExportRequest, Progress, _atomic_file
+from .export import ExportRequest, Progress, _atomic_file, target_kind
 from .filters import conditions
 from .models import Article, Capture, Site
 
@@ -46,10 +46,8 @@ def export_warc(engine: Engine, request: ExportRequest,
     from warcio.warcwriter import WARCWriter
 
     target = request.path
-    if target.exists() and not request.overwrite:
-        raise QueryError(f"{target} exists: use --force to overwrite it")
-    if not target.parent.is_dir():
-        raise QueryError(f"no such directory: {target.parent}")
+    if target_kind(target, request.overwrite) == "stream":  # the checks every export makes
+        raise QueryError("a WARC export is written to a file: give -o FILE.warc.gz")
     started = time.monotonic()
     written = missing = 0
     with _atomic_file(target, request.overwrite) as handle:
@@ -85,7 +83,7 @@ def _copy_record(record: CaptureRecord, out: IO[bytes]) -> None:
 
 def _rows(engine: Engine, request: ExportRequest) -> Iterator[Row[Any]]:
     query = (
-        select(Article.url.label("article_url"), Capture.url, Capture.warc_path, Capture.offset,
+        select(Capture.url, Capture.warc_path, Capture.offset,
                Capture.length, Capture.fetched_at, Capture.source)
         .select_from(Article)
         .outerjoin(Site, Site.id == Article.site_id)

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import gzip
 import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from cli_helpers import POLITE_PROFILE, ROOT, assert_one_line_error, cleanwire, cli_env, rows
+from cli_helpers import (
+    POLITE_PROFILE,
+    assert_one_line_error,
+    cleanwire,
+    kill_when,
+    rows,
+)
 from fixture_site import FEED_PATH, FixtureServer
 from sqlalchemy import Engine, select
 from test_storage import T0, make_page, make_record
@@ -251,20 +253,13 @@ def test_a_sigkilled_crawl_leaves_readable_captures(
     sites.write_text(POLITE_PROFILE.format(start=fixture_site.url("/")))
     db = tmp_path / "news.db"
     folder = tmp_path / "captures"
-    killed = subprocess.Popen(
-        [sys.executable, "-m", "crawler", "crawl", "fixture", "--sites", str(sites),
-         "--db", str(db), "--workers", "1"], cwd=ROOT,
-        env=cli_env({"CLEANWIRE_BATCH_SECONDS": "0.3", **DEFAULT}),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and killed.poll() is None:
+    def six_captured() -> bool:
         files = warc_files(folder) if folder.exists() else []
-        if files and sum(r.rec_type == "response" for r in scan_warc(files[0]).records) >= 6:
-            break
-        time.sleep(0.1)
-    assert killed.poll() is None, "the crawl finished before it could be killed"
-    os.kill(killed.pid, signal.SIGKILL)
-    killed.wait()
+        return bool(files) and sum(r.rec_type == "response"
+                                   for r in scan_warc(files[0]).records) >= 6
+
+    kill_when(six_captured, "crawl", "fixture", "--sites", str(sites), "--db", str(db),
+              "--workers", "1", env={"CLEANWIRE_BATCH_SECONDS": "0.3", **DEFAULT}, limit_s=120)
 
     files = warc_files(folder)
     assert len(files) == 1

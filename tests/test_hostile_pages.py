@@ -81,8 +81,6 @@ def test_hostile_page_keeps_type_and_words(name: str, reference: tuple[str, int]
     assert "Section 3" not in page.text  # the navigation is still told from the text
 
 
-# VmHWM, the high-water mark of this process image (ru_maxrss would carry the forked test
-# process's RSS across exec), as tests/test_sql_limits.py reads it
 
 
 @pytest.mark.slow

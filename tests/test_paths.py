@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from cli_helpers import ROOT, cli_env, rows
+from cli_helpers import ROOT, cli_env, count_articles, rows
 
 from storage.engine import absolute_database_url
 
@@ -48,10 +48,6 @@ def workdir(tmp_path: Path, fixture_site) -> Path:
     return work
 
 
-def stored(db: Path) -> int:
-    return rows(db, "select count(*) from articles")[0][0]
-
-
 def test_relative_sqlite_urls_are_made_absolute(tmp_path):
     assert absolute_database_url("sqlite:///news.db", tmp_path) == f"sqlite:///{tmp_path}/news.db"
     assert (absolute_database_url("sqlite+pysqlite:///a/../b.db", tmp_path)
@@ -68,7 +64,7 @@ def test_schedule_once_writes_where_it_was_started(workdir):
                   "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     assert "fixture: crawl ended (ok)" in proc.stdout
-    assert stored(db) > 0
+    assert count_articles(db) > 0
     assert not (ROOT / "sched.db").exists()
 
 
@@ -78,7 +74,7 @@ def test_schedule_reads_relative_environment_paths_from_where_it_was_started(wor
                   env={"CLEANWIRE_SITES": "sites.toml",
                        "CLEANWIRE_DATABASE_URL": "sqlite:///env-sched.db"})
     assert proc.returncode == 0, proc.stderr
-    assert stored(workdir / "env-sched.db") > 0
+    assert count_articles(workdir / "env-sched.db") > 0
     assert not (ROOT / "env-sched.db").exists()
 
 
@@ -87,7 +83,7 @@ def test_crawl_all_writes_where_it_was_started(workdir):
                   "sqlite:///all.db", "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     assert f"database: sqlite:///{workdir / 'all.db'}" in proc.stdout  # where it went
-    assert stored(workdir / "all.db") > 0
+    assert count_articles(workdir / "all.db") > 0
 
 
 def test_scrapy_crawl_news_reads_and_writes_where_it_was_started(workdir):
@@ -98,7 +94,7 @@ def test_scrapy_crawl_news_reads_and_writes_where_it_was_started(workdir):
         cwd=workdir, capture_output=True, text=True, timeout=240,
         env=cli_env({"PYTHONPATH": str(ROOT), "SCRAPY_SETTINGS_MODULE": "crawler.settings"}))
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert stored(workdir / "native.db") > 0
+    assert count_articles(workdir / "native.db") > 0
 
 
 def test_a_worker_writes_where_it_was_started(workdir, fixture_site):
@@ -116,7 +112,7 @@ def test_a_worker_writes_where_it_was_started(workdir, fixture_site):
                   "--workers", "1", env=prefix)
     assert work.returncode == 0, work.stderr
     assert f"database: sqlite:///{workdir / 'w.db'}" in work.stdout
-    assert stored(workdir / "w.db") > 0
+    assert count_articles(workdir / "w.db") > 0
 
 
 INSTALL_IGNORE = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.pyc", "build",
@@ -214,12 +210,12 @@ def test_installed_schedule_and_crawl_all_write_where_they_were_started(installe
                          "rel.db", "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     assert "fixture: crawl ended (ok)" in proc.stdout
-    assert stored(workdir / "rel.db") > 0
+    assert count_articles(workdir / "rel.db") > 0
     proc = installed.run(workdir, "crawl", "--all", "--sites", "sites.toml", "--db", "rel2.db",
                          "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     assert f"database: sqlite:///{workdir / 'rel2.db'}" in proc.stdout
-    assert stored(workdir / "rel2.db") > 0
+    assert count_articles(workdir / "rel2.db") > 0
     assert installed.files() == before
     assert not list(installed.venv.rglob("*.db"))
     assert sorted(ROOT.iterdir()) == checkout

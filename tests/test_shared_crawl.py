@@ -118,6 +118,14 @@ def site(fixture_site: FixtureServer) -> FixtureServer:
     return fixture_site
 
 
+def queued_requests(stdout: str) -> int:
+    """The number a seeding crawl's "start requests queued" line gives (0 without one)."""
+    for line in stdout.splitlines():
+        if "start requests queued" in line:
+            return int(line.split(": ")[2].split()[0])
+    return 0
+
+
 def test_codec_round_trips_requests_without_pickle():
     request = {"url": "http://a.example/x", "headers": {b"If-None-Match": [b"\"e1\""]},
                "body": b"\x00\xff", "meta": {"cw_depth": 2, "redirect_urls": ["http://a/"],
@@ -579,9 +587,7 @@ def test_a_redis_stall_longer_than_the_socket_timeout_wedges_nothing(site, tmp_p
         site.reset_counts()
         again = cleanwire("crawl", site.url("/"), "--redis", url, *BOUNDS, env=env)
         assert again.returncode == 0, again.stderr
-        queued = [int(line.split(": ")[2].split()[0]) for line in again.stdout.splitlines()
-                  if "start requests queued" in line]
-        assert queued and queued[0] > 0, again.stdout
+        assert queued_requests(again.stdout) > 0, again.stdout
         client.close()
 
 
@@ -632,9 +638,7 @@ def test_a_redis_stall_longer_than_the_retry_budget_ends_the_worker_in_one_line(
 
         last = cleanwire("crawl", site.url("/"), "--redis", url, *BOUNDS, env=env)
         assert last.returncode == 0, last.stderr
-        queued = [int(line.split(": ")[2].split()[0]) for line in last.stdout.splitlines()
-                  if "start requests queued" in line]
-        assert queued and queued[0] > 0, last.stdout
+        assert queued_requests(last.stdout) > 0, last.stdout
         client.close()
 
 

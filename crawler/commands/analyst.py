@@ -25,12 +25,13 @@ from crawler.commands.base import (
     EXIT_OK,
     UsageError,
     add_db_flag,
+    period_flags,
     print_rows,
     stream_rows,
 )
 from storage.engine import open_engine, resolve_database_url
-from storage.errors import QueryError, QueryInterrupted
-from storage.filters import ArticleFilter, parse_day_or_time
+from storage.errors import QueryInterrupted
+from storage.filters import ArticleFilter
 
 OUTPUT_FORMATS = ("table", "json", "csv")
 
@@ -61,11 +62,7 @@ def _add_format_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def _filter(args: argparse.Namespace) -> ArticleFilter:
-    try:
-        since = parse_day_or_time(args.since) if args.since else None
-        until = parse_day_or_time(args.until, end=True) if args.until else None
-    except QueryError as exc:
-        raise UsageError(str(exc)) from exc
+    since, until = period_flags(args)
     return ArticleFilter(site=args.site, language=args.lang, since=since, until=until,
                          unique=args.unique)
 

@@ -93,6 +93,20 @@ def add_global_flags(parser: argparse.ArgumentParser, db: bool = True) -> None:
                              "internal errors")
 
 
+def period_flags(args: argparse.Namespace) -> tuple[Any, Any]:
+    """(since, until) of --since/--until (a day or an ISO time; until a day means its end),
+    as aware UTC datetimes or None; a bad value is a UsageError."""
+    from storage.errors import QueryError
+    from storage.filters import parse_day_or_time
+
+    try:
+        since = parse_day_or_time(args.since) if args.since else None
+        until = parse_day_or_time(args.until, end=True) if args.until else None
+    except QueryError as exc:
+        raise UsageError(str(exc)) from None
+    return since, until
+
+
 def add_db_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", default=argparse.SUPPRESS,
                         help="database URL or SQLite file (default "

@@ -19,13 +19,13 @@ from crawler.commands.base import (
     UsageError,
     add_db_flag,
     exit_for_signal,
+    period_flags,
 )
 from crawler.errors import WorkFailed
 from crawler.reclean import BATCH, Recleaner, SiteOptions
 from crawler.settings import CLEANWIRE_CLEAN_TIMEOUT, CLEANWIRE_CLEAN_WORKERS
 from storage.engine import error_line, open_engine, resolve_database_url
-from storage.errors import QueryError, StorageError
-from storage.filters import parse_day_or_time
+from storage.errors import StorageError
 from storage.reclean import (
     RECLEAN_COMMAND,
     RecleanCounts,
@@ -73,11 +73,7 @@ def cmd_reclean(args: argparse.Namespace) -> int:
 
 
 def _scope(args: argparse.Namespace) -> RecleanScope:
-    try:
-        since = parse_day_or_time(args.since) if args.since else None
-        until = parse_day_or_time(args.until, end=True) if args.until else None
-    except QueryError as exc:
-        raise UsageError(str(exc)) from None
+    since, until = period_flags(args)
     return RecleanScope(site=args.site, since=since, until=until,
                         only_changed_cleaner=args.only_changed_cleaner, cleaner=CLEANER_VERSION)
 
