@@ -475,11 +475,13 @@ def _is_organisation(names: list[str], ld: JsonLd, is_site: Callable[[str], bool
     return bool(kinds & ORGANISATION_TYPES)
 
 
-def extract_authors(tree: HtmlElement, meta: dict[str, list[str]], ld: JsonLd,
-                    headline: HtmlElement | None = None,
-                    is_site: Callable[[str], bool] = lambda _name: False,
-                    index: ClassIndex | None = None) -> list[str]:
-    """Clean author names, strongest source first.
+def authors_and_source(tree: HtmlElement, meta: dict[str, list[str]], ld: JsonLd,
+                       headline: HtmlElement | None = None,
+                       is_site: Callable[[str], bool] = lambda _name: False,
+                       index: ClassIndex | None = None) -> tuple[list[str], str | None]:
+    """Clean author names, strongest source first, and where they were read (a model.SOURCE_*
+    value; None when there are none: JSON-LD or meta when declared, else the byline the page
+    shows, itemprop names: microdata).
 
     JSON-LD and meta authors come first, then a byline next to the headline,
     then rel/itemprop/class bylines, then a paragraph of bold names opening the text
@@ -487,16 +489,6 @@ def extract_authors(tree: HtmlElement, meta: dict[str, list[str]], ld: JsonLd,
     declared author is only the site or an organisation, a person's byline shown on
     the page wins; the site's own name listed next to people's names is dropped.
     """
-    return authors_and_source(tree, meta, ld, headline, is_site, index)[0]
-
-
-def authors_and_source(tree: HtmlElement, meta: dict[str, list[str]], ld: JsonLd,
-                       headline: HtmlElement | None = None,
-                       is_site: Callable[[str], bool] = lambda _name: False,
-                       index: ClassIndex | None = None) -> tuple[list[str], str | None]:
-    """extract_authors, and where the names were read (a model.SOURCE_* value; None when
-    there are none): JSON-LD or meta when declared, else the byline the page shows (itemprop
-    names: microdata)."""
     from_ld = _from_jsonld(ld)
     declared_source = SOURCE_JSON_LD if from_ld else SOURCE_META
     declared = _without_site(from_ld or _from_meta(meta), is_site)

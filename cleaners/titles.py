@@ -328,15 +328,10 @@ def _heading_title(head: Heading, sources: list[str]) -> str:
     return _written(head.shown, sources)
 
 
-def extract_title(tree: HtmlElement, url: str, meta: dict[str, list[str]],
-                  ld: JsonLd) -> str | None:
-    """The article's headline as shown on the page."""
-    return title_and_source(tree, url, meta, ld)[0]
-
-
 def title_and_source(tree: HtmlElement, url: str, meta: dict[str, list[str]],
                      ld: JsonLd) -> tuple[str | None, str | None]:
-    """The headline and where it was read (a model.SOURCE_* value; None without a title):
+    """The article's headline as shown on the page, and where it was read (a
+    model.SOURCE_* value; None without a title):
     the page's <h1> (or the <h2> standing in for it), else the first metadata source left
     once the site's names are cut: JSON-LD, og:title / twitter:title, <title>."""
     site = site_names(meta, ld, url)

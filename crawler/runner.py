@@ -128,9 +128,9 @@ def summary_table(result: CrawlResult) -> str:
             result.stats))),
         *_declared(result),
         ("skipped", f"{t.skipped}"),
-        *_by_reason(skipped, examples(result.stats, Outcome.SKIPPED)),
+        *by_reason(skipped, examples(result.stats, Outcome.SKIPPED)),
         ("failed", f"{t.failed}"),
-        *_by_reason(failed, examples(result.stats, Outcome.FAILED)),
+        *by_reason(failed, examples(result.stats, Outcome.FAILED)),
         ("duplicate content", f"{exact + near}  (exact copies {exact}, near copies {near})"),
         ("duplicate URLs", f"{c(Counter.DUPLICATE_URLS)}  (seen again, not fetched)"),
         ("known, not fetched", f"{c(Counter.KNOWN_SKIPPED)}  (stored before, not due)"),
@@ -173,7 +173,7 @@ def _declared(result: CrawlResult) -> list[tuple[str, str]]:
     return [("  declared articles", f"{declared}" + (f"  e.g. {example}" if example else ""))]
 
 
-def _by_reason(counts: dict[str, int], example: dict[str, str]) -> list[tuple[str, str]]:
+def by_reason(counts: dict[str, int], example: dict[str, str]) -> list[tuple[str, str]]:
     """One row per reason, most frequent first: its count and an example URL."""
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return [(f"  {reason}", f"{n}" + (f"  e.g. {example[reason]}" if reason in example else ""))

@@ -30,7 +30,6 @@ def exit_for_signal(signum: int) -> int:
     return 128 + signum
 
 
-
 class UsageError(Exception):
     """Bad arguments: printed as one line, exit 2."""
 

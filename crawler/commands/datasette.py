@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from crawler.commands.base import EXIT_FAILED, UsageError, add_db_flag
+from crawler.commands.base import EXIT_FAILED, UsageError, add_db_flag, exit_for_signal
 from crawler.errors import WorkFailed
 from storage.engine import resolve_database_url
 
@@ -122,6 +122,6 @@ def cmd_datasette(args: argparse.Namespace) -> int:
             proc = subprocess.run(command, env=os.environ.copy(), check=False)
         except OSError as exc:
             raise WorkFailed(f"cannot start Datasette: {exc.strerror or exc}") from exc
-    if proc.returncode < 0:  # stopped by a signal: the shell's convention
-        return 128 - proc.returncode
+    if proc.returncode < 0:  # stopped by a signal
+        return exit_for_signal(-proc.returncode)
     return proc.returncode if proc.returncode in (0, 1, 2) else EXIT_FAILED

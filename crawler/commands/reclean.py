@@ -21,9 +21,9 @@ from crawler.commands.base import (
     exit_for_signal,
     period_flags,
 )
+from crawler.config import setting
 from crawler.errors import WorkFailed
 from crawler.reclean import BATCH, Recleaner, SiteOptions
-from crawler.settings import CLEANWIRE_CLEAN_TIMEOUT, CLEANWIRE_CLEAN_WORKERS
 from storage.engine import error_line, open_engine, resolve_database_url
 from storage.errors import StorageError
 from storage.reclean import (
@@ -55,7 +55,7 @@ def register(sub: Any) -> None:
                         "are cleaned with, as a crawl does (default: none)")
     parser.add_argument("--batch", type=int, default=BATCH,
                         help=f"articles per transaction (default {BATCH})")
-    parser.add_argument("--workers", type=int, default=CLEANWIRE_CLEAN_WORKERS,
+    parser.add_argument("--workers", type=int, default=None,
                         help="cleaning processes (default: one per core)")
     add_db_flag(parser)
     parser.set_defaults(func=cmd_reclean)
@@ -93,7 +93,8 @@ def _run(args: argparse.Namespace, engine: Any, scope: RecleanScope) -> int:
               file=sys.stderr)
     else:
         run_id, counts = repository.start_run(RECLEAN_COMMAND, scope.arguments()), RecleanCounts()
-    pool = CleaningPool(args.workers, CLEANWIRE_CLEAN_TIMEOUT)
+    workers = args.workers if args.workers is not None else setting("CLEANWIRE_CLEAN_WORKERS")
+    pool = CleaningPool(workers, setting("CLEANWIRE_CLEAN_TIMEOUT"))
     recleaner = Recleaner(repository, pool, scope, SiteOptions(repository, _noise(args.sites)),
                           run_id, counts, args.batch, _progress)
     received: list[int] = []

@@ -8,6 +8,7 @@ from typing import Any
 
 from crawler.commands.base import EXIT_FAILED, EXIT_OK, UsageError, add_db_flag, exit_for_signal
 from crawler.config import setting
+from crawler.runner import by_reason
 from storage.contract import (
     Counter,
     Outcome,
@@ -122,9 +123,9 @@ def summary_table(stats: dict[str, Any], elapsed: float, files: int, run_id: int
         ("non-article pages", f"{t.non_articles}  " + (
             "(" + ", ".join(f"{k} {v}" for k, v in types.items()) + ")" if types else "")),
         ("skipped", f"{t.skipped}"),
-        *_by_reason(reasons(stats, Outcome.SKIPPED), examples(stats, Outcome.SKIPPED)),
+        *by_reason(reasons(stats, Outcome.SKIPPED), examples(stats, Outcome.SKIPPED)),
         ("failed", f"{t.failed}"),
-        *_by_reason(reasons(stats, Outcome.FAILED), examples(stats, Outcome.FAILED)),
+        *by_reason(reasons(stats, Outcome.FAILED), examples(stats, Outcome.FAILED)),
         ("duplicate content", f"{exact + near}  (exact copies {exact}, near copies {near})"),
         ("elapsed", f"{elapsed:.1f} s"),
         ("articles/s", f"{t.stored / elapsed if elapsed else 0:.1f}"),
@@ -134,8 +135,3 @@ def summary_table(stats: dict[str, Any], elapsed: float, files: int, run_id: int
     width = max(len(k) for k, _ in rows)
     return "\n".join([head] + [f"  {k:<{width}}  {v.rstrip()}" for k, v in rows])
 
-
-def _by_reason(counts: dict[str, int], example: dict[str, str]) -> list[tuple[str, str]]:
-    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [(f"  {reason}", f"{n}" + (f"  e.g. {example[reason]}" if reason in example else ""))
-            for reason, n in ordered]
